@@ -1,0 +1,12 @@
+export type * from './units.js';
+export * from './random/rng.js';
+export * from './device/params.js';
+export type * from './device/contract.js';
+export * from './device/levels.js';
+export * from './device/registry.js';
+export * from './device/container.js';
+export * from './device/conformance.js';
+export * from './devices/ideal.js';
+export * from './devices/gaussian.js';
+export * from './devices/builtin.js';
+export * from './crossbar/config.js';
