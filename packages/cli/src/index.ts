@@ -1,2 +1,3 @@
-// placeholder until the package lands; keeps the workspace build green
-export {};
+export { runCli, buildProgram, type CliIo, type CliCommand } from './program.js';
+export { ExitCode, CliError } from './exit-codes.js';
+export { writeFileAtomic } from './io/atomic-write.js';

@@ -1,0 +1,4 @@
+import type { CliCommand } from '../program.js';
+
+/** Every subcommand, in the order `xbar --help` lists them. */
+export const commands: readonly CliCommand[] = [];
