@@ -102,6 +102,41 @@ export interface CrossbarConfig {
   readonly readTimeSeconds: Seconds;
   /** Scale outputs by a calibration read to undo the average conductance drift (aihwkit's global drift compensation). */
   readonly driftCompensation: boolean;
+  /** Reference read time of drift compensation, in seconds after programming (default 20 s). */
+  readonly driftReferenceSeconds?: Seconds;
   /** Wire resistances; absent = ideal wires. */
   readonly wires?: WireConfig;
+}
+
+/** What `crossbarConfig` needs: the device, and any settings that differ from the defaults. */
+export interface CrossbarOptions {
+  readonly device: DeviceInstance;
+  readonly rows?: number;
+  readonly cols?: number;
+  readonly mapping?: Partial<MappingConfig>;
+  readonly dac?: Partial<DacConfig>;
+  readonly adc?: Partial<AdcConfig>;
+  readonly readTimeSeconds?: Seconds;
+  readonly driftCompensation?: boolean;
+  readonly driftReferenceSeconds?: Seconds;
+  readonly wires?: WireConfig;
+}
+
+/**
+ * A full CrossbarConfig from the given settings and the defaults: 128 x 128 arrays, differential
+ * mapping with a per-layer scale, ideal DAC and ADC, read 1 s after programming, no drift compensation.
+ */
+export function crossbarConfig(options: CrossbarOptions): CrossbarConfig {
+  return {
+    rows: options.rows ?? 128,
+    cols: options.cols ?? 128,
+    device: options.device,
+    mapping: { ...DEFAULT_MAPPING, ...options.mapping },
+    dac: { ...DEFAULT_DAC, ...options.dac },
+    adc: { ...DEFAULT_ADC, ...options.adc },
+    readTimeSeconds: options.readTimeSeconds ?? 1,
+    driftCompensation: options.driftCompensation ?? false,
+    driftReferenceSeconds: options.driftReferenceSeconds,
+    wires: options.wires,
+  };
 }
