@@ -1,0 +1,2 @@
+// placeholder until the package lands; keeps the workspace build green
+export {};
