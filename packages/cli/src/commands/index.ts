@@ -1,4 +1,7 @@
 import type { CliCommand } from '../program.js';
+import { devicesCommand } from './devices.js';
 
 /** Every subcommand, in the order `xbar --help` lists them. */
-export const commands: readonly CliCommand[] = [];
+export const commands: readonly CliCommand[] = [
+  devicesCommand,
+];
