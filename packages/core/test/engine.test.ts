@@ -17,20 +17,9 @@ import {
   quantizeInput,
   rowSlice,
 } from '../src/index.js';
+import { maxAbsDifference, randomMatrix } from './helpers.js';
 import { sampleMoments } from '../src/testing/statistics.js';
 
-function randomMatrix(rows: number, cols: number, seed: number | string, scale = 1): Matrix {
-  const m = matrix(rows, cols);
-  createRng(seed, 'matrix').fillNormal(m.data);
-  for (let i = 0; i < m.data.length; i++) m.data[i] *= scale;
-  return m;
-}
-
-function maxAbsDifference(a: Float64Array, b: Float64Array): number {
-  let largest = 0;
-  for (let i = 0; i < a.length; i++) largest = Math.max(largest, Math.abs(a[i] - b[i]));
-  return largest;
-}
 
 /** The same device without its Gaussian fast path: the engine must then read cell by cell. */
 function withoutFastPath(device: DeviceInstance): DeviceInstance {

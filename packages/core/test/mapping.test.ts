@@ -3,8 +3,6 @@ import fc from 'fast-check';
 import {
   CrossbarLayer,
   type MappingConfig,
-  type Matrix,
-  createRng,
   crossbarConfig,
   idealDevice,
   mapWeights,
@@ -13,19 +11,8 @@ import {
   readBackWeights,
   tileMapping,
 } from '../src/index.js';
+import { maxAbsDifference, randomMatrix } from './helpers.js';
 
-function randomMatrix(rows: number, cols: number, seed: number, scale = 1): Matrix {
-  const m = matrix(rows, cols);
-  createRng(seed, 'matrix').fillNormal(m.data);
-  for (let i = 0; i < m.data.length; i++) m.data[i] *= scale;
-  return m;
-}
-
-function maxAbsDifference(a: Float64Array, b: Float64Array): number {
-  let largest = 0;
-  for (let i = 0; i < a.length; i++) largest = Math.max(largest, Math.abs(a[i] - b[i]));
-  return largest;
-}
 
 const device = idealDevice.create({ gmin: 1e-6, gmax: 100e-6 });
 const schemes: MappingConfig[] = [
