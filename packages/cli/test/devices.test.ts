@@ -7,7 +7,7 @@ describe('xbar devices', () => {
     expect(code).toBe(0);
     const models = JSON.parse(stdout) as { name: string; params: { name: string; unit: string; default: number; min: number; max: number }[] }[];
     const names = models.map((m) => m.name);
-    expect(names).toEqual(expect.arrayContaining(['ideal', 'gaussian']));
+    expect(names).toEqual(expect.arrayContaining(['ideal', 'gaussian', 'rram', 'pcm', 'mtj']));
     const gaussian = models.find((m) => m.name === 'gaussian')!;
     expect(gaussian.params.find((p) => p.name === 'sigma_prog')).toMatchObject({ unit: 'S', default: 0, min: 0 });
   });

@@ -21,3 +21,5 @@ export * from './mvm/kernels.js';
 export * from './mvm/phases.js';
 export * from './mvm/crossbar-layer.js';
 export * from './mvm/monte-carlo.js';
+export * from './math/normal.js';
+export * from './math/quadrature.js';
