@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Network, type NpyArray, NpyFormatError, type Tensor, decodeNpy, encodeNpy, runNetworkBatched, sameShape, tensor } from '@xbar/core';
+import { OnnxImportError, importOnnx } from '@xbar/onnx';
+import type { Command } from 'commander';
+import { runtimeError, usageError } from '../exit-codes.js';
+import { writeFileAtomic } from '../io/atomic-write.js';
+import type { CliCommand, CliIo } from '../program.js';
+
+interface InferOptions {
+  readonly model?: string;
+  readonly input?: string;
+  readonly output?: string;
+  readonly netlist?: string;
+  readonly ideal?: boolean;
+  readonly seed?: string;
+  readonly batchSize?: string;
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw usageError(`${flag} is required`);
+  return value;
+}
+
+function readBytes(path: string, cwd: string): Uint8Array {
+  try {
+    return readFileSync(resolve(cwd, path));
+  } catch (error) {
+    throw runtimeError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** The network of an ONNX file; unreadable, malformed or unsupported models are runtime errors naming the file. */
+export function loadOnnxNetwork(path: string, cwd: string): Network {
+  const bytes = readBytes(path, cwd);
+  try {
+    return importOnnx(bytes).network;
+  } catch (error) {
+    if (error instanceof OnnxImportError || error instanceof RangeError) throw runtimeError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+function readNpy(path: string, cwd: string): NpyArray {
+  const bytes = readBytes(path, cwd);
+  try {
+    return decodeNpy(bytes);
+  } catch (error) {
+    if (error instanceof NpyFormatError) throw runtimeError(`${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+const shapeText = (shape: readonly number[]) => `(${shape.join(', ')})`;
+
+/** `xbar infer`: outputs of an ONNX network for a batch of inputs, exact float64 (hardware runs: not yet). */
+export const inferCommand: CliCommand = {
+  register(program: Command, io: CliIo): void {
+    program
+      .command('infer')
+      .description('Run an ONNX network on a batch of inputs and write its outputs. Without --netlist, or with --ideal, the exact float64 graph runs.')
+      .option('--model <file>', 'the network (.onnx; ops listed in docs/networks.md)')
+      .option('--input <file>', 'inputs (.npy, float32/float64/uint8/int): B x the model input shape, or one sample without the batch axis')
+      .option('--output <file>', 'output .npy (float64): B x the model output shape (no batch axis for a single sample)')
+      .option('--netlist <file>', 'hardware description (.xbar) to run the weight layers on crossbars (not yet supported)')
+      .option('--ideal', 'run the exact float64 graph even if --netlist is given')
+      .option('--seed <n>', 'random seed of noisy hardware runs (unused by ideal runs)')
+      .option('--batch-size <n>', 'samples per chunk', '256')
+      .action((options: InferOptions) => {
+        const modelPath = required(options.model, '--model');
+        const inputPath = required(options.input, '--input');
+        const outputPath = required(options.output, '--output');
+        if (options.seed !== undefined && !/^-?\d+$/.test(options.seed.trim())) throw usageError(`--seed must be a whole number, got '${options.seed}'`);
+        const batchSize = Number(options.batchSize ?? '256');
+        if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw usageError(`--batch-size must be a whole number >= 1, got '${options.batchSize}'`);
+        if (options.netlist !== undefined && !options.ideal) {
+          throw usageError('--netlist (running the network on crossbar hardware) is not yet supported by xbar infer; use --ideal or leave out --netlist for the exact float64 run');
+        }
+        const network = loadOnnxNetwork(modelPath, io.cwd);
+        const input = readNpy(inputPath, io.cwd);
+        const single = sameShape(input.shape, network.inputShape);
+        if (!single && !(input.shape.length === network.inputShape.length + 1 && sameShape(input.shape.slice(1), network.inputShape))) {
+          throw runtimeError(`${inputPath}: inputs of shape ${shapeText(input.shape)} do not fit ${modelPath}, which takes (B, ${network.inputShape.join(', ')})`);
+        }
+        if (network.outputs.length !== 1) throw runtimeError(`${modelPath}: the model has ${network.outputs.length} outputs; xbar infer writes models with one output`);
+        for (let k = 0; k < input.data.length; k++) {
+          if (!Number.isFinite(input.data[k])) throw runtimeError(`${inputPath}: element ${k} is ${input.data[k]}; inputs must be finite`);
+        }
+        const batch = single ? tensor([1, ...input.shape], input.data) : tensor(input.shape, input.data);
+        let output: Tensor;
+        try {
+          [output] = runNetworkBatched(network, batch, batchSize);
+        } catch (error) {
+          throw runtimeError(`running ${modelPath} failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        const shape = single ? output.shape.slice(1) : output.shape;
+        try {
+          writeFileAtomic(resolve(io.cwd, outputPath), encodeNpy({ shape, data: output.data }, 'float64'));
+        } catch (error) {
+          throw runtimeError(`cannot write ${outputPath}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        io.stderr(`xbar infer: ${modelPath}, ${batch.shape[0]} sample${batch.shape[0] === 1 ? '' : 's'}, ideal float64, wrote ${outputPath} ${shapeText(shape)}\n`);
+      });
+  },
+};

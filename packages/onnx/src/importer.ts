@@ -1,0 +1,713 @@
+import {
+  type AxisPadding,
+  type Conv2dNode,
+  type DenseNode,
+  type Network,
+  type NetworkNode,
+  broadcastAdd,
+  broadcastShapes,
+  matrix,
+  nodeOutputShape,
+  samePadding,
+} from '@xbar/core';
+import { NodeAttributes, describeNode } from './attributes.js';
+import { type ConstantTensor, OnnxImportError, decodeTensor, dimsSize } from './constant.js';
+import { type OnnxModel, type OnnxNode, decodeOnnxModel } from './model.js';
+import { OnnxDataType } from './schema.js';
+import { concatConstants, gatherConstant, unsqueezeDims } from './shape-ops.js';
+
+/** ONNX operator set versions (default domain) the importer accepts. */
+export const MIN_OPSET = 11;
+export const MAX_OPSET = 18;
+
+/** Operators of the default ONNX domain the importer understands. */
+export const SUPPORTED_OPS: readonly string[] = [
+  'Gemm', 'MatMul', 'Add', 'Relu', 'Sigmoid', 'Tanh', 'Softmax', 'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
+  'Flatten', 'Reshape', 'BatchNormalization', 'Identity', 'Dropout', 'Constant', 'Shape', 'Gather', 'Unsqueeze', 'Concat',
+];
+
+/** The result of importing an ONNX model. */
+export interface ImportedModel {
+  readonly network: Network;
+  /** Operator set version of the default domain. */
+  readonly opset: number;
+  /** producer_name and producer_version of the model, e.g. "pytorch 1.13.0". */
+  readonly producer: string;
+}
+
+/**
+ * The value standing for the (symbolic) batch size in shapes computed at import: Shape of an
+ * activation yields it as dimension 0, and Reshape reads it back as "keep the batch".
+ */
+const SYMBOLIC_BATCH = -(2 ** 40);
+
+/** A value of the ONNX graph during import: a constant, or an activation computed per batch. */
+type Value =
+  | { readonly kind: 'constant'; readonly tensor: ConstantTensor }
+  | { readonly kind: 'activation'; readonly id: string; readonly shape: readonly number[] };
+
+type Activation = Extract<Value, { kind: 'activation' }>;
+
+/** Decodes ONNX bytes (a ModelProto) and imports the inference graph. */
+export function importOnnx(bytes: Uint8Array): ImportedModel {
+  let model: OnnxModel;
+  try {
+    model = decodeOnnxModel(bytes);
+  } catch (error) {
+    throw new OnnxImportError(`not a valid ONNX model: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return importOnnxModel(model);
+}
+
+/**
+ * Builds the xbar network of a decoded ONNX model: shapes inferred, constant subgraphs (Constant,
+ * Shape, Gather, Unsqueeze, Concat, Identity...) folded, BatchNormalization folded into the
+ * preceding Conv / Gemm / MatMul (an affine node otherwise), bias Adds folded into their layer.
+ * Throws OnnxImportError listing every unsupported op with its node names, or naming the node and
+ * the problem.
+ */
+export function importOnnxModel(model: OnnxModel): ImportedModel {
+  const graph = model.graph;
+  if (graph === undefined) throw new OnnxImportError('the model has no graph');
+  const opset = defaultOpset(model);
+  refuseUnsupportedOps(graph.node);
+  const importer = new GraphImporter(opset, graph.node, graph.output.map((o) => o.name ?? ''));
+  const initializerNames = new Set<string>();
+  for (const initializer of graph.initializer) {
+    const name = initializer.name ?? '';
+    initializerNames.add(name);
+    importer.setConstant(name, decodeTensor(initializer, `initializer '${name}'`));
+  }
+  const inputs = graph.input.filter((input) => !initializerNames.has(input.name ?? ''));
+  if (inputs.length !== 1) {
+    throw new OnnxImportError(`the graph must have exactly one non-constant input, it has ${inputs.length}${inputs.length > 0 ? `: ${inputs.map((i) => i.name).join(', ')}` : ''}`);
+  }
+  const input = inputs[0];
+  const inputName = input.name ?? '';
+  const tensorType = input.type?.tensor_type;
+  if (tensorType === undefined) throw new OnnxImportError(`graph input '${inputName}' is not a tensor`);
+  if (tensorType.elem_type !== OnnxDataType.FLOAT && tensorType.elem_type !== OnnxDataType.DOUBLE) {
+    throw new OnnxImportError(`graph input '${inputName}' must be float32 or float64, it is data type ${tensorType.elem_type}`);
+  }
+  const dims = tensorType.shape?.dim ?? [];
+  if (dims.length < 2) throw new OnnxImportError(`graph input '${inputName}' must be a batch (batch x features...), its shape has ${dims.length} dimension(s)`);
+  const inputShape = dims.slice(1).map((dim, i) => {
+    const size = Number(dim.dim_value ?? 0);
+    if (!(size > 0)) throw new OnnxImportError(`graph input '${inputName}': dimension ${i + 1} must be a fixed size (only the batch may be symbolic)`);
+    return size;
+  });
+  importer.fixedBatch = dims[0].dim_value !== undefined && dims[0].dim_value > 0 ? Number(dims[0].dim_value) : undefined;
+  importer.setActivation(inputName, inputName, inputShape);
+  graph.node.forEach((node, index) => importer.importNode(node, index));
+  const outputs = graph.output.map((output) => {
+    const name = output.name ?? '';
+    const value = importer.value(name, `graph output '${name}'`);
+    if (value.kind !== 'activation') throw new OnnxImportError(`graph output '${name}' is a constant: nothing to compute`);
+    return value.id;
+  });
+  const network: Network = { inputName, inputShape, nodes: importer.nodes, outputs };
+  const producer = [model.producer_name, model.producer_version].filter((part) => part).join(' ');
+  return { network, opset, producer };
+}
+
+function defaultOpset(model: OnnxModel): number {
+  const entry = model.opset_import.find((o) => (o.domain ?? '') === '' || o.domain === 'ai.onnx');
+  if (entry === undefined) throw new OnnxImportError('the model imports no default-domain (ai.onnx) operator set');
+  const version = Number(entry.version ?? 0);
+  if (version < MIN_OPSET || version > MAX_OPSET) {
+    throw new OnnxImportError(`operator set ${version} is not supported (opset ${MIN_OPSET} to ${MAX_OPSET} are)`);
+  }
+  return version;
+}
+
+/** Throws listing every node whose op is not supported, grouped by op. */
+function refuseUnsupportedOps(nodes: readonly OnnxNode[]): void {
+  const unsupported = new Map<string, string[]>();
+  nodes.forEach((node, index) => {
+    const domain = node.domain ?? '';
+    const op = node.op_type ?? '';
+    if ((domain === '' || domain === 'ai.onnx') && SUPPORTED_OPS.includes(op)) return;
+    const key = domain === '' || domain === 'ai.onnx' ? op : `${domain}.${op}`;
+    const names = unsupported.get(key) ?? [];
+    names.push(`'${node.name || `#${index}`}'`);
+    unsupported.set(key, names);
+  });
+  if (unsupported.size > 0) {
+    const list = [...unsupported].map(([op, names]) => `${op} (node${names.length > 1 ? 's' : ''} ${names.join(', ')})`).join('; ');
+    throw new OnnxImportError(`unsupported ONNX ops: ${list}. Supported: ${SUPPORTED_OPS.join(', ')}`);
+  }
+}
+
+class GraphImporter {
+  readonly nodes: NetworkNode[] = [];
+  fixedBatch: number | undefined;
+  private readonly values = new Map<string, Value>();
+  /** Index in `nodes` of the node producing each activation id. */
+  private readonly producers = new Map<string, number>();
+  /** How many node inputs and graph outputs read each ONNX value. */
+  private readonly readers = new Map<string, number>();
+
+  constructor(
+    readonly opset: number,
+    onnxNodes: readonly OnnxNode[],
+    graphOutputs: readonly string[],
+  ) {
+    for (const name of [...onnxNodes.flatMap((n) => n.input), ...graphOutputs]) this.readers.set(name, (this.readers.get(name) ?? 0) + 1);
+  }
+
+  setConstant(name: string, tensor: ConstantTensor): void {
+    this.values.set(name, { kind: 'constant', tensor });
+  }
+
+  setActivation(name: string, id: string, shape: readonly number[]): void {
+    this.values.set(name, { kind: 'activation', id, shape: [...shape] });
+  }
+
+  /** Binds an ONNX value name to an existing value (aliases: Identity, Dropout). */
+  setValue(name: string, value: Value): void {
+    this.values.set(name, value);
+  }
+
+  value(name: string, where: string): Value {
+    const value = this.values.get(name);
+    if (value === undefined) throw new OnnxImportError(`${where} reads '${name}', which is neither an input, an initializer nor an earlier node's output`);
+    return value;
+  }
+
+  importNode(node: OnnxNode, index: number): void {
+    const context = new NodeContext(this, node, describeNode(node, index));
+    switch (node.op_type) {
+      case 'Constant':
+        return this.constant(context);
+      case 'Identity':
+        return context.alias(context.input(0));
+      case 'Dropout':
+        return this.dropout(context);
+      case 'Relu':
+      case 'Sigmoid':
+      case 'Tanh':
+        return this.elementwise(context, node.op_type);
+      case 'Softmax':
+        return this.softmax(context);
+      case 'Gemm':
+        return this.gemm(context);
+      case 'MatMul':
+        return this.matmul(context);
+      case 'Add':
+        return this.add(context);
+      case 'Conv':
+        return this.conv(context);
+      case 'MaxPool':
+      case 'AveragePool':
+        return this.pool(context, node.op_type);
+      case 'GlobalAveragePool':
+        return this.globalAveragePool(context);
+      case 'BatchNormalization':
+        return this.batchNormalization(context);
+      case 'Flatten':
+        return this.flatten(context);
+      case 'Reshape':
+        return this.reshape(context);
+      case 'Shape':
+        return this.shape(context);
+      case 'Gather':
+        return this.gather(context);
+      case 'Unsqueeze':
+        return this.unsqueeze(context);
+      case 'Concat':
+        return this.concat(context);
+      default:
+        throw new OnnxImportError(`${context.where}: unsupported op`);
+    }
+  }
+
+  /** Appends a core node producing the node's first output; returns its per-sample shape. */
+  addNode(context: NodeContext, node: NetworkNode, inputShapes: readonly (readonly number[])[]): void {
+    let shape: number[];
+    try {
+      shape = nodeOutputShape(node, inputShapes);
+    } catch (error) {
+      throw new OnnxImportError(`${context.where}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.producers.set(node.output, this.nodes.length);
+    this.nodes.push(node);
+    this.setActivation(node.output, node.output, shape);
+  }
+
+  /**
+   * The weight node producing `value` if it can absorb a following per-output scale or bias: a dense
+   * or conv node whose output nothing but the current node reads.
+   */
+  foldableProducer(value: Activation, onnxName: string): DenseNode | Conv2dNode | undefined {
+    if (value.id !== onnxName || this.readers.get(onnxName) !== 1) return undefined;
+    const index = this.producers.get(value.id);
+    if (index === undefined) return undefined;
+    const node = this.nodes[index];
+    return node.op === 'dense' || node.op === 'conv2d' ? node : undefined;
+  }
+
+  /** Replaces a weight node by a version with scaled weights / new bias and output renamed to `output`. */
+  replaceWeightNode(old: DenseNode | Conv2dNode, replacement: DenseNode | Conv2dNode, shape: readonly number[]): void {
+    const index = this.producers.get(old.output);
+    if (index === undefined) throw new OnnxImportError(`internal: no producer for '${old.output}'`);
+    this.producers.delete(old.output);
+    this.nodes[index] = replacement;
+    this.producers.set(replacement.output, index);
+    this.setActivation(replacement.output, replacement.output, shape);
+  }
+
+  isUsed(name: string): boolean {
+    return name !== '' && (this.readers.get(name) ?? 0) > 0;
+  }
+
+  // --- constants and aliases -------------------------------------------------------------
+
+  private constant(context: NodeContext): void {
+    const attributes = context.attributes(['value', 'value_float', 'value_floats', 'value_int', 'value_ints', 'sparse_value', 'value_string', 'value_strings']);
+    for (const name of ['sparse_value', 'value_string', 'value_strings']) {
+      if (attributes.has(name)) throw new OnnxImportError(`${context.where}: Constant '${name}' is not supported`);
+    }
+    const tensor = attributes.tensor('value');
+    const valueFloat = attributes.has('value_float') ? attributes.float('value_float', 0) : undefined;
+    const valueFloats = attributes.floats('value_floats');
+    const valueInt = attributes.has('value_int') ? attributes.int('value_int', 0) : undefined;
+    const valueInts = attributes.ints('value_ints');
+    const given = [tensor, valueFloat, valueFloats, valueInt, valueInts].filter((v) => v !== undefined).length;
+    if (given !== 1) throw new OnnxImportError(`${context.where}: a Constant needs exactly one value attribute, it has ${given}`);
+    let result: ConstantTensor;
+    if (tensor !== undefined) result = tensor;
+    else if (valueFloat !== undefined) result = { kind: 'float', dims: [], values: Float64Array.of(valueFloat) };
+    else if (valueFloats !== undefined) result = { kind: 'float', dims: [valueFloats.length], values: Float64Array.from(valueFloats) };
+    else if (valueInt !== undefined) result = { kind: 'int', dims: [], values: Float64Array.of(valueInt) };
+    else result = { kind: 'int', dims: [valueInts!.length], values: Float64Array.from(valueInts!) };
+    this.setConstant(context.output(0), result);
+  }
+
+  private dropout(context: NodeContext): void {
+    context.attributes(['ratio', 'seed']);
+    const training = context.optionalInput(2);
+    if (training !== undefined) {
+      if (training.kind !== 'constant') throw new OnnxImportError(`${context.where}: training_mode must be a constant`);
+      if (training.tensor.values.some((v) => v !== 0)) throw new OnnxImportError(`${context.where}: training_mode is true: inference graphs only`);
+    }
+    if (this.isUsed(context.node.output[1] ?? '')) throw new OnnxImportError(`${context.where}: the Dropout mask output is used, which inference cannot provide`);
+    context.alias(context.input(0));
+  }
+
+  // --- element-wise ----------------------------------------------------------------------
+
+  private elementwise(context: NodeContext, op: 'Relu' | 'Sigmoid' | 'Tanh'): void {
+    context.attributes([]);
+    const x = context.input(0);
+    if (x.kind === 'constant') {
+      const f = op === 'Relu' ? (v: number) => Math.max(v, 0) : op === 'Sigmoid' ? (v: number) => 1 / (1 + Math.exp(-v)) : Math.tanh;
+      this.setConstant(context.output(0), { kind: 'float', dims: x.tensor.dims, values: x.tensor.values.map(f) });
+      return;
+    }
+    const kind = op === 'Relu' ? 'relu' : op === 'Sigmoid' ? 'sigmoid' : 'tanh';
+    this.addNode(context, { op: kind, name: context.name, inputs: [x.id], output: context.output(0) }, [x.shape]);
+  }
+
+  private softmax(context: NodeContext): void {
+    const attributes = context.attributes(['axis']);
+    const x = context.activationInput(0);
+    const rank = x.shape.length + 1;
+    const axis = normalizeAxis(attributes.int('axis', this.opset >= 13 ? -1 : 1), rank, context.where);
+    if (axis === 0) throw new OnnxImportError(`${context.where}: softmax over the batch axis is not supported`);
+    // before opset 13 Softmax flattens axes [axis, rank) into one; from 13 on it is one axis
+    const endAxis = this.opset >= 13 ? axis + 1 : rank;
+    this.addNode(context, { op: 'softmax', name: context.name, inputs: [x.id], output: context.output(0), axis, endAxis }, [x.shape]);
+  }
+
+  // --- weight layers ---------------------------------------------------------------------
+
+  private gemm(context: NodeContext): void {
+    const attributes = context.attributes(['alpha', 'beta', 'transA', 'transB']);
+    const alpha = attributes.float('alpha', 1);
+    const beta = attributes.float('beta', 1);
+    if (attributes.int('transA', 0) !== 0) throw new OnnxImportError(`${context.where}: transA = 1 would transpose the batch; not supported`);
+    const transB = attributes.int('transB', 0) !== 0;
+    const a = context.activationInput(0, 'A');
+    if (a.shape.length !== 1) throw new OnnxImportError(`${context.where}: A must be a batch of vectors (B x K), got per-sample shape [${a.shape.join(', ')}]`);
+    const b = context.constantInput(1, 'B (the weights)');
+    if (b.dims.length !== 2) throw new OnnxImportError(`${context.where}: B must be a matrix, got dims [${b.dims.join(', ')}]`);
+    const [k, n] = transB ? [b.dims[1], b.dims[0]] : [b.dims[0], b.dims[1]];
+    if (k !== a.shape[0]) throw new OnnxImportError(`${context.where}: A has ${a.shape[0]} features, B expects ${k}`);
+    const weights = matrix(n, k);
+    for (let o = 0; o < n; o++) {
+      for (let i = 0; i < k; i++) weights.data[o * k + i] = alpha * b.values[transB ? o * k + i : i * n + o];
+    }
+    const bias = new Float64Array(n);
+    const c = context.optionalInput(2);
+    if (c !== undefined) {
+      if (c.kind !== 'constant') throw new OnnxImportError(`${context.where}: C (the bias) must be a constant`);
+      const perOutput = biasPerOutput(c.tensor, n);
+      if (perOutput === undefined) throw new OnnxImportError(`${context.where}: C of dims [${c.tensor.dims.join(', ')}] is not a bias broadcast over the batch (want [${n}], [1, ${n}] or a scalar)`);
+      for (let o = 0; o < n; o++) bias[o] = beta * perOutput[o];
+    }
+    this.addNode(context, { op: 'dense', name: context.name, inputs: [a.id], output: context.output(0), weights, bias }, [a.shape]);
+  }
+
+  private matmul(context: NodeContext): void {
+    context.attributes([]);
+    const a = context.input(0);
+    const b = context.input(1);
+    if (a.kind !== 'activation' || b.kind !== 'constant') {
+      throw new OnnxImportError(`${context.where}: only activation x constant-matrix products are supported (y = x W)`);
+    }
+    if (b.tensor.dims.length !== 2) throw new OnnxImportError(`${context.where}: the constant operand must be a matrix, got dims [${b.tensor.dims.join(', ')}]`);
+    const [k, n] = b.tensor.dims;
+    if (a.shape.length < 1 || a.shape[a.shape.length - 1] !== k) {
+      throw new OnnxImportError(`${context.where}: per-sample shape [${a.shape.join(', ')}] does not end in the ${k} rows of the matrix`);
+    }
+    const weights = matrix(n, k);
+    for (let o = 0; o < n; o++) for (let i = 0; i < k; i++) weights.data[o * k + i] = b.tensor.values[i * n + o];
+    this.addNode(context, { op: 'dense', name: context.name, inputs: [a.id], output: context.output(0), weights, bias: new Float64Array(n) }, [a.shape]);
+  }
+
+  private conv(context: NodeContext): void {
+    const attributes = context.attributes(['auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 'strides']);
+    const x = context.activationInput(0, 'X');
+    if (x.shape.length !== 3) throw new OnnxImportError(`${context.where}: only 2-D convolution (N x C x H x W input) is supported, got per-sample shape [${x.shape.join(', ')}]`);
+    const w = context.constantInput(1, 'W (the kernels)');
+    if (w.dims.length !== 4) throw new OnnxImportError(`${context.where}: W must be M x C/group x kH x kW, got dims [${w.dims.join(', ')}]`);
+    const [outChannels, channelsPerGroup, kernelHeight, kernelWidth] = w.dims;
+    const groups = attributes.int('group', 1);
+    const inChannels = x.shape[0];
+    if (!(groups >= 1) || inChannels % groups !== 0 || outChannels % groups !== 0 || channelsPerGroup !== inChannels / groups) {
+      throw new OnnxImportError(`${context.where}: group ${groups} does not fit ${inChannels} input channels, ${outChannels} output channels and W dims [${w.dims.join(', ')}]`);
+    }
+    const kernel = pair(attributes.ints('kernel_shape') ?? [kernelHeight, kernelWidth], 'kernel_shape', context.where);
+    if (kernel[0] !== kernelHeight || kernel[1] !== kernelWidth) throw new OnnxImportError(`${context.where}: kernel_shape [${kernel.join(', ')}] differs from W's ${kernelHeight} x ${kernelWidth}`);
+    const window = resolveWindow(attributes, kernel, [x.shape[1], x.shape[2]], context.where);
+    const bias = new Float64Array(outChannels);
+    const b = context.optionalInput(2);
+    if (b !== undefined) {
+      if (b.kind !== 'constant' || dimsSize(b.tensor.dims) !== outChannels) throw new OnnxImportError(`${context.where}: B must be a constant of ${outChannels} values`);
+      bias.set(b.tensor.values);
+    }
+    const weights = matrix(outChannels, channelsPerGroup * kernelHeight * kernelWidth, Float64Array.from(w.values));
+    const node: Conv2dNode = { op: 'conv2d', name: context.name, inputs: [x.id], output: context.output(0), inChannels, groups, weights, bias, ...window };
+    this.addNode(context, node, [x.shape]);
+  }
+
+  private pool(context: NodeContext, op: 'MaxPool' | 'AveragePool'): void {
+    const names = op === 'MaxPool'
+      ? ['auto_pad', 'ceil_mode', 'dilations', 'kernel_shape', 'pads', 'storage_order', 'strides']
+      : ['auto_pad', 'ceil_mode', 'count_include_pad', 'dilations', 'kernel_shape', 'pads', 'strides'];
+    const attributes = context.attributes(names);
+    if (this.isUsed(context.node.output[1] ?? '')) throw new OnnxImportError(`${context.where}: the Indices output is not supported`);
+    const x = context.activationInput(0, 'X');
+    if (x.shape.length !== 3) throw new OnnxImportError(`${context.where}: only 2-D pooling (N x C x H x W input) is supported, got per-sample shape [${x.shape.join(', ')}]`);
+    const kernelShape = attributes.ints('kernel_shape');
+    if (kernelShape === undefined) throw new OnnxImportError(`${context.where}: kernel_shape is required`);
+    const kernel = pair(kernelShape, 'kernel_shape', context.where);
+    const window = resolveWindow(attributes, kernel, [x.shape[1], x.shape[2]], context.where);
+    const explicitPads = attributes.string('auto_pad', 'NOTSET') === 'NOTSET';
+    const node: NetworkNode = {
+      op: op === 'MaxPool' ? 'maxpool' : 'avgpool',
+      name: context.name,
+      inputs: [x.id],
+      output: context.output(0),
+      ...window,
+      ceilMode: explicitPads && attributes.int('ceil_mode', 0) !== 0,
+      countIncludePad: attributes.int('count_include_pad', 0) !== 0,
+    };
+    this.addNode(context, node, [x.shape]);
+  }
+
+  private globalAveragePool(context: NodeContext): void {
+    context.attributes([]);
+    const x = context.activationInput(0, 'X');
+    this.addNode(context, { op: 'globalavgpool', name: context.name, inputs: [x.id], output: context.output(0) }, [x.shape]);
+  }
+
+  private batchNormalization(context: NodeContext): void {
+    const attributes = context.attributes(['epsilon', 'momentum', 'training_mode']);
+    if (attributes.int('training_mode', 0) !== 0) throw new OnnxImportError(`${context.where}: training_mode = 1: inference graphs only`);
+    if (context.node.output.slice(1).some((name) => this.isUsed(name))) throw new OnnxImportError(`${context.where}: running mean / variance outputs are not supported`);
+    const epsilon = attributes.float('epsilon', 1e-5);
+    const x = context.activationInput(0, 'X');
+    const channels = x.shape[0];
+    const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => {
+      const tensor = context.constantInput(i, ['', 'scale', 'B', 'input_mean', 'input_var'][i]);
+      if (tensor.values.length !== channels) throw new OnnxImportError(`${context.where}: input ${i} has ${tensor.values.length} values for ${channels} channels`);
+      return tensor.values;
+    });
+    const scale = new Float64Array(channels);
+    const shift = new Float64Array(channels);
+    for (let c = 0; c < channels; c++) {
+      scale[c] = gamma[c] / Math.sqrt(variance[c] + epsilon);
+      shift[c] = beta[c] - mean[c] * scale[c];
+    }
+    const producer = this.foldableProducer(x, context.node.input[0]);
+    // the channel axis (1) is the output axis of a conv, and of a dense layer on B x F vectors
+    if (producer !== undefined && (producer.op === 'conv2d' || x.shape.length === 1)) {
+      const { rows, cols } = producer.weights;
+      const weights = matrix(rows, cols, Float64Array.from(producer.weights.data));
+      const bias = new Float64Array(rows);
+      for (let r = 0; r < rows; r++) {
+        for (let k = 0; k < cols; k++) weights.data[r * cols + k] *= scale[r];
+        bias[r] = producer.bias[r] * scale[r] + shift[r];
+      }
+      this.replaceWeightNode(producer, { ...producer, weights, bias, output: context.output(0) }, x.shape);
+      return;
+    }
+    this.addNode(context, { op: 'affine', name: context.name, inputs: [x.id], output: context.output(0), axis: 1, scale, shift }, [x.shape]);
+  }
+
+  private add(context: NodeContext): void {
+    context.attributes([]);
+    const a = context.input(0);
+    const b = context.input(1);
+    if (a.kind === 'constant' && b.kind === 'constant') {
+      const sum = broadcastAdd({ shape: a.tensor.dims, data: a.tensor.values }, { shape: b.tensor.dims, data: b.tensor.values });
+      this.setConstant(context.output(0), { kind: a.tensor.kind === 'int' && b.tensor.kind === 'int' ? 'int' : 'float', dims: sum.shape, values: sum.data });
+      return;
+    }
+    if (a.kind === 'activation' && b.kind === 'activation') {
+      this.addNode(context, { op: 'add', name: context.name, inputs: [a.id, b.id], output: context.output(0) }, [a.shape, b.shape]);
+      return;
+    }
+    const [x, c, xName] = a.kind === 'activation' ? [a, (b as { tensor: ConstantTensor }).tensor, context.node.input[0]] : [b as Activation, a.tensor, context.node.input[1]];
+    const rank = x.shape.length + 1;
+    if (c.dims.length > rank || (c.dims.length === rank && c.dims[0] !== 1)) {
+      throw new OnnxImportError(`${context.where}: a constant of dims [${c.dims.join(', ')}] would change the batch axis`);
+    }
+    const constantShape = c.dims.length === rank ? c.dims.slice(1) : [...c.dims];
+    let broadcast: number[];
+    try {
+      broadcast = broadcastShapes(x.shape, constantShape);
+    } catch (error) {
+      throw new OnnxImportError(`${context.where}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (broadcast.length !== x.shape.length || broadcast.some((d, i) => d !== x.shape[i])) {
+      throw new OnnxImportError(`${context.where}: the constant [${c.dims.join(', ')}] would broadcast the activation [${x.shape.join(', ')}]`);
+    }
+    const producer = this.foldableProducer(x, xName);
+    const perOutput = producer === undefined ? undefined : biasAlongAxis(constantShape, c.values, x.shape, producer.op === 'dense' ? x.shape.length - 1 : 0);
+    if (producer !== undefined && perOutput !== undefined) {
+      const bias = Float64Array.from(producer.bias, (v, o) => v + perOutput[o]);
+      this.replaceWeightNode(producer, { ...producer, bias, output: context.output(0) }, x.shape);
+      return;
+    }
+    this.addNode(context, { op: 'addConstant', name: context.name, inputs: [x.id], output: context.output(0), constantShape, constant: Float64Array.from(c.values) }, [x.shape]);
+  }
+
+  // --- shapes ----------------------------------------------------------------------------
+
+  private flatten(context: NodeContext): void {
+    const attributes = context.attributes(['axis']);
+    const x = context.input(0);
+    const dims = fullDims(x);
+    const axis = normalizeAxis(attributes.int('axis', 1), dims.length + 1, context.where);
+    const flat = [product(dims.slice(0, axis)), product(dims.slice(axis))];
+    if (x.kind === 'constant') {
+      this.setConstant(context.output(0), { ...x.tensor, dims: flat });
+      return;
+    }
+    if (axis === 0 || product(x.shape.slice(0, axis - 1)) !== 1) throw new OnnxImportError(`${context.where}: Flatten with axis ${axis} would merge the batch axis`);
+    this.reshapeActivation(context, x, [product(x.shape)]);
+  }
+
+  private reshape(context: NodeContext): void {
+    const attributes = context.attributes(['allowzero']);
+    const allowZero = attributes.int('allowzero', 0) !== 0;
+    const x = context.input(0);
+    const target = [...context.constantInput(1, 'shape').values];
+    const dims = fullDims(x);
+    const resolved = target.map((d, i) => (d === 0 && !allowZero ? dims[i] : d));
+    if (x.kind === 'constant') {
+      this.setConstant(context.output(0), { ...x.tensor, dims: inferMinusOne(resolved, dimsSize(x.tensor.dims), context.where) });
+      return;
+    }
+    const sampleSize = product(x.shape);
+    const batchLike = resolved[0] === SYMBOLIC_BATCH || (this.fixedBatch !== undefined && resolved[0] === this.fixedBatch);
+    let perSample: number[];
+    if (batchLike) perSample = inferMinusOne(resolved.slice(1), sampleSize, context.where);
+    else if (resolved[0] === -1 && !resolved.slice(1).includes(-1)) perSample = resolved.slice(1);
+    else throw new OnnxImportError(`${context.where}: target shape [${formatDims(target)}] does not keep the batch as its first axis`);
+    if (perSample.includes(SYMBOLIC_BATCH)) throw new OnnxImportError(`${context.where}: the batch size may only be the first dimension of the target shape`);
+    if (product(perSample) !== sampleSize) throw new OnnxImportError(`${context.where}: cannot reshape per-sample [${x.shape.join(', ')}] to [${perSample.join(', ')}]`);
+    this.reshapeActivation(context, x, perSample);
+  }
+
+  private reshapeActivation(context: NodeContext, x: Activation, shape: readonly number[]): void {
+    this.addNode(context, { op: 'reshape', name: context.name, inputs: [x.id], output: context.output(0), shape }, [x.shape]);
+  }
+
+  private shape(context: NodeContext): void {
+    const attributes = context.attributes(['start', 'end']);
+    const dims = fullDims(context.input(0));
+    const clamp = (axis: number) => Math.min(Math.max(axis < 0 ? axis + dims.length : axis, 0), dims.length);
+    const start = clamp(attributes.int('start', 0));
+    const end = clamp(attributes.int('end', dims.length));
+    const values = dims.slice(start, Math.max(start, end));
+    this.setConstant(context.output(0), { kind: 'int', dims: [values.length], values: Float64Array.from(values) });
+  }
+
+  private gather(context: NodeContext): void {
+    const attributes = context.attributes(['axis']);
+    const data = context.constantInput(0, 'data (Gather on computed activations is not supported)');
+    const indices = context.constantInput(1, 'indices');
+    const axis = normalizeAxis(attributes.int('axis', 0), data.dims.length, context.where);
+    this.setConstant(context.output(0), gatherConstant(data, indices, axis, context.where));
+  }
+
+  private unsqueeze(context: NodeContext): void {
+    const attributes = context.attributes(this.opset >= 13 ? [] : ['axes']);
+    const axes = this.opset >= 13 ? [...context.constantInput(1, 'axes').values] : attributes.ints('axes');
+    if (axes === undefined) throw new OnnxImportError(`${context.where}: axes are required`);
+    const x = context.input(0);
+    const dims = unsqueezeDims(fullDims(x), axes, context.where);
+    if (x.kind === 'constant') {
+      this.setConstant(context.output(0), { ...x.tensor, dims });
+      return;
+    }
+    if (dims[0] !== SYMBOLIC_BATCH) throw new OnnxImportError(`${context.where}: inserting an axis before the batch axis is not supported`);
+    this.reshapeActivation(context, x, dims.slice(1));
+  }
+
+  private concat(context: NodeContext): void {
+    const attributes = context.attributes(['axis']);
+    if (!attributes.has('axis')) throw new OnnxImportError(`${context.where}: axis is required`);
+    const parts = context.node.input.map((_, i) => context.constantInput(i, 'input (Concat of computed activations is not supported)'));
+    this.setConstant(context.output(0), concatConstants(parts, attributes.int('axis', 0), context.where));
+  }
+}
+
+/** Inputs, outputs and attributes of the node being imported. */
+class NodeContext {
+  readonly name: string;
+
+  constructor(
+    private readonly importer: GraphImporter,
+    readonly node: OnnxNode,
+    readonly where: string,
+  ) {
+    this.name = node.name || node.output[0] || where;
+  }
+
+  attributes(allowed: readonly string[]): NodeAttributes {
+    return new NodeAttributes(this.node, this.where, allowed);
+  }
+
+  input(index: number): Value {
+    const name = this.node.input[index] ?? '';
+    if (name === '') throw new OnnxImportError(`${this.where}: input ${index} is missing`);
+    return this.importer.value(name, this.where);
+  }
+
+  optionalInput(index: number): Value | undefined {
+    const name = this.node.input[index] ?? '';
+    return name === '' ? undefined : this.importer.value(name, this.where);
+  }
+
+  activationInput(index: number, what = `input ${index}`): Activation {
+    const value = this.input(index);
+    if (value.kind !== 'activation') throw new OnnxImportError(`${this.where}: ${what} is a constant; constant folding of this op is not supported`);
+    return value;
+  }
+
+  constantInput(index: number, what: string): ConstantTensor {
+    const value = this.input(index);
+    if (value.kind !== 'constant') throw new OnnxImportError(`${this.where}: ${what} must be a constant (an initializer or computed from constants)`);
+    return value.tensor;
+  }
+
+  output(index: number): string {
+    const name = this.node.output[index] ?? '';
+    if (name === '') throw new OnnxImportError(`${this.where}: output ${index} has no name`);
+    return name;
+  }
+
+  /** The node passes its input through (Identity, Dropout at inference). */
+  alias(value: Value): void {
+    this.importer.setValue(this.output(0), value);
+  }
+}
+
+/** Full dims of a value: the batch axis of activations is SYMBOLIC_BATCH. */
+function fullDims(value: Value): number[] {
+  return value.kind === 'constant' ? [...value.tensor.dims] : [SYMBOLIC_BATCH, ...value.shape];
+}
+
+function product(dims: readonly number[]): number {
+  return dims.reduce((a, b) => a * b, 1);
+}
+
+function formatDims(dims: readonly number[]): string {
+  return dims.map((d) => (d === SYMBOLIC_BATCH ? 'batch' : String(d))).join(', ');
+}
+
+function normalizeAxis(axis: number, rank: number, where: string): number {
+  const normalized = axis < 0 ? axis + rank : axis;
+  if (!(normalized >= 0 && normalized < rank)) throw new OnnxImportError(`${where}: axis ${axis} is out of range for rank ${rank}`);
+  return normalized;
+}
+
+/** dims with at most one -1 replaced so that the product is `size`. */
+function inferMinusOne(dims: readonly number[], size: number, where: string): number[] {
+  const unknown = dims.filter((d) => d === -1).length;
+  if (unknown > 1) throw new OnnxImportError(`${where}: more than one -1 in the target shape [${formatDims(dims)}]`);
+  if (dims.some((d) => d < -1 && d !== SYMBOLIC_BATCH)) throw new OnnxImportError(`${where}: negative dimension in target shape [${formatDims(dims)}]`);
+  if (unknown === 0) return [...dims];
+  const known = product(dims.filter((d) => d !== -1));
+  if (known === 0 || size % known !== 0) throw new OnnxImportError(`${where}: cannot infer -1 in [${formatDims(dims)}] for ${size} values`);
+  return dims.map((d) => (d === -1 ? size / known : d));
+}
+
+function pair(values: readonly number[], name: string, where: string): [number, number] {
+  if (values.length !== 2) throw new OnnxImportError(`${where}: ${name} must have 2 values (2-D), got [${values.join(', ')}]`);
+  return [values[0], values[1]];
+}
+
+/** Kernel, strides, dilations and pads of a 2-D window from the ONNX attributes (auto_pad resolved). */
+function resolveWindow(attributes: NodeAttributes, kernel: [number, number], input: [number, number], where: string) {
+  const strides = pair(attributes.ints('strides') ?? [1, 1], 'strides', where);
+  const dilations = pair(attributes.ints('dilations') ?? [1, 1], 'dilations', where);
+  if ([...kernel, ...strides, ...dilations].some((v) => !(Number.isInteger(v) && v >= 1))) {
+    throw new OnnxImportError(`${where}: kernel, strides and dilations must be whole numbers >= 1`);
+  }
+  const autoPad = attributes.string('auto_pad', 'NOTSET');
+  const padsAttribute = attributes.ints('pads');
+  let pads: [number, number, number, number];
+  if (autoPad === 'NOTSET') {
+    const given = padsAttribute ?? [0, 0, 0, 0];
+    if (given.length !== 4 || given.some((p) => !(Number.isInteger(p) && p >= 0))) throw new OnnxImportError(`${where}: pads must be 4 whole numbers >= 0 (top, left, bottom, right), got [${given.join(', ')}]`);
+    pads = [given[0], given[1], given[2], given[3]];
+  } else if (autoPad === 'VALID') {
+    pads = [0, 0, 0, 0];
+  } else if (autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') {
+    const y: AxisPadding = samePadding(input[0], kernel[0], strides[0], dilations[0], autoPad);
+    const x: AxisPadding = samePadding(input[1], kernel[1], strides[1], dilations[1], autoPad);
+    pads = [y.begin, x.begin, y.end, x.end];
+  } else {
+    throw new OnnxImportError(`${where}: auto_pad '${autoPad}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID`);
+  }
+  if (autoPad !== 'NOTSET' && padsAttribute !== undefined) throw new OnnxImportError(`${where}: pads cannot be given with auto_pad ${autoPad}`);
+  return { kernel, strides, dilations, pads } as const;
+}
+
+/** A Gemm C as one value per output, if it broadcasts over the batch: dims [], [1], [n], [1, 1] or [1, n]. */
+function biasPerOutput(c: ConstantTensor, n: number): Float64Array | undefined {
+  const dims = c.dims.length === 2 ? (c.dims[0] === 1 ? [c.dims[1]] : undefined) : c.dims;
+  if (dims === undefined || dims.length > 1) return undefined;
+  const size = dims.length === 0 ? 1 : dims[0];
+  if (size === n) return Float64Array.from(c.values);
+  if (size === 1) return new Float64Array(n).fill(c.values[0]);
+  return undefined;
+}
+
+/**
+ * A constant (per-sample broadcast shape) as one value per index of `axis` of `shape`, if it is
+ * constant along every other axis; else undefined.
+ */
+function biasAlongAxis(constantShape: readonly number[], values: Float64Array, shape: readonly number[], axis: number): Float64Array | undefined {
+  const aligned = [...new Array<number>(shape.length - constantShape.length).fill(1), ...constantShape];
+  if (aligned.some((d, i) => i !== axis && d !== 1)) return undefined;
+  const channels = shape[axis];
+  if (aligned[axis] === channels) return Float64Array.from(values);
+  if (aligned[axis] === 1) return new Float64Array(channels).fill(values[0]);
+  return undefined;
+}
