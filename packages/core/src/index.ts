@@ -33,4 +33,5 @@ export * from './network/execute.js';
 export * from './network/eigen.js';
 export * from './network/pca.js';
 export * from './io/idx.js';
+export * from './circuit/index.js';
 export * from './io/npy.js';

@@ -1,9 +1,13 @@
 import type { CliCommand } from '../program.js';
 import { devicesCommand } from './devices.js';
+import { exportSpiceCommand } from './export-spice.js';
 import { inferCommand } from './infer.js';
+import { mvmCommand } from './mvm.js';
 
 /** Every subcommand, in the order `xbar --help` lists them. */
 export const commands: readonly CliCommand[] = [
   devicesCommand,
+  mvmCommand,
+  exportSpiceCommand,
   inferCommand,
 ];
