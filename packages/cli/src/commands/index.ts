@@ -1,6 +1,8 @@
 import type { CliCommand } from '../program.js';
+import { checkCommand } from './check.js';
 import { devicesCommand } from './devices.js';
 import { exportSpiceCommand } from './export-spice.js';
+import { fmtCommand } from './fmt.js';
 import { inferCommand } from './infer.js';
 import { mvmCommand } from './mvm.js';
 
@@ -9,5 +11,7 @@ export const commands: readonly CliCommand[] = [
   devicesCommand,
   mvmCommand,
   exportSpiceCommand,
+  checkCommand,
+  fmtCommand,
   inferCommand,
 ];

@@ -1,0 +1,42 @@
+import { NodeSourceHost, checkNetlistFile, renderDiagnostics } from '@xbar/dsl';
+import { Option, type Command } from 'commander';
+import { CliError, ExitCode, runtimeError } from '../exit-codes.js';
+import type { CliCommand, CliIo } from '../program.js';
+import { loadCliRegistry } from '../registry.js';
+
+interface CheckFlags {
+  readonly format: 'text' | 'json';
+  readonly allowOutside?: boolean;
+}
+
+/**
+ * `xbar check FILE.xbar [--format text|json]`: checks a netlist and prints its diagnostics. Exit 1 if
+ * there is any error, 0 otherwise (warnings allowed). `json` prints the diagnostics as a JSON array on
+ * stdout, for editors and CI; `text` prints them with the source line and a caret on stderr.
+ */
+export const checkCommand: CliCommand = {
+  register(program: Command, io: CliIo): void {
+    program
+      .command('check')
+      .description('check a netlist and print its errors and warnings (exit 1 on errors)')
+      .argument('<file>', 'the netlist (.xbar)')
+      .addOption(new Option('--format <format>', 'diagnostics as text (with carets) or json').choices(['text', 'json']).default('text'))
+      .option('--allow-outside', "let .include and data paths leave the netlist's folder")
+      .action((file: string, flags: CheckFlags) => runCheck(file, flags, io));
+  },
+};
+
+function runCheck(file: string, flags: CheckFlags, io: CliIo): void {
+  const host = new NodeSourceHost(io.cwd);
+  if (host.sizeOf(file) === undefined) throw runtimeError(`cannot read netlist '${file}': no such file`);
+  const result = checkNetlistFile(file, { registry: loadCliRegistry(), host, allowOutsideRoot: flags.allowOutside ?? false });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
+  if (flags.format === 'json') {
+    io.stdout(`${JSON.stringify(result.diagnostics, null, 2)}\n`);
+  } else if (result.diagnostics.length > 0) {
+    io.stderr(renderDiagnostics(result.diagnostics, result.sources));
+  } else {
+    io.stdout(`${file}: no errors\n`);
+  }
+  if (errors > 0) throw new CliError(`${file}: ${errors} error${errors === 1 ? '' : 's'}`, ExitCode.netlistErrors);
+}

@@ -1,0 +1,58 @@
+/**
+ * The card keywords of the language, and the SPICE or code-loading keywords that are refused with an
+ * explanation instead of a bare "unknown card".
+ */
+import type { DefinitionKind } from './context.js';
+
+/** Every card keyword (lower case, without the dot). */
+export const CARD_KEYWORDS = [
+  'title',
+  'param',
+  'include',
+  'options',
+  'model',
+  'array',
+  'weights',
+  'inputs',
+  'labels',
+  'network',
+  'layer',
+  'endnetwork',
+  'mvm',
+  'mc',
+  'mse',
+  'accuracy',
+  'optimize',
+  'compare',
+  'step',
+  'end',
+] as const;
+
+export type CardKeyword = (typeof CARD_KEYWORDS)[number];
+
+/** Cards that define a name (their first positional word), and its kind. */
+export const DEFINING_CARDS: Readonly<Partial<Record<string, DefinitionKind>>> = {
+  model: 'model',
+  array: 'array',
+  weights: 'weights',
+  inputs: 'inputs',
+  labels: 'labels',
+  network: 'network',
+};
+
+/** Refused keywords: why, and what to do instead. */
+export const REFUSED_CARDS: Readonly<Record<string, { message: string; hint: string }>> = Object.fromEntries([
+  ...['plugin', 'load', 'use', 'require', 'import', 'exec', 'shell', 'system', 'control', 'endc', 'python', 'eval'].map((word) => [
+    word,
+    {
+      message: `.${word}: a netlist cannot load plugins or run code`,
+      hint: 'device plugins are enabled in the xbar configuration (xbar.config.yaml), never from a netlist',
+    },
+  ]),
+  ['lib', { message: '.lib sections are not supported', hint: 'put the models in a file and use .include "FILE"' }],
+  ...['subckt', 'ends'].map((word) => [word, { message: `.${word}: SPICE subcircuits are not part of xbar`, hint: 'describe arrays with .array and networks with .network ... .endnetwork' }]),
+  ...['op', 'dc', 'ac', 'tran', 'noise', 'tf', 'sens', 'pz', 'four', 'meas', 'measure', 'print', 'plot', 'probe', 'save'].map((word) => [
+    word,
+    { message: `.${word}: SPICE circuit analyses are not part of xbar`, hint: 'xbar analyses: .mvm, .mc, .mse, .accuracy, .optimize, .compare, .step' },
+  ]),
+]);

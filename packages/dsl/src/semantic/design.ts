@@ -1,0 +1,230 @@
+/**
+ * The meaning of a checked netlist: resolved parameters, device instances created through the
+ * registry, arrays as core `CrossbarConfig`s, weight/input sources, networks and typed analysis
+ * descriptors. Engines consume a `Design`; the DSL itself runs nothing.
+ *
+ * Names (maps' keys) are lower case; each definition keeps the spelling of its card in `name`.
+ */
+import type { CrossbarConfig, DeviceInstance, Seconds } from '@xbar/core';
+import type { Span } from '../ast.js';
+
+/** Settings of the `.options` card. */
+export interface SimulationOptions {
+  /** Seed of the random number generator of every analysis that does not set its own. */
+  readonly seed: number;
+  /** Default time between programming and reading, in seconds, for arrays that do not set `readtime`. */
+  readonly readTimeSeconds: Seconds;
+}
+
+export const DEFAULT_OPTIONS: SimulationOptions = { seed: 1, readTimeSeconds: 1 };
+
+/** `.model NAME TYPE [preset=P] (k=v ...)`. */
+export interface ModelDefinition {
+  readonly name: string;
+  /** Registry name of the device plugin, lower case. */
+  readonly type: string;
+  readonly preset?: string;
+  /** The values written on the card (preset values not included), by lower-case parameter name. */
+  readonly values: Readonly<Record<string, number>>;
+  /** The instance created through the registry (defaults and preset filled in). */
+  readonly device: DeviceInstance;
+  readonly span: Span;
+}
+
+/** `.array NAME rows=.. cols=.. model=.. ...`: one physical tile and its periphery. */
+export interface ArrayDefinition {
+  readonly name: string;
+  /** The `.model` the array is built with (lower case). */
+  readonly model: string;
+  readonly config: CrossbarConfig;
+  readonly span: Span;
+}
+
+/** A matrix written in the netlist, row-major. A vector `[a b c]` is one row. */
+export interface InlineMatrix {
+  readonly kind: 'inline';
+  readonly rows: number;
+  readonly cols: number;
+  /** rows x cols values, row-major. */
+  readonly data: Float64Array;
+}
+
+/** A NumPy `.npy` file (path resolved against the netlist's folder; not read by the DSL). */
+export interface NpyFile {
+  readonly kind: 'npy';
+  readonly path: string;
+}
+
+/** One initializer (weight tensor) of an ONNX model, by name (path resolved; not read by the DSL). */
+export interface OnnxLayer {
+  readonly kind: 'onnx';
+  readonly path: string;
+  readonly layer: string;
+}
+
+/** Random values drawn by the engine: uniform in [-scale, scale] or normal with std `scale`. */
+export interface RandomMatrix {
+  readonly kind: 'random';
+  readonly rows: number;
+  readonly cols: number;
+  readonly distribution: 'uniform' | 'normal';
+  readonly scale: number;
+  readonly seed: number;
+}
+
+export type TensorSource = InlineMatrix | NpyFile | OnnxLayer | RandomMatrix;
+
+export type TensorRole = 'weights' | 'inputs' | 'labels';
+
+/**
+ * `.weights`, `.inputs` or `.labels`. Weights are laid out as placed on the array: rows = input lines,
+ * cols = outputs (y = x W). Inputs are batch x features; labels one class index per input row.
+ */
+export interface TensorDefinition {
+  readonly name: string;
+  readonly role: TensorRole;
+  readonly source: TensorSource;
+  readonly span: Span;
+}
+
+export type Activation = 'none' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
+
+/** `.layer NAME weights=W array=A [model=M] [bias=B] [activation=F]` inside a `.network`. */
+export interface LayerDefinition {
+  readonly name: string;
+  readonly weights: string;
+  readonly bias?: string;
+  readonly array: string;
+  /** The device model of this layer: `model=` if given, else the array's. */
+  readonly model: string;
+  readonly activation: Activation;
+  /** The array's configuration with this layer's device. */
+  readonly config: CrossbarConfig;
+  readonly span: Span;
+}
+
+/** `.network NAME` ... `.endnetwork`: layers run in order, each on its array. */
+export interface NetworkDefinition {
+  readonly name: string;
+  readonly layers: readonly LayerDefinition[];
+  readonly span: Span;
+}
+
+/** What an analysis runs: one weight matrix on one array, or a whole network. */
+export type Workload =
+  | { readonly kind: 'array'; readonly array: string; readonly weights: string }
+  | { readonly kind: 'network'; readonly network: string };
+
+/** How MVMs are computed: exact product, sampled devices, or sampled devices with IR drop. */
+export type MvmMode = 'ideal' | 'noisy' | 'ir';
+
+interface AnalysisBase {
+  readonly span: Span;
+  /** Seed of this analysis's random numbers. */
+  readonly seed: number;
+}
+
+/** `.mvm`: outputs of matrix-vector products. */
+export interface MvmAnalysis extends AnalysisBase {
+  readonly kind: 'mvm';
+  readonly workload: Workload;
+  readonly inputs: string;
+  readonly mode: MvmMode;
+  /** Independent programmings of the array (each read once), 1 to limits.maxTrials. */
+  readonly trials: number;
+  /** Read time override in seconds, if given. */
+  readonly readTimeSeconds?: Seconds;
+}
+
+/** `.mc`: Monte-Carlo statistics of an error metric over `runs` programmings. */
+export interface MonteCarloAnalysis extends AnalysisBase {
+  readonly kind: 'mc';
+  readonly workload: Workload;
+  readonly inputs: string;
+  readonly labels?: string;
+  readonly metric: 'mse' | 'accuracy';
+  readonly mode: MvmMode;
+  readonly runs: number;
+  readonly readTimeSeconds?: Seconds;
+}
+
+/** `.mse`: analytical (moment-based) mean squared error of the outputs, no sampling. */
+export interface MseAnalysis extends AnalysisBase {
+  readonly kind: 'mse';
+  readonly workload: Workload;
+  readonly inputs: string;
+  readonly readTimeSeconds?: Seconds;
+}
+
+/** `.accuracy`: classification accuracy of a network on a labelled dataset. */
+export interface AccuracyAnalysis extends AnalysisBase {
+  readonly kind: 'accuracy';
+  readonly network: string;
+  readonly inputs: string;
+  readonly labels: string;
+  readonly mode: MvmMode;
+  readonly runs: number;
+  /** Use only the first `limit` samples, if given. */
+  readonly limit?: number;
+  readonly readTimeSeconds?: Seconds;
+}
+
+/** `.optimize`: searches one `.param` in [lower, upper] for the best metric. */
+export interface OptimizeAnalysis extends AnalysisBase {
+  readonly kind: 'optimize';
+  readonly param: string;
+  readonly lower: number;
+  readonly upper: number;
+  readonly scale: 'lin' | 'log';
+  /** Evaluations of the metric (grid points or search iterations). */
+  readonly points: number;
+  readonly metric: 'mse' | 'accuracy';
+  readonly goal: 'min' | 'max';
+  readonly workload: Workload;
+  readonly inputs: string;
+  readonly labels?: string;
+  readonly runs: number;
+}
+
+/** `.compare`: the same workload with several device models, side by side. */
+export interface CompareAnalysis extends AnalysisBase {
+  readonly kind: 'compare';
+  readonly models: readonly string[];
+  readonly metric: 'mse' | 'accuracy';
+  readonly workload: Workload;
+  readonly inputs: string;
+  readonly labels?: string;
+  readonly runs: number;
+  readonly readTimeSeconds?: Seconds;
+}
+
+export type Analysis = MvmAnalysis | MonteCarloAnalysis | MseAnalysis | AccuracyAnalysis | OptimizeAnalysis | CompareAnalysis;
+
+/**
+ * `.step`: every analysis runs once per value of a `.param` (several `.step`s nest, first outermost).
+ * Engines re-check the netlist with `paramOverrides` set to each value.
+ */
+export interface StepSweep {
+  readonly param: string;
+  readonly scale: 'list' | 'lin' | 'dec' | 'log';
+  readonly values: Float64Array;
+  readonly span: Span;
+}
+
+export interface Design {
+  readonly title?: string;
+  /** Every file read: the top netlist first, then its includes in order. */
+  readonly files: readonly string[];
+  /** Resolved `.param` values by lower-case name. */
+  readonly params: ReadonlyMap<string, number>;
+  readonly options: SimulationOptions;
+  readonly models: ReadonlyMap<string, ModelDefinition>;
+  readonly arrays: ReadonlyMap<string, ArrayDefinition>;
+  readonly weights: ReadonlyMap<string, TensorDefinition>;
+  readonly inputs: ReadonlyMap<string, TensorDefinition>;
+  readonly labels: ReadonlyMap<string, TensorDefinition>;
+  readonly networks: ReadonlyMap<string, NetworkDefinition>;
+  /** Analyses in netlist order. */
+  readonly analyses: readonly Analysis[];
+  readonly sweeps: readonly StepSweep[];
+}

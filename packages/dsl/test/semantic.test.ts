@@ -1,0 +1,202 @@
+import { DEFAULT_ADC, DEFAULT_DAC, DEFAULT_MAPPING } from '@xbar/core';
+import { describe, expect, it } from 'vitest';
+import { check, codes } from './helpers.js';
+
+const BASE = `.model r1 rram (gmax=80u gmin=1u)
+.model g1 gaussian preset=memse (sigma_read=0.5u)
+.array xb rows=4 cols=6 model=r1
+.weights W [[1 2] [3 4] [5 6] [7 8]]
+.weights W2 [[1] [2]]
+.inputs X [[1 0 0 1] [0 1 1 0]]
+.labels Y [0 1]
+`;
+
+describe('models', () => {
+  it('creates device instances through the registry, with presets', () => {
+    const result = check(BASE);
+    expect(result.diagnostics).toEqual([]);
+    const r1 = result.design.models.get('r1')!;
+    expect(r1).toMatchObject({ name: 'r1', type: 'rram', values: { gmax: 80e-6, gmin: 1e-6 } });
+    expect(r1.device.modelName).toBe('rram');
+    const g1 = result.design.models.get('g1')!;
+    expect(g1.preset).toBe('memse');
+    expect(g1.device.params).toMatchObject({ levels: 128, sigma_prog: 1e-6, sigma_read: 0.5e-6 });
+  });
+
+  it('accepts parameters without parentheses and as {expressions}', () => {
+    const result = check('.param g=50u\n.model m gaussian gmax={2*g} levels=4\n');
+    expect(result.design.models.get('m')!.device.params.gmax).toBe(100e-6);
+  });
+
+  it('warns when a capital M (milli) is given for a resistance', () => {
+    expect(codes('.model m rram (ron=10M)\n')).toEqual(['W202', 'E503']);
+    expect(codes('.model m rram (ron=10Mohm nu=0.5)\n')).toEqual(['W202', 'E503']);
+    expect(codes('.model m rram (ron=10MEG)\n')).toEqual([]);
+    expect(codes('.model m rram (gmax=1M)\n')).toEqual([]);
+  });
+});
+
+describe('arrays', () => {
+  it('builds a CrossbarConfig from core defaults', () => {
+    const array = check(BASE).design.arrays.get('xb')!;
+    expect(array.model).toBe('r1');
+    expect(array.config).toMatchObject({ rows: 4, cols: 6, mapping: DEFAULT_MAPPING, dac: DEFAULT_DAC, adc: DEFAULT_ADC, readTimeSeconds: 1, driftCompensation: false });
+    expect(array.config.wires).toBeUndefined();
+  });
+
+  it('fills every option', () => {
+    const text = `${BASE}.options readtime=10
+.array full rows=128 cols=256 model=g1 gmax=90u mapping=nary scale=column clip=0.9 states=8 digits=2
++ dac_bits=6 dac_range=2 vread=0.1 bitserial=yes dac_noise=0.01
++ adc_bits=7 adc_range=fixed adc_fullscale=50u adc_margin=1.2 adc_noise=0.02
++ driftcomp=1 rwire=2 rcol=3 rsource=100 rsense=10
+`;
+    const result = check(text);
+    expect(result.diagnostics).toEqual([]);
+    const config = result.design.arrays.get('full')!.config;
+    expect(config.mapping).toEqual({ scheme: 'nary', scale: 'column', clipFraction: 0.9, statesPerCell: 8, cellsPerWeight: 2 });
+    expect(config.dac).toEqual({ bits: 6, inputRange: 2, readVoltage: 0.1, bitSerial: true, noiseRelative: 0.01 });
+    expect(config.adc).toEqual({ bits: 7, range: 'fixed', rangeAmperes: 50e-6, calibrationMargin: 1.2, noiseRelative: 0.02 });
+    expect(config.wires).toEqual({ rowSegmentOhms: 2, columnSegmentOhms: 3, sourceOhms: 100, senseOhms: 10 });
+    expect(config.readTimeSeconds).toBe(10);
+    expect(config.driftCompensation).toBe(true);
+    expect(config.device.params.gmax).toBe(90e-6);
+    expect(config.device.params.levels).toBe(128);
+  });
+
+  it('refuses huge arrays before allocating anything', () => {
+    expect(codes(`${BASE}.array big rows=65536 cols=65536 model=r1\n`)).toEqual(['E901']);
+    expect(codes(`${BASE}.array big rows=100000 cols=1 model=r1\n`)).toEqual(['E503']);
+    expect(codes(`${BASE}.array big rows=4096 cols=4096 model=r1\n`)).toEqual([]);
+  });
+});
+
+describe('weights, inputs and labels', () => {
+  it('stores inline matrices row-major, with their shape', () => {
+    const design = check(BASE).design;
+    const w = design.weights.get('w')!.source;
+    expect(w).toMatchObject({ kind: 'inline', rows: 4, cols: 2 });
+    expect(w.kind === 'inline' && [...w.data]).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(design.labels.get('y')!.source).toMatchObject({ kind: 'inline', rows: 1, cols: 2 });
+  });
+
+  it('resolves .npy and ONNX paths without reading them, and random sources', () => {
+    const text = '.weights A npy="d/data/w.npy"\n.weights B onnx="d/m.onnx" layer="fc1.weight"\n.inputs R random rows=8 cols=4 dist=normal scale=0.5 seed=3\n';
+    const inFolder = check(text, { 'd/data/w.npy': 'x', 'd/m.onnx': 'x' });
+    expect(inFolder.diagnostics).toEqual([]);
+    expect(inFolder.design.weights.get('a')!.source).toEqual({ kind: 'npy', path: 'd/data/w.npy' });
+    expect(inFolder.design.weights.get('b')!.source).toEqual({ kind: 'onnx', path: 'd/m.onnx', layer: 'fc1.weight' });
+    expect(inFolder.design.inputs.get('r')!.source).toEqual({ kind: 'random', rows: 8, cols: 4, distribution: 'normal', scale: 0.5, seed: 3 });
+  });
+
+  it('refuses two sources, no source, and onnx without layer', () => {
+    expect(codes('.weights W [1] npy="w.npy"\n', { 'w.npy': 'x' })).toEqual(['E605']);
+    expect(codes('.weights W\n')).toEqual(['E605']);
+    expect(codes('.weights W onnx="m.onnx"\n', { 'm.onnx': 'x' })).toEqual(['E502']);
+  });
+});
+
+describe('networks', () => {
+  it('maps layers onto arrays and models', () => {
+    const text = `${BASE}.network mlp\n.layer fc1 weights=W array=xb activation=relu\n.layer fc2 weights=W2 array=xb model=g1\n.endnetwork\n`;
+    const result = check(text);
+    expect(result.diagnostics).toEqual([]);
+    const mlp = result.design.networks.get('mlp')!;
+    expect(mlp.layers.map((l) => [l.name, l.weights, l.array, l.model, l.activation])).toEqual([
+      ['fc1', 'w', 'xb', 'r1', 'relu'],
+      ['fc2', 'w2', 'xb', 'g1', 'none'],
+    ]);
+    expect(mlp.layers[1]!.config.device.modelName).toBe('gaussian');
+    expect(mlp.layers[1]!.config.rows).toBe(4);
+  });
+
+  it('reports structure problems', () => {
+    expect(codes(`${BASE}.network n\n.endnetwork\n`)).toEqual(['E604']);
+    expect(codes(`${BASE}.endnetwork\n`)).toEqual(['E604']);
+    expect(codes(`${BASE}.network n\n.layer a weights=W array=xb\n.layer a weights=W array=xb\n.endnetwork\n`)).toEqual(['E506']);
+  });
+});
+
+describe('analyses', () => {
+  const NET = `${BASE}.network mlp\n.layer fc1 weights=W array=xb\n.layer fc2 weights=W2 array=xb\n.endnetwork\n`;
+
+  it('builds typed descriptors with defaults', () => {
+    const text = `${NET}.options seed=9
+.mvm array=xb weights=W inputs=X mode=ideal
+.mc net=mlp inputs=X labels=Y metric=accuracy runs=50 time=100
+.mse net=mlp inputs=X
+.accuracy net=mlp inputs=X labels=Y limit=1
+.optimize param=g from=1u to=100u scale=log points=10 metric=mse net=mlp inputs=X
+.compare models=(r1 g1) net=mlp inputs=X seed=3
+.param g=10u
+.step g list 1u 2u 3u
+`;
+    const result = check(text);
+    expect(result.diagnostics).toEqual([]);
+    const [mvm, mc, mse, accuracy, optimize, compare] = result.design.analyses;
+    expect(mvm).toMatchObject({ kind: 'mvm', workload: { kind: 'array', array: 'xb', weights: 'w' }, inputs: 'x', mode: 'ideal', trials: 1, seed: 9 });
+    expect(mc).toMatchObject({ kind: 'mc', workload: { kind: 'network', network: 'mlp' }, labels: 'y', metric: 'accuracy', runs: 50, readTimeSeconds: 100, mode: 'noisy' });
+    expect(mse).toMatchObject({ kind: 'mse', inputs: 'x' });
+    expect(accuracy).toMatchObject({ kind: 'accuracy', network: 'mlp', labels: 'y', runs: 1, limit: 1 });
+    expect(optimize).toMatchObject({ kind: 'optimize', param: 'g', lower: 1e-6, upper: 100e-6, scale: 'log', points: 10, goal: 'min' });
+    expect(compare).toMatchObject({ kind: 'compare', models: ['r1', 'g1'], seed: 3, metric: 'mse' });
+    expect(result.design.sweeps).toHaveLength(1);
+    expect([...result.design.sweeps[0]!.values]).toEqual([1e-6, 2e-6, 3e-6]);
+  });
+
+  it('expands step sweeps', () => {
+    const sweep = (spec: string) => [...check(`.param p=1\n.step p ${spec}\n`).design.sweeps[0]!.values];
+    expect(sweep('lin 0 1 0.25')).toEqual([0, 0.25, 0.5, 0.75, 1]);
+    expect(sweep('lin 3 1 -1')).toEqual([3, 2, 1]);
+    const dec = sweep('dec 1 100 2');
+    expect(dec).toHaveLength(5);
+    expect(dec[4]).toBeCloseTo(100, 10);
+    expect(sweep('log 1 8 4')).toEqual([1, 2, 4, 8]);
+    expect(codes('.param p=1\n.step param p list 1 2\n')).toEqual([]);
+    expect(codes('.param p=1\n.step p lin 0 1 -1\n')).toEqual(['E503']);
+    expect(codes('.param p=1\n.step p dec 0 1 3\n')).toEqual(['E503']);
+    expect(codes('.param p=1\n.step p lin 0 1\n')).toEqual(['E507']);
+    expect(codes('.param p=1\n.step p list 1\n.step p list 2\n')).toEqual(['E506']);
+  });
+
+  it('re-checks with parameter overrides (one point of a .step)', () => {
+    const text = '.param g=100u\n.model m gaussian (gmax={g})\n.step g list 50u 2\n';
+    expect(check(text).ok).toBe(true);
+    const bad = check(text, {}, { paramOverrides: { g: 2 } });
+    expect(bad.diagnostics.map((d) => d.code)).toEqual(['E503']);
+  });
+
+  it('reports workload and option problems', () => {
+    expect(codes(`${NET}.mvm net=mlp array=xb inputs=X\n`)).toEqual(['E701']);
+    expect(codes(`${NET}.accuracy net=mlp inputs=X\n`)).toEqual(['E502']);
+    expect(codes(`${NET}.mvm net=mlp inputs=X trials=0\n`)).toEqual(['E503']);
+    expect(codes(`${NET}.mvm net=mlp inputs=X mode=foo\n`)).toEqual(['E504']);
+    expect(codes(`${NET}.mvm net=mlp inputs=X inputs=X\n`)).toEqual(['E508']);
+    expect(codes(`${NET}.optimize param=nope from=1 to=2 metric=mse net=mlp inputs=X\n`)).toEqual(['E505']);
+    expect(codes(`${NET}.compare models=(r1 r9) net=mlp inputs=X\n`)).toEqual(['E505']);
+  });
+});
+
+describe('options and cards', () => {
+  it('reads .options and .title', () => {
+    const result = check('.title "my run"\n.options seed=5 readtime=20\n');
+    expect(result.design.title).toBe('my run');
+    expect(result.design.options).toEqual({ seed: 5, readTimeSeconds: 20 });
+  });
+
+  it('suggests known cards and refuses code-loading ones', () => {
+    expect(codes('.modle m ideal\n')).toEqual(['E107']);
+    expect(codes('.exec "rm -rf /"\n')).toEqual(['E108']);
+    expect(codes('.lib "x.lib" tt\n')).toEqual(['E108']);
+  });
+
+  it('does not report names defined on broken cards as unknown', () => {
+    expect(codes('.model r1 gaussian (gmax=1u\n.array xb rows=4 cols=4 model=r1\n.param a={1+} b=2\n.param c={a+b}\n')).toEqual(['E103', 'E103']);
+  });
+
+  it('caps the number of diagnostics', () => {
+    const result = check('.nope\n'.repeat(500));
+    expect(result.diagnostics).toHaveLength(201);
+    expect(result.diagnostics[200]!.code).toBe('E904');
+  });
+});
