@@ -198,6 +198,41 @@ describe('read noise drawn per output equals per-device draws in distribution', 
   });
 });
 
+describe('offset mapping: the shared reference column correlates the channels of a tile', () => {
+  const w = randomMatrix(2, 24, 'w5', 0.5);
+  const x = randomMatrix(1, 24, 'x5', 0.5);
+  const device = gaussianDevice.create({ sigma_read: 3e-6 });
+  const reads = 20_000;
+
+  function covariance(instance: DeviceInstance): { variance0: number; variance1: number; covariance: number } {
+    const layer = CrossbarLayer.create(w, crossbarConfig({ device: instance, rows: 32, cols: 3, mapping: { scheme: 'offset' }, dac: { inputRange: 5 } }));
+    const batch = matrix(reads, 24);
+    for (let b = 0; b < reads; b++) batch.data.set(x.data, b * 24);
+    const y = layer.program(createRng(3)).forward(batch, createRng(instance.gaussianRead ? 'fast' : 'slow'));
+    const a = Float64Array.from({ length: reads }, (_, b) => y.data[2 * b]);
+    const c = Float64Array.from({ length: reads }, (_, b) => y.data[2 * b + 1]);
+    const ma = sampleMoments(a);
+    const mc = sampleMoments(c);
+    let sum = 0;
+    for (let b = 0; b < reads; b++) sum += (a[b] - ma.mean) * (c[b] - mc.mean);
+    return { variance0: ma.variance, variance1: mc.variance, covariance: sum / (reads - 1) };
+  }
+
+  it('gives the same covariance on the fast path as cell-by-cell, equal to the reference term', () => {
+    const fast = covariance(device);
+    const slow = covariance(withoutFastPath(device));
+    // both channels subtract the same reference read: Cov = gain0 gain1 sum_i x_i^2 s_ref^2 (voltage scale cancels)
+    const layer = CrossbarLayer.create(w, crossbarConfig({ device, rows: 32, cols: 3, mapping: { scheme: 'offset' }, dac: { inputRange: 5 } }));
+    const [gain0, gain1] = layer.mapping.channelGain;
+    const expected = gain0 * gain1 * x.data.reduce((sum, v) => sum + v * v, 0) * 9e-12;
+    for (const measured of [fast, slow]) {
+      const tolerance = 5 * Math.sqrt((measured.variance0 * measured.variance1 + expected * expected) / reads);
+      expect(Math.abs(measured.covariance - expected)).toBeLessThan(tolerance);
+    }
+    expect(expected).toBeGreaterThan(0.3 * Math.sqrt(fast.variance0 * fast.variance1)); // a strong correlation, not a rounding effect
+  });
+});
+
 describe('global drift compensation', () => {
   // A test device whose conductance drifts as (t / 20 s)^-0.05 with a little read noise.
   const driftExponent = 0.05;

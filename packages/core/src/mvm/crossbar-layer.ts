@@ -267,7 +267,8 @@ export class ProgrammedCrossbar {
 
 /**
  * Positions of the standard normals of one virtual vector: the input noise first (one per input,
- * when the DAC is noisy), then each tile's read noise (one per channel, for tiles with a variance),
+ * when the DAC is noisy), then each tile's read noise (one per channel, and one for the shared
+ * reference column of an offset tile, for tiles with a variance),
  * then each tile's output noise (one per channel, when the ADC input is noisy).
  */
 function planNoise(layer: CrossbarLayer, tileHasVariance: readonly boolean[], readout: TileReadout): Omit<NoiseLayout, 'normals'> {
@@ -278,7 +279,8 @@ function planNoise(layer: CrossbarLayer, tileHasVariance: readonly boolean[], re
   tiles.forEach((tile, t) => {
     if (tileHasVariance[t]) {
       readOffset[t] = stride;
-      stride += tile.channelGain.length;
+      // one normal per channel, plus one for the reference column that all channels of the tile share
+      stride += tile.channelGain.length + (tile.referenceColumn >= 0 ? 1 : 0);
     }
   });
   if (readout.outputNoiseAmperes) {

@@ -23,7 +23,8 @@ export interface TileReadout {
 /**
  * Where the standard normals for the read and output noise of virtual vector v are:
  * `normals[v * stride + readOffset[t] + k]` for channel k of tile t's read noise (when the tile has a
- * variance), `normals[v * stride + outputOffset[t] + k]` for its output noise (when there is any).
+ * variance; for an offset tile, index k = channels is its reference column's),
+ * `normals[v * stride + outputOffset[t] + k]` for its output noise (when there is any).
  */
 export interface NoiseLayout {
   readonly normals: Float64Array;
@@ -63,14 +64,22 @@ export function readTiles(
     const range = readout.adcRanges ? readout.adcRanges[t] : 0;
     const outputSigma = readout.outputNoiseAmperes ? readout.outputNoiseAmperes[t] : 0;
     const channels = tile.channelGain.length;
+    const reference = tile.referenceColumn;
     for (let v = 0; v < virtualVectors; v++) {
       const row = v * tile.cols;
       const noiseBase = noise ? v * noise.stride : 0;
+      // The reference column is one physical read shared by every channel of the tile: its noise is
+      // drawn once per vector (normal index `channels`) and subtracted from every channel.
+      const referenceNoise =
+        currentVariance && reference >= 0 ? Math.sqrt(currentVariance[row + reference]) * noise!.normals[noiseBase + noise!.readOffset[t] + channels] : 0;
       for (let k = 0; k < channels; k++) {
         const pos = row + tile.channelPositive[k];
         const neg = row + tile.channelNegative[k];
         let current = currents[pos] - currents[neg];
-        if (currentVariance) current += Math.sqrt(currentVariance[pos] + currentVariance[neg]) * noise!.normals[noiseBase + noise!.readOffset[t] + k];
+        if (currentVariance) {
+          const z = noise!.normals[noiseBase + noise!.readOffset[t] + k];
+          current += reference >= 0 ? Math.sqrt(currentVariance[pos]) * z - referenceNoise : Math.sqrt(currentVariance[pos] + currentVariance[neg]) * z;
+        }
         if (outputSigma > 0) current += outputSigma * noise!.normals[noiseBase + noise!.outputOffset[t] + k];
         if (step > 0) current = convertCurrent(current, range, step);
         phaseOutputs[v * outputs + tile.channelOutput[k]] += tile.channelGain[k] * current;
