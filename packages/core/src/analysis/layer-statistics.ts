@@ -1,0 +1,230 @@
+import type { ConductanceMoments, DeviceInstance } from '../device/contract.js';
+import { snapToState } from '../device/levels.js';
+import { DEFAULT_DRIFT_REFERENCE_SECONDS, type CrossbarLayer } from '../mvm/crossbar-layer.js';
+import { adcStep } from '../periphery/adc.js';
+import type { Matrix } from '../tensor/matrix.js';
+import type { Seconds, Siemens } from '../units.js';
+import type { ErrorSources } from './sources.js';
+
+/**
+ * What the analytical engine needs of one CrossbarLayer (outputs x inputs, in weight units: the
+ * layer computes y = sum_i w_oi x_i with the DAC's input x):
+ * - meanWeights: E[W_hw] = sum_c gain_c (E[G_pos] - E[G_neg]) (times the drift compensation factor),
+ * - programVariance / readVariance: per-weight variance fixed at programming / fresh at each read,
+ *   sum_c gain_c^2 (Var G_pos + Var G_neg) (the reference cell's own variance included),
+ * - referenceProgram / referenceRead (offset scheme): the reference cell of (row tile, column tile)
+ *   is shared by every output of the column tile, so outputs o != o' of one column tile covary by
+ *   gain_o gain_o' Var(G_ref,i) x_i^2, for its programming and its read noise alike (the sampler
+ *   reads the reference column once per vector and subtracts it from every channel),
+ * - outputVariance: per output, the ADC quantization (Delta^2 / 12 per channel) and output noise,
+ *   in squared output units; inputVariance: the DAC noise per input, in squared input units.
+ */
+export interface LayerStatistics {
+  readonly inputs: number;
+  readonly outputs: number;
+  /** outputs x inputs, row-major. */
+  readonly meanWeights: Float64Array;
+  readonly programVariance: Float64Array;
+  readonly readVariance: Float64Array;
+  /** Offset scheme only: per output, its column tile; per column tile and input, Var of the reference cell times nothing (S^2). */
+  readonly reference?: ReferenceTerms;
+  readonly outputVariance: Float64Array;
+  readonly inputNoiseVariance: number;
+  /**
+   * When every output is one channel on one tile (one row tile, one channel per output), the ADC is
+   * modelled exactly as a quantizer of the (Gaussian-approximated) channel current instead of
+   * additive Delta^2 / 12 noise: per output, output units per ampere, code size and full scale (A).
+   */
+  readonly adc?: { readonly scale: Float64Array; readonly step: Float64Array; readonly range: Float64Array };
+}
+
+/** Covariance terms of the shared reference column (offset scheme), in weight^2 units via gains. */
+export interface ReferenceTerms {
+  /** Column tile of every output. */
+  readonly columnTile: Int32Array;
+  /** gain * compensation of every output (weight units per siemens). */
+  readonly gain: Float64Array;
+  /** columnTiles x inputs: programmed variance of the reference cell of the input's row tile (S^2). */
+  readonly programVariance: Float64Array;
+  /** columnTiles x inputs: read variance of the reference cell, shared across the tile's channels (S^2). */
+  readonly readVariance: Float64Array;
+  readonly columnTiles: number;
+}
+
+/** Device moments cached per distinct (target, time). */
+export class MomentCache {
+  private readonly cache = new Map<number, ConductanceMoments>();
+  constructor(
+    readonly device: DeviceInstance,
+    readonly timeSeconds: Seconds,
+  ) {}
+
+  get(target: Siemens): ConductanceMoments {
+    let found = this.cache.get(target);
+    if (!found) {
+      found = this.device.moments(target, this.timeSeconds);
+      this.cache.set(target, found);
+    }
+    return found;
+  }
+
+  /** Distinct targets seen so far. */
+  get size(): number {
+    return this.cache.size;
+  }
+}
+
+/** Mean and variances of one cell as the switched-on sources see them. */
+function cellTerms(cache: MomentCache, target: Siemens, sources: ErrorSources): { mean: number; program: number; read: number } {
+  const states = cache.device.states;
+  const snapped = snapToState(states, target);
+  const clipped = Math.min(states.maxSiemens, Math.max(states.minSiemens, target));
+  const moments = cache.get(target);
+  let mean = sources.quantization ? snapped : clipped;
+  if (sources.deviceMean) mean += moments.mean - snapped;
+  return {
+    mean,
+    program: sources.programming ? Math.max(0, moments.variance - moments.readVariance) : 0,
+    read: sources.read ? moments.readVariance : 0,
+  };
+}
+
+/** Layer statistics of `layer` read at its configured time, with the given sources switched on. */
+export function layerStatistics(
+  layer: CrossbarLayer,
+  sources: ErrorSources,
+  options: { originalWeights?: Matrix; caches?: Map<Seconds, MomentCache> } = {},
+): LayerStatistics {
+  const caches = options.caches;
+  const { config, tiled, mapping } = layer;
+  const inputs = layer.inputs;
+  const outputs = layer.outputs;
+  if (config.dac.bitSerial) throw new RangeError('the analytical MSE engine does not model bit-serial inputs');
+  const time = config.readTimeSeconds;
+  const cacheAt = (t: Seconds): MomentCache => {
+    let found = caches?.get(t);
+    if (!found || found.device !== config.device) {
+      found = new MomentCache(config.device, t);
+      caches?.set(t, found);
+    }
+    return found;
+  };
+  const cache = cacheAt(time);
+  const meanWeights = new Float64Array(outputs * inputs);
+  const programVariance = new Float64Array(outputs * inputs);
+  const readVariance = new Float64Array(outputs * inputs);
+  const usesReference = mapping.referenceSiemens !== undefined;
+  const columnTiles = tiled.columnTiles;
+  const reference: ReferenceTerms | undefined = usesReference
+    ? {
+        columnTile: new Int32Array(outputs),
+        gain: new Float64Array(outputs),
+        programVariance: new Float64Array(columnTiles * inputs),
+        readVariance: new Float64Array(columnTiles * inputs),
+        columnTiles,
+      }
+    : undefined;
+  const voltsPerInput = config.dac.readVoltage / config.dac.inputRange;
+  const outputVariance = new Float64Array(outputs);
+  tiled.tiles.forEach((tile, t) => {
+    const columnTile = t % columnTiles;
+    const channels = tile.channelGain.length;
+    for (let k = 0; k < channels; k++) {
+      const o = tile.channelOutput[k];
+      const gain = tile.channelGain[k];
+      const pos = tile.channelPositive[k];
+      const neg = tile.channelNegative[k];
+      const isReference = neg === tile.referenceColumn;
+      if (reference) {
+        reference.columnTile[o] = columnTile;
+        reference.gain[o] = gain;
+      }
+      for (let i = 0; i < tile.rowCount; i++) {
+        const j = tile.rowStart + i;
+        const plus = cellTerms(cache, tile.targets[i * tile.cols + pos], sources);
+        const minus = cellTerms(cache, tile.targets[i * tile.cols + neg], sources);
+        const w = o * inputs + j;
+        meanWeights[w] += gain * (plus.mean - minus.mean);
+        programVariance[w] += gain * gain * (plus.program + minus.program);
+        readVariance[w] += gain * gain * (plus.read + minus.read);
+        if (reference && isReference && k === 0) {
+          reference.programVariance[columnTile * inputs + j] = minus.program;
+          reference.readVariance[columnTile * inputs + j] = minus.read;
+        }
+      }
+    }
+  });
+  if (!sources.quantization) {
+    // Without quantization the weights are the original float ones (unclipped, not N-ary quantized)
+    // plus any device bias: replace the read-back targets by the original weights.
+    const original = options.originalWeights ?? layer.mapping.mappedWeights;
+    const mapped = layer.mappedWeights();
+    for (let w = 0; w < meanWeights.length; w++) meanWeights[w] += original.data[w] - mapped.data[w];
+  }
+  const range = layer.adcRangeAmperes;
+  const exactAdc = sources.adc && config.adc.bits > 0 && tiled.rowTiles === 1 && mapping.channelGain.length === outputs;
+  const adc = exactAdc ? { scale: new Float64Array(outputs), step: new Float64Array(outputs), range: new Float64Array(outputs) } : undefined;
+  tiled.tiles.forEach((tile, t) => {
+    const step = adcStep(config.adc, range[t]);
+    const quantization = sources.adc && step > 0 && !exactAdc ? (step * step) / 12 : 0;
+    if (adc) {
+      for (let k = 0; k < tile.channelGain.length; k++) {
+        const o = tile.channelOutput[k];
+        adc.scale[o] = tile.channelGain[k] / voltsPerInput;
+        adc.step[o] = step;
+        adc.range[o] = range[t];
+      }
+    }
+    const noiseSigma = sources.outputNoise ? config.adc.noiseRelative * range[t] : 0;
+    for (let k = 0; k < tile.channelGain.length; k++) {
+      const scale = tile.channelGain[k] / voltsPerInput; // output units per ampere
+      outputVariance[tile.channelOutput[k]] += scale * scale * (quantization + noiseSigma * noiseSigma);
+    }
+  });
+  const factor = config.driftCompensation ? driftCompensationFactor(layer, sources, cacheAt) : 1;
+  if (factor !== 1) {
+    for (let w = 0; w < meanWeights.length; w++) {
+      meanWeights[w] *= factor;
+      programVariance[w] *= factor * factor;
+      readVariance[w] *= factor * factor;
+    }
+    for (let o = 0; o < outputs; o++) outputVariance[o] *= factor * factor;
+    if (adc) for (let o = 0; o < outputs; o++) adc.scale[o] *= factor;
+    if (reference) for (let o = 0; o < outputs; o++) reference.gain[o] *= factor;
+  }
+  const inputSigma = sources.inputNoise ? config.dac.noiseRelative * config.dac.inputRange : 0;
+  return { inputs, outputs, meanWeights, programVariance, readVariance, reference, outputVariance, inputNoiseVariance: inputSigma * inputSigma, adc };
+}
+
+/**
+ * Global drift compensation factor of the sampler, predicted from the mean weights:
+ * sum_o |sum_i W(t_ref)_oi| / sum_o |sum_i W(t)_oi| for the all-inputRange calibration vector. The
+ * sampler estimates it from one noisy read; its randomness is neglected here.
+ */
+function driftCompensationFactor(layer: CrossbarLayer, sources: ErrorSources, cacheAt: (t: Seconds) => MomentCache): number {
+  const { config, tiled } = layer;
+  const referenceTime = config.driftReferenceSeconds ?? DEFAULT_DRIFT_REFERENCE_SECONDS;
+  const sums = (cache: MomentCache): Float64Array => {
+    const y = new Float64Array(layer.outputs);
+    for (const tile of tiled.tiles) {
+      for (let k = 0; k < tile.channelGain.length; k++) {
+        let s = 0;
+        for (let i = 0; i < tile.rowCount; i++) {
+          s += cellTerms(cache, tile.targets[i * tile.cols + tile.channelPositive[k]], sources).mean;
+          s -= cellTerms(cache, tile.targets[i * tile.cols + tile.channelNegative[k]], sources).mean;
+        }
+        y[tile.channelOutput[k]] += tile.channelGain[k] * s;
+      }
+    }
+    return y;
+  };
+  const then = sums(cacheAt(referenceTime));
+  const now = sums(cacheAt(config.readTimeSeconds));
+  let a = 0;
+  let b = 0;
+  for (let o = 0; o < then.length; o++) {
+    a += Math.abs(then[o]);
+    b += Math.abs(now[o]);
+  }
+  return a > 0 && b > 0 ? a / b : 1;
+}

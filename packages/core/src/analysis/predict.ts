@@ -1,0 +1,200 @@
+import { type HardwareNetwork, type MappedWeightNode, type NodeOutputs, idealNodeOutputs } from '../hardware/hardware-network.js';
+import { broadcastAdd } from '../network/kernels.js';
+import type { NetworkNode } from '../network/graph.js';
+import { networkShapes } from '../network/shapes.js';
+import { type Tensor, shapeSize, tensor } from '../network/tensor.js';
+import { dacStep } from '../periphery/dac.js';
+import type { Seconds } from '../units.js';
+import { type ActivationMoments, type CovarianceMode, applyElementwise, exactMoments } from './activation-moments.js';
+import { type ElementwiseOut, quantizerMoments, reluMoments, sigmoidMoments, tanhMoments } from './elementwise-moments.js';
+import { type LayerStatistics, MomentCache, layerStatistics } from './layer-statistics.js';
+import { type SparseLinearMap, addMoments, affineMoments, applyLinearMap, averagePoolMap, globalAveragePoolMap, poolWindows, shiftMoments } from './linear-ops.js';
+import { maxPoolMoments } from './max-pool.js';
+import { softmaxMoments } from './softmax.js';
+import { ALL_SOURCES, type ErrorSources } from './sources.js';
+import { propagateWeightNode } from './weight-node.js';
+
+/** Predicted error of one node's output against the ideal network. */
+export interface NodePrediction {
+  readonly name: string;
+  readonly op: NetworkNode['op'];
+  /** Mean over the batch and the node's elements of Var + (E - ideal)^2. */
+  readonly mse: number;
+  /** The variance part of `mse`. */
+  readonly variance: number;
+  /** The squared-bias part of `mse`. */
+  readonly biasSquared: number;
+}
+
+/** Prediction for a batch: every node in network order, and the network output (its first output). */
+export interface MsePrediction {
+  readonly nodes: readonly NodePrediction[];
+  readonly output: NodePrediction;
+  /** Per-sample moments of the network's first output (for inspection). */
+  readonly outputMoments: readonly ActivationMoments[];
+}
+
+/** Options of `MseAnalyzer.predict`. */
+export interface PredictOptions {
+  readonly mode?: CovarianceMode;
+  /** Ideal per-node outputs for the batch, if already computed. */
+  readonly ideal?: NodeOutputs;
+}
+
+/**
+ * The analytical MSE engine for one hardware network and one set of error sources: layer statistics
+ * (device moments, cached per distinct target and time) are computed once at construction, then
+ * `predict` propagates per-sample means and covariances through the network.
+ */
+export class MseAnalyzer {
+  readonly statistics: ReadonlyMap<string, readonly LayerStatistics[]>;
+  private readonly shapes: Map<string, number[]>;
+  private readonly linearMaps = new Map<string, SparseLinearMap>();
+  private readonly windows = new Map<string, number[][]>();
+
+  constructor(
+    readonly hardware: HardwareNetwork,
+    readonly sources: ErrorSources = ALL_SOURCES,
+  ) {
+    const statistics = new Map<string, LayerStatistics[]>();
+    const caches = new Map<object, Map<Seconds, MomentCache>>();
+    for (const entry of hardware.mapped.values()) {
+      let deviceCaches = caches.get(entry.config.device);
+      if (!deviceCaches) caches.set(entry.config.device, (deviceCaches = new Map()));
+      const rows = entry.layout.channelsPerGroup;
+      const cols = entry.node.weights.cols;
+      statistics.set(
+        entry.node.name,
+        entry.groups.map((layer, g) =>
+          layerStatistics(layer, sources, {
+            caches: deviceCaches,
+            originalWeights: { rows, cols, data: entry.node.weights.data.subarray(g * rows * cols, (g + 1) * rows * cols) },
+          }),
+        ),
+      );
+    }
+    this.statistics = statistics;
+    this.shapes = networkShapes(hardware.network);
+  }
+
+  /** Predicted per-node and output MSE for a batch (B x inputShape). */
+  predict(input: Tensor, options: PredictOptions = {}): MsePrediction {
+    const mode = options.mode ?? 'full';
+    const network = this.hardware.network;
+    const ideal = options.ideal ?? idealNodeOutputs(network, input);
+    const batch = input.shape[0];
+    const sampleSize = shapeSize(network.inputShape);
+    const variance = new Map<string, number>();
+    const bias = new Map<string, number>();
+    for (const node of network.nodes) {
+      variance.set(node.name, 0);
+      bias.set(node.name, 0);
+    }
+    const lastUse = new Map<string, number>();
+    network.nodes.forEach((node, index) => node.inputs.forEach((name) => lastUse.set(name, index)));
+    const outputNode = network.nodes.find((node) => node.output === network.outputs[0])!;
+    const outputMoments: ActivationMoments[] = [];
+    for (let b = 0; b < batch; b++) {
+      const values = new Map<string, ActivationMoments>([[network.inputName, exactMoments(input.data.subarray(b * sampleSize, (b + 1) * sampleSize), mode)]]);
+      // ReLU inputs, kept for a following max pooling: maxpool(relu(x)) = relu(maxpool(x)) since relu
+      // is monotone, and Clark's moments are far better on the (near-Gaussian) pre-activations.
+      const beforeRelu = new Map<string, ActivationMoments>();
+      network.nodes.forEach((node, index) => {
+        const inputs = node.inputs.map((name) => values.get(name)!);
+        const preActivation = node.op === 'maxpool' ? beforeRelu.get(node.inputs[0]) : undefined;
+        const result = preActivation
+          ? applyElementwise(this.propagateNode(node, [preActivation], mode), reluMoments)
+          : this.propagateNode(node, inputs, mode);
+        if (node.op === 'relu') beforeRelu.set(node.output, inputs[0]);
+        values.set(node.output, result);
+        const z = ideal.get(node.name)!.data;
+        let v = 0;
+        let d2 = 0;
+        for (let i = 0; i < result.size; i++) {
+          v += result.variance[i];
+          const d = result.mean[i] - z[b * result.size + i];
+          d2 += d * d;
+        }
+        variance.set(node.name, variance.get(node.name)! + v);
+        bias.set(node.name, bias.get(node.name)! + d2);
+        if (node === outputNode) outputMoments.push(result);
+        for (const name of node.inputs) {
+          if ((lastUse.get(name) ?? -1) <= index && !network.outputs.includes(name)) {
+            values.delete(name);
+            beforeRelu.delete(name);
+          }
+        }
+      });
+    }
+    const nodes = network.nodes.map((node) => {
+      const count = batch * shapeSize(this.shapes.get(node.output)!);
+      const v = variance.get(node.name)! / count;
+      const b2 = bias.get(node.name)! / count;
+      return { name: node.name, op: node.op, mse: v + b2, variance: v, biasSquared: b2 };
+    });
+    return { nodes, output: nodes[network.nodes.indexOf(outputNode)], outputMoments };
+  }
+
+  private propagateNode(node: NetworkNode, inputs: readonly ActivationMoments[], mode: CovarianceMode): ActivationMoments {
+    const [x] = inputs;
+    const inputShape = this.shapes.get(node.inputs[0])!;
+    switch (node.op) {
+      case 'dense':
+      case 'conv2d': {
+        const entry = this.hardware.mapped.get(node.name)!;
+        return propagateWeightNode(this.throughDac(x, entry), entry.layout, this.statistics.get(node.name)!, node.bias, mode);
+      }
+      case 'relu':
+        return applyElementwise(x, reluMoments);
+      case 'sigmoid':
+        return applyElementwise(x, sigmoidMoments);
+      case 'tanh':
+        return applyElementwise(x, tanhMoments);
+      case 'identity':
+      case 'reshape':
+        return x;
+      case 'maxpool': {
+        let windows = this.windows.get(node.name);
+        if (!windows) this.windows.set(node.name, (windows = poolWindows(node, inputShape).windows));
+        return maxPoolMoments(x, windows);
+      }
+      case 'avgpool':
+        return applyLinearMap(x, this.linearMap(node.name, () => averagePoolMap(node, inputShape)));
+      case 'globalavgpool':
+        return applyLinearMap(x, this.linearMap(node.name, () => globalAveragePoolMap(inputShape)));
+      case 'softmax': {
+        const shape = [1, ...inputShape];
+        return softmaxMoments(x, shapeSize(shape.slice(0, node.axis)), shapeSize(shape.slice(node.axis, node.endAxis)), shapeSize(shape.slice(node.endAxis)));
+      }
+      case 'add':
+        return addMoments(x, inputs[1]);
+      case 'addConstant': {
+        const shifted = broadcastAdd(tensor([1, ...inputShape]), { shape: [1, ...node.constantShape], data: node.constant });
+        return shiftMoments(x, shifted.data);
+      }
+      case 'affine':
+        return affineMoments(x, node, inputShape);
+    }
+  }
+
+  private linearMap(name: string, build: () => SparseLinearMap): SparseLinearMap {
+    let map = this.linearMaps.get(name);
+    if (!map) this.linearMaps.set(name, (map = build()));
+    return map;
+  }
+
+  /** The crossbar's input after the DAC (clip and quantize) as an element-wise function of the activations. */
+  private throughDac(x: ActivationMoments, entry: MappedWeightNode): ActivationMoments {
+    if (!this.sources.dac) return x;
+    const { dac } = entry.config;
+    const step = dacStep(dac);
+    const range = dac.inputRange;
+    if (step === 0) {
+      let inside = true;
+      for (let i = 0; i < x.size && inside; i++) inside = Math.abs(x.mean[i]) + 12 * Math.sqrt(x.variance[i]) < range;
+      if (inside) return x;
+    }
+    return applyElementwise(x, (mu: number, sigma: number, out: ElementwiseOut) => quantizerMoments(mu, sigma, range, step, out));
+  }
+}
+

@@ -1,0 +1,147 @@
+import type { CrossbarConfig } from '../crossbar/config.js';
+import { CrossbarLayer } from '../mvm/crossbar-layer.js';
+import { evaluateNode, runNetwork } from '../network/execute.js';
+import { type Network, type NetworkNode, type WeightNode, isWeightNode } from '../network/graph.js';
+import { networkShapes } from '../network/shapes.js';
+import { type Tensor, tensor } from '../network/tensor.js';
+import { createRng } from '../random/rng.js';
+import { type Matrix, matrix } from '../tensor/matrix.js';
+import { type PatchLayout, gatherPatches, patchLayout } from './patches.js';
+
+/** The hardware of every weight node: one CrossbarConfig for all, or one per node (index = order among weight nodes). */
+export type HardwareSpec = CrossbarConfig | ((node: WeightNode, weightIndex: number) => CrossbarConfig);
+
+/** One weight node mapped onto crossbars: one CrossbarLayer per convolution group. */
+export interface MappedWeightNode {
+  readonly node: WeightNode;
+  /** Position among the network's weight nodes (0, 1, ...): the `layer` key of its random streams. */
+  readonly weightIndex: number;
+  readonly config: CrossbarConfig;
+  readonly layout: PatchLayout;
+  /** groups[g] holds output channels [g * channelsPerGroup, (g + 1) * channelsPerGroup). */
+  readonly groups: readonly CrossbarLayer[];
+}
+
+/** Per-node outputs of one run (ideal or one Monte-Carlo trial), keyed by node name. */
+export type NodeOutputs = Map<string, Tensor>;
+
+/**
+ * A network whose weight nodes (dense, conv2d) run on crossbars; every other node runs exactly in
+ * float64. Biases are added digitally (exact). A conv reads the same programmed cells at every output
+ * position, each position a fresh MVM (fresh read, input and output noise, its own ADC conversion).
+ */
+export class HardwareNetwork {
+  private constructor(
+    readonly network: Network,
+    /** Mapped weight nodes keyed by node name. */
+    readonly mapped: ReadonlyMap<string, MappedWeightNode>,
+  ) {}
+
+  static create(network: Network, spec: HardwareSpec): HardwareNetwork {
+    const shapes = networkShapes(network);
+    const mapped = new Map<string, MappedWeightNode>();
+    let weightIndex = 0;
+    for (const node of network.nodes) {
+      if (!isWeightNode(node)) continue;
+      const config = typeof spec === 'function' ? spec(node, weightIndex) : spec;
+      const inputShape = shapes.get(node.inputs[0])!;
+      const layout = patchLayout(node, inputShape);
+      const groups: CrossbarLayer[] = [];
+      for (let g = 0; g < layout.groups; g++) {
+        const rows = layout.channelsPerGroup;
+        const block = matrix(rows, node.weights.cols, node.weights.data.subarray(g * rows * node.weights.cols, (g + 1) * rows * node.weights.cols));
+        groups.push(CrossbarLayer.create(block, config));
+      }
+      mapped.set(node.name, { node, weightIndex, config, layout, groups });
+      weightIndex++;
+    }
+    return new HardwareNetwork(network, mapped);
+  }
+
+  /** Weight nodes in network order. */
+  weightNodes(): MappedWeightNode[] {
+    return [...this.mapped.values()].sort((a, b) => a.weightIndex - b.weightIndex);
+  }
+
+  /**
+   * Calibrates the range of every calibrated ADC on the ideal inputs of its layer for the batch
+   * `input` (the ideal float64 network's activations).
+   */
+  calibrateAdc(input: Tensor): void {
+    const ideal = idealNodeOutputs(this.network, input);
+    const batch = input.shape[0];
+    for (const entry of this.mapped.values()) {
+      const source = entry.node.inputs[0] === this.network.inputName ? input : ideal.get(producerName(this.network, entry.node.inputs[0]))!;
+      entry.groups.forEach((layer, g) => layer.calibrateAdc(patchMatrix(entry.layout, g, source.data, batch)));
+    }
+  }
+
+  /**
+   * Runs the batch through the network with every weight node on its crossbars, programmed afresh
+   * for Monte-Carlo trial `trial`: layer k is programmed from createRng(seed, 'trial', trial, 'layer',
+   * k, 'program') and read from createRng(seed, 'trial', trial, 'layer', k, 'read'). Returns every
+   * node's output.
+   */
+  runTrial(input: Tensor, seed: number | string, trial: number): NodeOutputs {
+    const outputs: NodeOutputs = new Map();
+    runNetwork(this.network, input, (node, inputs) => {
+      const entry = isWeightNode(node) ? this.mapped.get(node.name) : undefined;
+      const result = entry ? this.runWeightNode(entry, inputs[0], seed, trial) : evaluateNode(node, inputs);
+      outputs.set(node.name, result);
+      return result;
+    });
+    return outputs;
+  }
+
+  private runWeightNode(entry: MappedWeightNode, x: Tensor, seed: number | string, trial: number): Tensor {
+    const program = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'program');
+    const read = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'read');
+    const { layout, node } = entry;
+    const batch = x.shape[0];
+    const out = tensor([batch, ...layout.outputShape]);
+    entry.groups.forEach((layer, g) => {
+      const y = layer.program(program).forward(patchMatrix(layout, g, x.data, batch), read);
+      scatterGroupOutput(layout, g, y, batch, node.bias, out.data);
+    });
+    return out;
+  }
+}
+
+/** Patches of group g for a batch as a (batch * positions) x patchSize matrix. */
+export function patchMatrix(layout: PatchLayout, group: number, input: Float64Array, batch: number): Matrix {
+  const out = matrix(batch * layout.positions, layout.patchSize);
+  gatherPatches(layout, group, input, batch, out.data);
+  return out;
+}
+
+/** Writes group g's MVM outputs ((batch * positions) x channelsPerGroup) plus bias into the node output. */
+function scatterGroupOutput(layout: PatchLayout, group: number, y: Matrix, batch: number, bias: Float64Array, out: Float64Array): void {
+  const { positions, channelsPerGroup, channelStride, positionStride, outputSize } = layout;
+  for (let b = 0; b < batch; b++) {
+    for (let p = 0; p < positions; p++) {
+      const row = (b * positions + p) * channelsPerGroup;
+      for (let k = 0; k < channelsPerGroup; k++) {
+        const m = group * channelsPerGroup + k;
+        out[b * outputSize + m * channelStride + p * positionStride] = y.data[row + k] + bias[m];
+      }
+    }
+  }
+}
+
+/** The node producing value `name` (node outputs are keyed by node name). */
+export function producerName(network: Network, name: string): string {
+  const node = network.nodes.find((n) => n.output === name);
+  if (!node) throw new RangeError(`no node produces '${name}'`);
+  return node.name;
+}
+
+/** Every node's output of the exact float64 network for a batch, keyed by node name. */
+export function idealNodeOutputs(network: Network, input: Tensor): NodeOutputs {
+  const outputs: NodeOutputs = new Map();
+  runNetwork(network, input, (node: NetworkNode, inputs) => {
+    const result = evaluateNode(node, inputs);
+    outputs.set(node.name, result);
+    return result;
+  });
+  return outputs;
+}

@@ -1,0 +1,73 @@
+import type { Tensor } from '../network/tensor.js';
+import { type HardwareNetwork, type NodeOutputs, idealNodeOutputs } from './hardware-network.js';
+
+/** Monte-Carlo MSE of one node's output against the ideal network. */
+export interface NodeMonteCarlo {
+  /** MSE of every trial: mean over the batch and the node's output elements. */
+  readonly trialMse: Float64Array;
+  /** Mean of trialMse. */
+  readonly mse: number;
+  /** Half width of the 95 % confidence interval of `mse` (normal approximation over trials). */
+  readonly ci95: number;
+}
+
+/** Monte-Carlo reference of a hardware network: per-node MSE over trials, and the time it took. */
+export interface NetworkMonteCarlo {
+  readonly nodes: ReadonlyMap<string, NodeMonteCarlo>;
+  readonly trials: number;
+}
+
+/** Options of `networkMonteCarlo`. */
+export interface NetworkMonteCarloOptions {
+  readonly seed: number | string;
+  readonly trials: number;
+  /** First trial index (to split trials over workers; results concatenate exactly). Default 0. */
+  readonly firstTrial?: number;
+  /** Ideal per-node outputs for `input`, if already computed. */
+  readonly ideal?: NodeOutputs;
+  /** Called after every trial with the number done (for stopping rules or progress). Return false to stop early. */
+  readonly onTrial?: (done: number, trialMse: ReadonlyMap<string, Float64Array>) => boolean | void;
+}
+
+/**
+ * Runs Monte-Carlo trials of the hardware network on a batch and returns, for every node, the MSE of
+ * each trial against the ideal float64 network (mean over the batch and the node's elements).
+ */
+export function networkMonteCarlo(hardware: HardwareNetwork, input: Tensor, options: NetworkMonteCarloOptions): NetworkMonteCarlo {
+  const ideal = options.ideal ?? idealNodeOutputs(hardware.network, input);
+  const first = options.firstTrial ?? 0;
+  const perNode = new Map<string, Float64Array>();
+  for (const node of hardware.network.nodes) perNode.set(node.name, new Float64Array(options.trials));
+  let done = 0;
+  for (let k = 0; k < options.trials; k++) {
+    const outputs = hardware.runTrial(input, options.seed, first + k);
+    for (const [name, value] of outputs) perNode.get(name)![k] = meanSquaredDifference(value.data, ideal.get(name)!.data);
+    done = k + 1;
+    if (options.onTrial && options.onTrial(done, perNode) === false) break;
+  }
+  const nodes = new Map<string, NodeMonteCarlo>();
+  for (const [name, all] of perNode) nodes.set(name, summarizeTrials(all.subarray(0, done)));
+  return { nodes, trials: done };
+}
+
+/** Mean and 95 % confidence half-width of per-trial MSEs. */
+export function summarizeTrials(trialMse: Float64Array): NodeMonteCarlo {
+  const n = trialMse.length;
+  let mean = 0;
+  for (const value of trialMse) mean += value;
+  mean /= Math.max(1, n);
+  let variance = 0;
+  for (const value of trialMse) variance += (value - mean) ** 2;
+  variance /= Math.max(1, n - 1);
+  return { trialMse, mse: mean, ci95: 1.96 * Math.sqrt(variance / Math.max(1, n)) };
+}
+
+/** Mean of (a - b)^2. */
+export function meanSquaredDifference(a: Float64Array, b: Float64Array): number {
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i] - b[i];
+    sum += d * d;
+  }
+  return sum / Math.max(1, a.length);
+}
