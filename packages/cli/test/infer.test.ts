@@ -33,12 +33,56 @@ describe('xbar infer', () => {
     expect(decodeNpy(readFileSync(output)).shape).toEqual([10]);
   });
 
-  it('exits 2 on usage errors and for --netlist without --ideal (not yet supported)', async () => {
+  it('exits 2 on usage errors', async () => {
     expect((await runXbar(['infer', '--input', 'x.npy', '--output', 'y.npy'])).code).toBe(2);
-    const netlist = await runXbar(['infer', '--model', 'm.onnx', '--input', 'x.npy', '--output', 'y.npy', '--netlist', 'hw.xbar']);
-    expect(netlist.code).toBe(2);
-    expect(netlist.stderr).toMatch(/--netlist .* is not yet supported/);
     expect((await runXbar(['infer', '--model', 'm.onnx', '--input', 'x.npy', '--output', 'y.npy', '--seed', 'abc'])).code).toBe(2);
+  });
+
+  it('runs on the hardware of a netlist: ideal devices reproduce --ideal, a seed gives the same bytes', async () => {
+    const model = join(models, 'mnist-mlp-pca', 'model.onnx');
+    const input = join(models, 'mnist-mlp-pca', 'inputs.npy');
+    writeFileSync(join(folder, 'ideal.xbar'), '.model exact ideal (gmin=0)\n.array default rows=64 cols=64 model=exact dac_range=1000\n');
+    const reference = join(folder, 'reference.npy');
+    expect((await runXbar(['infer', '--model', model, '--input', input, '--output', reference])).code).toBe(0);
+    const onIdeal = join(folder, 'on-ideal.npy');
+    const ideal = await runXbar(['infer', '--model', model, '--input', input, '--output', onIdeal, '--netlist', join(folder, 'ideal.xbar')]);
+    expect(ideal.code).toBe(0);
+    expect(ideal.stderr).toMatch(/on the hardware of .*ideal\.xbar \(seed 1\)/);
+    const a = decodeNpy(readFileSync(onIdeal)).data;
+    const b = decodeNpy(readFileSync(reference)).data;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    expect(worst).toBeLessThan(1e-9);
+
+    // layers named after the ONNX nodes / initializers; 4-state MTJs with read noise
+    writeFileSync(
+      join(folder, 'mtj.xbar'),
+      [
+        '.model cell mtj preset="four-state-series"',
+        '.array small rows=32 cols=32 model=cell mapping=nary states=4 digits=2 dac_range=8',
+        '.options seed=7',
+      ].join('\n') + '\n',
+    );
+    const outputs: Uint8Array[] = [];
+    for (const extra of [[], [], ['--seed', '8']]) {
+      const out = join(folder, `mtj-${outputs.length}.npy`);
+      const result = await runXbar(['infer', '--model', model, '--input', input, '--output', out, '--netlist', join(folder, 'mtj.xbar'), ...extra]);
+      expect(result.code).toBe(0);
+      outputs.push(readFileSync(out));
+    }
+    expect(Buffer.compare(outputs[0], outputs[1])).toBe(0);
+    expect(Buffer.compare(outputs[0], outputs[2])).not.toBe(0);
+    expect(Buffer.compare(outputs[0], readFileSync(reference))).not.toBe(0);
+  });
+
+  it('exits 1 naming the weight nodes a netlist leaves without hardware', async () => {
+    writeFileSync(join(folder, 'two.xbar'), '.model exact ideal\n.array a rows=8 cols=8 model=exact\n.array b rows=8 cols=8 model=exact\n');
+    const model = join(models, 'mnist-mlp-pca', 'model.onnx');
+    const result = await runXbar(['infer', '--model', model, '--input', join(models, 'mnist-mlp-pca', 'inputs.npy'), '--output', join(folder, 'x.npy'), '--netlist', join(folder, 'two.xbar')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/no hardware for weight nodes '.+', '.+', '.+'/);
+    const broken = await runXbar(['infer', '--model', model, '--input', 'x.npy', '--output', 'y.npy', '--netlist', join(folder, 'missing.xbar')]);
+    expect(broken.code).toBe(3);
   });
 
   it('exits 3 naming the file for missing, malformed or unsupported models and mismatched inputs', async () => {

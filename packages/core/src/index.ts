@@ -43,4 +43,7 @@ export * from './analysis/layer-statistics.js';
 export * from './analysis/activation-moments.js';
 export * from './analysis/elementwise-moments.js';
 export * from './analysis/predict.js';
+export * from './evaluation/summary.js';
+export * from './evaluation/programmed-network.js';
+export * from './evaluation/evaluate.js';
 export * from './analysis/power.js';

@@ -5,6 +5,7 @@ import { exportSpiceCommand } from './export-spice.js';
 import { fmtCommand } from './fmt.js';
 import { inferCommand } from './infer.js';
 import { mvmCommand } from './mvm.js';
+import { runCommand } from './run.js';
 
 /** Every subcommand, in the order `xbar --help` lists them. */
 export const commands: readonly CliCommand[] = [
@@ -14,4 +15,5 @@ export const commands: readonly CliCommand[] = [
   checkCommand,
   fmtCommand,
   inferCommand,
+  runCommand,
 ];

@@ -1,10 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Network, type NpyArray, NpyFormatError, type Tensor, decodeNpy, encodeNpy, runNetworkBatched, sameShape, tensor } from '@xbar/core';
+import { type HardwareSpec, type Network, type NpyArray, NpyFormatError, type Tensor, decodeNpy, encodeNpy, runNetworkBatched, sameShape, tensor } from '@xbar/core';
 import { OnnxImportError, importOnnx } from '@xbar/onnx';
 import type { Command } from 'commander';
 import { runtimeError, usageError } from '../exit-codes.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { hardwareSpecFromDesign } from '../netlist/hardware-spec.js';
+import { runOnHardware } from '../netlist/hardware-inference.js';
+import { loadNetlist } from '../netlist/load.js';
+import { onnxWeightInitializers } from '../netlist/onnx-initializers.js';
 import type { CliCommand, CliIo } from '../program.js';
 
 interface InferOptions {
@@ -41,6 +45,13 @@ export function loadOnnxNetwork(path: string, cwd: string): Network {
   }
 }
 
+/** The hardware spec of an imported network from a netlist, and the netlist's default seed. */
+function loadHardware(netlistPath: string, modelPath: string, network: Network, io: CliIo): { spec: HardwareSpec; seed: number } {
+  const design = loadNetlist(netlistPath, io);
+  const initializers = onnxWeightInitializers(readBytes(modelPath, io.cwd));
+  return { spec: hardwareSpecFromDesign(design, network, initializers), seed: design.options.seed };
+}
+
 function readNpy(path: string, cwd: string): NpyArray {
   const bytes = readBytes(path, cwd);
   try {
@@ -62,9 +73,9 @@ export const inferCommand: CliCommand = {
       .option('--model <file>', 'the network (.onnx; ops listed in docs/networks.md)')
       .option('--input <file>', 'inputs (.npy, float32/float64/uint8/int): B x the model input shape, or one sample without the batch axis')
       .option('--output <file>', 'output .npy (float64): B x the model output shape (no batch axis for a single sample)')
-      .option('--netlist <file>', 'hardware description (.xbar) to run the weight layers on crossbars (not yet supported)')
+      .option('--netlist <file>', 'hardware (.xbar): run the weight layers on crossbars, one programming drawn from the seed (see docs/networks.md)')
       .option('--ideal', 'run the exact float64 graph even if --netlist is given')
-      .option('--seed <n>', 'random seed of noisy hardware runs (unused by ideal runs)')
+      .option('--seed <n>', 'random seed of the hardware run (default: the netlist\'s .options seed; unused by ideal runs)')
       .option('--batch-size <n>', 'samples per chunk', '256')
       .action((options: InferOptions) => {
         const modelPath = required(options.model, '--model');
@@ -73,9 +84,6 @@ export const inferCommand: CliCommand = {
         if (options.seed !== undefined && !/^-?\d+$/.test(options.seed.trim())) throw usageError(`--seed must be a whole number, got '${options.seed}'`);
         const batchSize = Number(options.batchSize ?? '256');
         if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw usageError(`--batch-size must be a whole number >= 1, got '${options.batchSize}'`);
-        if (options.netlist !== undefined && !options.ideal) {
-          throw usageError('--netlist (running the network on crossbar hardware) is not yet supported by xbar infer; use --ideal or leave out --netlist for the exact float64 run');
-        }
         const network = loadOnnxNetwork(modelPath, io.cwd);
         const input = readNpy(inputPath, io.cwd);
         const single = sameShape(input.shape, network.inputShape);
@@ -87,9 +95,11 @@ export const inferCommand: CliCommand = {
           if (!Number.isFinite(input.data[k])) throw runtimeError(`${inputPath}: element ${k} is ${input.data[k]}; inputs must be finite`);
         }
         const batch = single ? tensor([1, ...input.shape], input.data) : tensor(input.shape, input.data);
+        const hardware = options.netlist !== undefined && !options.ideal ? loadHardware(options.netlist, modelPath, network, io) : undefined;
+        const seed = options.seed !== undefined ? Number(options.seed) : hardware?.seed;
         let output: Tensor;
         try {
-          [output] = runNetworkBatched(network, batch, batchSize);
+          [output] = hardware ? [runOnHardware(network, hardware.spec, batch, seed!, batchSize)] : runNetworkBatched(network, batch, batchSize);
         } catch (error) {
           throw runtimeError(`running ${modelPath} failed: ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -99,7 +109,7 @@ export const inferCommand: CliCommand = {
         } catch (error) {
           throw runtimeError(`cannot write ${outputPath}: ${error instanceof Error ? error.message : String(error)}`);
         }
-        io.stderr(`xbar infer: ${modelPath}, ${batch.shape[0]} sample${batch.shape[0] === 1 ? '' : 's'}, ideal float64, wrote ${outputPath} ${shapeText(shape)}\n`);
+        io.stderr(`xbar infer: ${modelPath}, ${batch.shape[0]} sample${batch.shape[0] === 1 ? '' : 's'}, ${hardware ? `on the hardware of ${options.netlist} (seed ${seed})` : 'ideal float64'}, wrote ${outputPath} ${shapeText(shape)}\n`);
       });
   },
 };

@@ -1,0 +1,37 @@
+import { type Design, NodeSourceHost, checkNetlistFile, renderDiagnostics } from '@xbar/dsl';
+import { CliError, ExitCode, runtimeError } from '../exit-codes.js';
+import type { CliIo } from '../program.js';
+import { loadCliRegistry } from '../registry.js';
+
+/** How to check a netlist for a command that runs it. */
+export interface LoadNetlistOptions {
+  /** Parameter values replacing the written ones (lower-case names): one point of a `.step`. */
+  readonly paramOverrides?: Readonly<Record<string, number>>;
+  /** Let `.include` and data paths leave the netlist's folder. */
+  readonly allowOutside?: boolean;
+  /** Print warnings (on the first check of a run; not again for every `.step` point). Default true. */
+  readonly printWarnings?: boolean;
+}
+
+/**
+ * Checks the netlist `file` with the node host and the CLI's device registry and returns its design.
+ * Diagnostics are rendered on stderr like `xbar check`; any error ends the command with exit 1.
+ */
+export function loadNetlist(file: string, io: CliIo, options: LoadNetlistOptions = {}): Design {
+  const host = new NodeSourceHost(io.cwd);
+  if (host.sizeOf(file) === undefined) throw runtimeError(`cannot read netlist '${file}': no such file`);
+  const result = checkNetlistFile(file, {
+    registry: loadCliRegistry(),
+    host,
+    allowOutsideRoot: options.allowOutside ?? false,
+    ...(options.paramOverrides ? { paramOverrides: options.paramOverrides } : {}),
+  });
+  const errors = result.diagnostics.filter((d) => d.severity === 'error');
+  const shown = errors.length > 0 || (options.printWarnings ?? true) ? result.diagnostics : [];
+  if (shown.length > 0) io.stderr(renderDiagnostics(shown, result.sources));
+  if (errors.length > 0) {
+    const point = options.paramOverrides ? ` (with ${Object.entries(options.paramOverrides).map(([k, v]) => `${k}=${v}`).join(' ')})` : '';
+    throw new CliError(`${file}${point}: ${errors.length} error${errors.length === 1 ? '' : 's'}`, ExitCode.netlistErrors);
+  }
+  return result.design;
+}

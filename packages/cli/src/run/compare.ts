@@ -1,0 +1,26 @@
+import type { CompareAnalysis } from '@xbar/dsl';
+import { runtimeError } from '../exit-codes.js';
+import type { RunContext } from './context.js';
+import { evaluateWorkload, layerMseCells, layerMseColumns, metricCells, metricColumns, metricLabels } from './evaluate.js';
+import type { Cell } from './results.js';
+
+/**
+ * `.compare`: the same workload with each listed device model in place of every layer's device (the
+ * rest of each array's configuration kept; the model's own gmin/gmax, not the array's overrides),
+ * always sampled (the checked design carries no mode for .compare), the metric's statistics and the per-layer MSE side by side, one row per model. Every model runs
+ * with the same seed, so the trials differ only by the device.
+ */
+export function runCompare(ctx: RunContext, analysis: CompareAnalysis): { columns: string[]; rows: Cell[][] } {
+  const inputs = ctx.inputs(analysis.inputs);
+  const labels = metricLabels(ctx, analysis.metric, analysis.labels, inputs.shape[0], '.compare');
+  const rows: Cell[][] = [];
+  let mseColumns: string[] = [];
+  for (const name of analysis.models) {
+    const model = ctx.design.models.get(name.toLowerCase());
+    if (!model) throw runtimeError(`.compare: unknown model '${name}'`);
+    const { built, evaluation } = evaluateWorkload(ctx, { ...analysis, mode: 'noisy', inputs, labels, seed: ctx.seed(analysis), device: model.device });
+    mseColumns = layerMseColumns(built);
+    rows.push([model.name, model.type, evaluation.samples, evaluation.trials, ...metricCells(analysis.metric, evaluation), ...layerMseCells(built, evaluation)]);
+  }
+  return { columns: ['model', 'type', 'samples', 'runs', ...metricColumns(analysis.metric), ...mseColumns], rows };
+}

@@ -1,0 +1,40 @@
+import type { OptimizeAnalysis } from '@xbar/dsl';
+import { runtimeError } from '../exit-codes.js';
+import type { RunContext } from './context.js';
+import { evaluateWorkload, metricCells, metricColumns, metricLabels } from './evaluate.js';
+import type { Cell } from './results.js';
+
+/** The grid of an `.optimize`: `points` values from lower to upper, evenly or log-spaced, both ends included. */
+export function optimizeGrid(analysis: OptimizeAnalysis): number[] {
+  const { lower, upper, points } = analysis;
+  return Array.from({ length: points }, (_, i) => {
+    const t = i / (points - 1);
+    return analysis.scale === 'log' ? lower * (upper / lower) ** t : lower + (upper - lower) * t;
+  });
+}
+
+/**
+ * `.optimize`: a grid search. The netlist is re-checked with the parameter at each grid value and the
+ * metric evaluated by Monte-Carlo (`runs` programmings, mean over runs); the row of the best mean
+ * (smallest for goal=min, largest for max; the first on ties) is marked `best`.
+ */
+export function runOptimize(ctx: RunContext, analysis: OptimizeAnalysis): { columns: string[]; rows: Cell[][] } {
+  const rows: Cell[][] = [];
+  const scores: number[] = [];
+  for (const value of optimizeGrid(analysis)) {
+    const point = ctx.withDesign(ctx.recheck({ [analysis.param.toLowerCase()]: value }));
+    const inputs = point.inputs(analysis.inputs);
+    const labels = metricLabels(point, analysis.metric, analysis.labels, inputs.shape[0], '.optimize');
+    const { evaluation } = evaluateWorkload(point, { ...analysis, mode: 'noisy', inputs, labels, seed: ctx.seed(analysis) });
+    const cells = metricCells(analysis.metric, evaluation);
+    scores.push(Number(analysis.metric === 'accuracy' ? cells[1] : cells[0]));
+    rows.push([value, ...cells, '']);
+  }
+  if (rows.length === 0) throw runtimeError('.optimize: empty grid');
+  let best = 0;
+  scores.forEach((score, i) => {
+    if (analysis.goal === 'min' ? score < scores[best] : score > scores[best]) best = i;
+  });
+  rows[best][rows[best].length - 1] = 'best';
+  return { columns: [analysis.param, ...metricColumns(analysis.metric), 'best'], rows };
+}

@@ -1,0 +1,62 @@
+/** A cell of a result table: a number (SI units, or as the column name says) or text. */
+export type Cell = string | number;
+
+/** The result of one analysis card (all `.step` points): named columns, one row per result. */
+export interface ResultTable {
+  /** The card kind: mvm, mc, mse, accuracy, optimize, compare. */
+  readonly kind: string;
+  /** Position of the card among the netlist's analyses (0-based), and its line. */
+  readonly index: number;
+  readonly line: number;
+  /** One-line description of the card, e.g. ".accuracy net=mlp (line 12)". */
+  readonly title: string;
+  readonly columns: readonly string[];
+  readonly rows: Cell[][];
+}
+
+/** A number as text: integers as they are, others with 6 significant digits. */
+function formatCell(cell: Cell): string {
+  if (typeof cell === 'string') return cell;
+  if (Number.isInteger(cell) && Math.abs(cell) < 1e15) return String(cell);
+  if (!Number.isFinite(cell)) return String(cell);
+  return Number(cell.toPrecision(6)).toString();
+}
+
+/** An aligned text table: a title line, the header, a rule, then the rows (numbers right-aligned). */
+export function formatTable(table: ResultTable): string {
+  const text = table.rows.map((row) => row.map(formatCell));
+  const widths = table.columns.map((column, c) => Math.max(column.length, ...text.map((row) => (row[c] ?? '').length)));
+  const line = (cells: readonly string[], numeric: readonly boolean[]) =>
+    cells.map((cell, c) => (numeric[c] ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join('  ').trimEnd();
+  const numericColumns = table.columns.map((_, c) => table.rows.length > 0 && table.rows.every((row) => typeof row[c] === 'number'));
+  return [
+    table.title,
+    line(table.columns, numericColumns),
+    widths.map((w) => '-'.repeat(w)).join('  '),
+    ...text.map((row) => line(row, numericColumns)),
+  ].join('\n') + '\n';
+}
+
+/** RFC 4180 CSV: a header row, then the rows; full float precision. */
+export function formatCsv(table: ResultTable): string {
+  const quote = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  const cell = (value: Cell) => quote(typeof value === 'number' ? String(value) : value);
+  return [table.columns.map(quote).join(','), ...table.rows.map((row) => row.map(cell).join(','))].join('\n') + '\n';
+}
+
+/** The table as a JSON-ready object: rows as objects keyed by column. */
+export function tableToJson(table: ResultTable): Record<string, unknown> {
+  return {
+    kind: table.kind,
+    index: table.index,
+    line: table.line,
+    title: table.title,
+    columns: table.columns,
+    rows: table.rows.map((row) => Object.fromEntries(table.columns.map((column, c) => [column, typeof row[c] === 'number' && !Number.isFinite(row[c]) ? String(row[c]) : row[c]]))),
+  };
+}
+
+/** A file name for a table's CSV: `<index+1>-<kind>.csv`, e.g. 01-accuracy.csv. */
+export function csvFileName(table: ResultTable): string {
+  return `${String(table.index + 1).padStart(2, '0')}-${table.kind}.csv`;
+}

@@ -1,0 +1,134 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runXbar } from './helpers.js';
+
+const folder = mkdtempSync(join(tmpdir(), 'xbar-run-'));
+
+/** Writes a netlist into the test folder and returns its path. */
+function netlist(name: string, lines: readonly string[]): string {
+  const path = join(folder, name);
+  writeFileSync(path, `${lines.join('\n')}\n`);
+  return path;
+}
+
+const BASE = [
+  '.param sig=1u',
+  '.model cell gaussian (sigma_prog={sig} rel_read=0.01)',
+  '.model exact ideal (gmin=0)',
+  '.array tile rows=4 cols=4 model=cell dac_range=4',
+  '.array clean rows=4 cols=4 model=exact dac_range=4',
+  '.weights W1 [[0.5 -0.2 0.1] [-0.3 0.8 0.0] [0.2 0.1 -0.7] [0.0 -0.4 0.6]]',
+  '.weights W2 [[1 0] [0 1] [1 1]]',
+  '.weights B1 [0.1 0.2 0.3]',
+  '.inputs X [[1 0.5 -0.5 0.25] [0 1 1 -1] [0.3 -0.2 0.9 0.1]]',
+  '.labels Y [0 1 0]',
+  '.network mlp',
+  '.layer hidden weights=W1 array=tile activation=relu bias=B1',
+  '.layer out weights=W2 array=tile',
+  '.endnetwork',
+];
+
+interface JsonTable {
+  kind: string;
+  columns: string[];
+  rows: Record<string, number | string>[];
+}
+
+async function runJson(path: string, ...extra: string[]): Promise<JsonTable[]> {
+  const result = await runXbar(['run', path, '--format', 'json', ...extra]);
+  expect(result.stderr).not.toMatch(/error/);
+  expect(result.code).toBe(0);
+  return (JSON.parse(result.stdout) as { analyses: JsonTable[] }).analyses;
+}
+
+describe('xbar run', () => {
+  it('runs .mvm ideal with the netlist weights transposed (rows = inputs): y = x W', async () => {
+    const [table] = await runJson(netlist('mvm.xbar', [...BASE, '.mvm array=clean weights=W1 inputs=X mode=ideal']));
+    expect(table.columns).toEqual(['trial', 'vector', 'y0', 'y1', 'y2']);
+    // x0 = [1 0.5 -0.5 0.25]: y = x0 W1 = [0.5 - 0.15 - 0.1 + 0, -0.2 + 0.4 - 0.05 - 0.1, 0.1 + 0 + 0.35 + 0.15]
+    const y = [table.rows[0].y0, table.rows[0].y1, table.rows[0].y2] as number[];
+    [0.25, 0.05, 0.6].forEach((expected, i) => expect(y[i]).toBeCloseTo(expected, 12));
+    expect(table.rows).toHaveLength(3);
+  });
+
+  it('runs .mvm noisy per trial, reproducibly, and --seed changes the draws', async () => {
+    const path = netlist('mvm-noisy.xbar', [...BASE, '.mvm net=mlp inputs=X trials=3 seed=2']);
+    const [a] = await runJson(path);
+    const [b] = await runJson(path);
+    const [c] = await runJson(path, '--seed', '3');
+    expect(a.rows).toHaveLength(9);
+    expect(a.rows).toEqual(b.rows);
+    expect(a.rows[0].y0).not.toBe(a.rows[3].y0); // another programming
+    expect(c.rows[0].y0).not.toBe(a.rows[0].y0);
+  });
+
+  it('runs .mc (mse and accuracy), .accuracy, .compare, .mse and .optimize', async () => {
+    const tables = await runJson(
+      netlist('all.xbar', [
+        ...BASE,
+        '.mc net=mlp inputs=X runs=10',
+        '.mc net=mlp inputs=X labels=Y metric=accuracy runs=10',
+        '.accuracy net=mlp inputs=X labels=Y runs=4 limit=2',
+        '.compare models=(cell exact) net=mlp inputs=X runs=5',
+        '.mse net=mlp inputs=X',
+        '.optimize param=sig from=0.1u to=10u scale=log points=3 metric=mse net=mlp inputs=X runs=4',
+      ]),
+    );
+    expect(tables.map((t) => t.kind)).toEqual(['mc', 'mc', 'accuracy', 'compare', 'mse', 'optimize']);
+    const [mse, acc, accuracy, compare, analytical, optimize] = tables;
+    expect(mse.rows[0].runs).toBe(10);
+    expect(mse.rows[0].mse_mean).toBeGreaterThan(0);
+    expect(acc.rows[0].ideal_acc_pct).toBe(100); // argmax of x W1 + B1 -> relu -> W2 by hand: 0, 1, 0
+    expect(accuracy.rows[0].samples).toBe(2);
+    expect(accuracy.columns).toEqual(expect.arrayContaining(['mse_hidden', 'mse_out', 'mse_output']));
+    expect(compare.rows.map((r) => r.model)).toEqual(['cell', 'exact']);
+    expect(compare.rows[1].mse_mean).toBeLessThan(1e-20); // the ideal device with an unclipped DAC
+    expect(compare.rows[0].mse_mean).toBeGreaterThan(1e-6);
+    expect(analytical.rows.map((r) => r.node)).toEqual(['hidden', 'out', 'output (out)']);
+    // a Monte-Carlo MSE and the analytical one agree roughly
+    expect(Number(analytical.rows[2].mse)).toBeGreaterThan(Number(mse.rows[0].mse_mean) / 3);
+    expect(Number(analytical.rows[2].mse)).toBeLessThan(Number(mse.rows[0].mse_mean) * 3);
+    expect(optimize.rows).toHaveLength(3);
+    expect(optimize.rows[0].best).toBe('best'); // the smallest programming noise
+  });
+
+  it('runs every analysis once per .step point with the swept values as leading columns', async () => {
+    const [table] = await runJson(netlist('step.xbar', [...BASE, '.mc net=mlp inputs=X runs=20', '.step sig list 0.1u 5u']));
+    expect(table.columns.slice(0, 2)).toEqual(['sig', 'metric']);
+    expect(table.rows.map((r) => r.sig)).toEqual([1e-7, 5e-6]);
+    expect(Number(table.rows[1].mse_mean)).toBeGreaterThan(Number(table.rows[0].mse_mean));
+  });
+
+  it('prints aligned tables and CSV, and writes results.json and one CSV per analysis with --out', async () => {
+    const path = netlist('formats.xbar', [...BASE, '.mc net=mlp inputs=X runs=3', '.accuracy net=mlp inputs=X labels=Y runs=2']);
+    const table = await runXbar(['run', path]);
+    expect(table.code).toBe(0);
+    const lines = table.stdout.split('\n');
+    expect(lines[0]).toMatch(/^\.mc net=mlp/);
+    expect(lines[1]).toMatch(/^metric\s+samples\s+runs\s+mse_mean/);
+    expect(lines[2]).toMatch(/^-+ {2}-+/);
+    const csv = await runXbar(['run', path, '--format', 'csv', '--out', join(folder, 'out')]);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).toMatch(/^# \.mc .*\nmetric,samples,runs,mse_mean,mse_std,mse_min,mse_max\nmse,3,3,/);
+    const results = JSON.parse(readFileSync(join(folder, 'out', 'results.json'), 'utf8')) as { analyses: JsonTable[] };
+    expect(results.analyses.map((a) => a.kind)).toEqual(['mc', 'accuracy']);
+    expect(readFileSync(join(folder, 'out', '02-accuracy.csv'), 'utf8')).toMatch(/^net,samples,runs,ideal_acc_pct/);
+    expect(existsSync(join(folder, 'out', '01-mc.csv'))).toBe(true);
+  });
+
+  it('exits 1 on netlist errors, 2 on usage errors, 3 on runtime failures', async () => {
+    const broken = await runXbar(['run', netlist('broken.xbar', ['.model cell gaussian (sigma_prg=1u)'])]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/E402/);
+    expect((await runXbar(['run', join(folder, 'all.xbar'), '--format', 'xml'])).code).toBe(2);
+    expect((await runXbar(['run', join(folder, 'all.xbar'), '--seed', '-1'])).code).toBe(2);
+    expect((await runXbar(['run', join(folder, 'nope.xbar')])).code).toBe(3);
+    const missing = await runXbar(['run', netlist('npy.xbar', [...BASE.filter((l) => !l.startsWith('.inputs')), '.inputs X npy="x.npy"', '.mc net=mlp inputs=X runs=2'])]);
+    expect(missing.code).toBe(1); // the checker reports the missing data file
+    const ir = await runXbar(['run', netlist('ir.xbar', [...BASE, '.mc net=mlp inputs=X runs=2 mode=ir'])]);
+    expect(ir.code).toBe(3);
+    expect(ir.stderr).toMatch(/mode=ir .* not supported/);
+  });
+});

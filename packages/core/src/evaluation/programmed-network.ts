@@ -1,0 +1,82 @@
+import type { MappedWeightNode, HardwareNetwork, NodeOutputs } from '../hardware/hardware-network.js';
+import { patchMatrix } from '../hardware/hardware-network.js';
+import type { ProgrammedCrossbar } from '../mvm/crossbar-layer.js';
+import { evaluateNode, runNetwork } from '../network/execute.js';
+import { isWeightNode } from '../network/graph.js';
+import { type Tensor, tensor } from '../network/tensor.js';
+import { type Rng, createRng } from '../random/rng.js';
+import type { Matrix } from '../tensor/matrix.js';
+import type { Seconds } from '../units.js';
+
+interface ProgrammedNode {
+  readonly entry: MappedWeightNode;
+  /** One programmed instance per convolution group. */
+  readonly groups: readonly ProgrammedCrossbar[];
+  /** The node's read stream, continued from batch to batch. */
+  readonly read: Rng;
+}
+
+/**
+ * One Monte-Carlo programming instance of a hardware network, to run a dataset through in batches.
+ * Weight node k (network order) is programmed once from createRng(seed, 'trial', trial, 'layer', k,
+ * 'program') and read from one stream createRng(seed, 'trial', trial, 'layer', k, 'read') continued
+ * across batches, so every batch sees the same programmed cells and fresh read noise. For a single
+ * batch the outputs are those of `HardwareNetwork.runTrial(input, seed, trial)`, bit for bit.
+ */
+export class ProgrammedNetwork {
+  private constructor(
+    readonly hardware: HardwareNetwork,
+    private readonly nodes: ReadonlyMap<string, ProgrammedNode>,
+    /** Read time after programming, in seconds; undefined = each array's configured read time. */
+    private readonly readTimeSeconds: Seconds | undefined,
+  ) {}
+
+  /** Programs every weight node of `hardware` for Monte-Carlo trial `trial`. */
+  static program(hardware: HardwareNetwork, seed: number | string, trial: number, readTimeSeconds?: Seconds): ProgrammedNetwork {
+    const nodes = new Map<string, ProgrammedNode>();
+    for (const entry of hardware.weightNodes()) {
+      const program = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'program');
+      const groups = entry.groups.map((layer) => layer.program(program));
+      nodes.set(entry.node.name, { entry, groups, read: createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'read') });
+    }
+    return new ProgrammedNetwork(hardware, nodes, readTimeSeconds);
+  }
+
+  /** Runs one batch (B x inputShape); returns every node's output keyed by node name. */
+  run(input: Tensor): NodeOutputs {
+    const outputs: NodeOutputs = new Map();
+    runNetwork(this.hardware.network, input, (node, inputs) => {
+      const programmed = isWeightNode(node) ? this.nodes.get(node.name) : undefined;
+      const result = programmed ? this.runWeightNode(programmed, inputs[0]) : evaluateNode(node, inputs);
+      outputs.set(node.name, result);
+      return result;
+    });
+    return outputs;
+  }
+
+  private runWeightNode(programmed: ProgrammedNode, x: Tensor): Tensor {
+    const { layout, node } = programmed.entry;
+    const batch = x.shape[0];
+    const out = tensor([batch, ...layout.outputShape]);
+    programmed.groups.forEach((crossbar, g) => {
+      const time = this.readTimeSeconds ?? crossbar.layer.config.readTimeSeconds;
+      const y = crossbar.forward(patchMatrix(layout, g, x.data, batch), programmed.read, time);
+      scatterGroup(programmed.entry, g, y, batch, node.bias, out.data);
+    });
+    return out;
+  }
+}
+
+/** Writes group g's MVM outputs ((batch * positions) x channelsPerGroup) plus bias into the node output. */
+function scatterGroup(entry: MappedWeightNode, group: number, y: Matrix, batch: number, bias: Float64Array, out: Float64Array): void {
+  const { positions, channelsPerGroup, channelStride, positionStride, outputSize } = entry.layout;
+  for (let b = 0; b < batch; b++) {
+    for (let p = 0; p < positions; p++) {
+      const row = (b * positions + p) * channelsPerGroup;
+      for (let k = 0; k < channelsPerGroup; k++) {
+        const m = group * channelsPerGroup + k;
+        out[b * outputSize + m * channelStride + p * positionStride] = y.data[row + k] + bias[m];
+      }
+    }
+  }
+}
