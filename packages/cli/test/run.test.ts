@@ -129,6 +129,28 @@ describe('xbar run', () => {
     expect(missing.code).toBe(1); // the checker reports the missing data file
     const ir = await runXbar(['run', netlist('ir.xbar', [...BASE, '.mc net=mlp inputs=X runs=2 mode=ir'])]);
     expect(ir.code).toBe(3);
-    expect(ir.stderr).toMatch(/mode=ir .* not supported/);
+    expect(ir.stderr).toMatch(/mode=ir needs the wire resistances/);
+  });
+
+  it('mode=ir solves the arrays as circuits: zero wires give the noisy result, wire resistance lowers the outputs', async () => {
+    const lines = (rwire: string) => [
+      '.model exact ideal (gmin=1u gmax=100u)',
+      `.array wired rows=8 cols=8 model=exact dac_range=1 ${rwire}`,
+      '.weights W [[0.5 0.2] [0.3 0.8] [0.2 0.1] [0.4 0.6]]',
+      '.inputs X [[1 0.5 0.5 0.25] [0.2 1 1 1]]',
+      '.mvm array=wired weights=W inputs=X mode=noisy',
+      '.mvm array=wired weights=W inputs=X mode=ir',
+    ];
+    const outputs = (tables: JsonTable[], index: number) => tables[index].rows.map((row) => [Number(row.y0), Number(row.y1)]);
+    const zero = await runJson(netlist('ir0.xbar', lines('rsource=0 rwire=0 rsense=0')));
+    // with every resistance 0 the circuit solve is the plain product
+    outputs(zero, 1).forEach((pair, v) => pair.forEach((y, o) => expect(y).toBeCloseTo(outputs(zero, 0)[v][o], 9)));
+    const wired = await runJson(netlist('ir5.xbar', lines('rwire=5')));
+    outputs(wired, 1).forEach((pair, v) =>
+      pair.forEach((y, o) => {
+        expect(y).toBeLessThan(outputs(wired, 0)[v][o]);
+        expect(y).toBeGreaterThan(0.5 * outputs(wired, 0)[v][o]);
+      }),
+    );
   });
 });

@@ -16,6 +16,7 @@ import {
   multiplyByTranspose,
   quantizeInput,
   rowSlice,
+  solveCrossbar,
 } from '../src/index.js';
 import { maxAbsDifference, randomMatrix } from './helpers.js';
 import { sampleMoments } from '../src/testing/statistics.js';
@@ -230,6 +231,37 @@ describe('offset mapping: the shared reference column correlates the channels of
       expect(Math.abs(measured.covariance - expected)).toBeLessThan(tolerance);
     }
     expect(expected).toBeGreaterThan(0.3 * Math.sqrt(fast.variance0 * fast.variance1)); // a strong correlation, not a rounding effect
+  });
+});
+
+describe('MVM with wire resistance (irDrop)', () => {
+  const w = randomMatrix(3, 10, 'w6', 0.5);
+  const x = randomMatrix(4, 10, 'x6', 0.4);
+  const wires = { rowSegmentOhms: 2, columnSegmentOhms: 3, sourceOhms: 10, senseOhms: 5 };
+
+  it('equals the circuit solve of the tile, channel by channel', () => {
+    const layer = CrossbarLayer.create(w, crossbarConfig({ device: ideal, rows: 16, cols: 8, wires, dac: { inputRange: 2, readVoltage: 0.2 } }));
+    const y = layer.program(createRng(1), { irDrop: true }).forward(x, createRng(2));
+    const tile = layer.tiled.tiles[0];
+    const volts = x.data.map((v) => (v * 0.2) / 2);
+    const { currents } = solveCrossbar({ rows: tile.rowCount, cols: tile.cols, conductances: tile.targets, resistances: wires }, volts);
+    for (let b = 0; b < x.rows; b++) {
+      for (let k = 0; k < 3; k++) {
+        const difference = currents[b * tile.cols + tile.channelPositive[k]] - currents[b * tile.cols + tile.channelNegative[k]];
+        expect(y.data[b * 3 + tile.channelOutput[k]]).toBeCloseTo(tile.channelGain[k] * difference * (2 / 0.2), 10);
+      }
+    }
+    const plain = layer.program(createRng(1)).forward(x, createRng(2));
+    expect(maxAbsDifference(y.data, plain.data)).toBeGreaterThan(1e-3); // the wires matter at these resistances
+  });
+
+  it('reproduces the plain MVM with zero resistances, and refuses an array without wires', () => {
+    const zero = { rowSegmentOhms: 0, columnSegmentOhms: 0, sourceOhms: 0, senseOhms: 0 };
+    const layer = CrossbarLayer.create(w, crossbarConfig({ device: ideal, rows: 4, cols: 4, wires: zero, dac: { inputRange: 2 } }));
+    const y = layer.program(createRng(1), { irDrop: true }).forward(x, createRng(2));
+    expect(maxAbsDifference(y.data, layer.idealForward(x).data)).toBeLessThan(1e-12);
+    const bare = CrossbarLayer.create(w, crossbarConfig({ device: ideal }));
+    expect(() => bare.program(createRng(1), { irDrop: true })).toThrow(/wire resistances/);
   });
 });
 

@@ -3,14 +3,12 @@ import { runtimeError } from '../exit-codes.js';
 import type { RunContext } from './context.js';
 import { evaluateWorkload, layerMseCells, layerMseColumns, metricCells, metricColumns } from './evaluate.js';
 import type { Cell } from './results.js';
-import { refuseIrMode } from './workload.js';
 
 /**
  * `.accuracy`: top-1 accuracy of a network on the first `limit` labelled inputs, ideal and over `runs`
  * programmings (mean, std, min, max in percent), and the mean MSE of every layer's output.
  */
 export function runAccuracy(ctx: RunContext, analysis: AccuracyAnalysis): { columns: string[]; rows: Cell[][] } {
-  refuseIrMode(analysis.mode, '.accuracy');
   const inputs = ctx.inputs(analysis.inputs, analysis.limit);
   const labels = ctx.labels(analysis.labels, analysis.limit);
   if (labels.length < inputs.shape[0]) throw runtimeError(`.accuracy: ${inputs.shape[0]} inputs but only ${labels.length} labels in '${analysis.labels}'`);

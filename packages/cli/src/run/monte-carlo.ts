@@ -2,11 +2,9 @@ import type { MonteCarloAnalysis } from '@xbar/dsl';
 import type { RunContext } from './context.js';
 import { evaluateWorkload, metricCells, metricColumns, metricLabels } from './evaluate.js';
 import type { Cell } from './results.js';
-import { refuseIrMode } from './workload.js';
 
 /** `.mc`: statistics of the metric (output MSE, or accuracy) over `runs` independent programmings. */
 export function runMonteCarlo(ctx: RunContext, analysis: MonteCarloAnalysis): { columns: string[]; rows: Cell[][] } {
-  refuseIrMode(analysis.mode, '.mc');
   const inputs = ctx.inputs(analysis.inputs);
   const labels = metricLabels(ctx, analysis.metric, analysis.labels, inputs.shape[0], '.mc');
   const { evaluation } = evaluateWorkload(ctx, { ...analysis, inputs, labels, seed: ctx.seed(analysis) });

@@ -2,17 +2,17 @@ import { ProgrammedNetwork, runNetwork } from '@xbar/core';
 import type { MvmAnalysis } from '@xbar/dsl';
 import type { RunContext } from './context.js';
 import type { Cell } from './results.js';
-import { buildWorkload, refuseIrMode } from './workload.js';
+import { buildWorkload, requireWiresForIr } from './workload.js';
 
 /**
  * `.mvm`: the workload's outputs for every input vector; `mode=ideal` the exact float64 product (one
  * row per vector, trial 0), `noisy` one independent programming per trial (trial k from the streams
- * of (seed, k)). Columns: trial, vector, y0 ... y(m-1).
+ * of (seed, k)), `ir` the same with every array solved as a circuit with its wire resistances. Columns: trial, vector, y0 ... y(m-1).
  */
 export function runMvm(ctx: RunContext, analysis: MvmAnalysis): { columns: string[]; rows: Cell[][] } {
-  refuseIrMode(analysis.mode, '.mvm');
   const inputs = ctx.inputs(analysis.inputs);
   const built = buildWorkload(ctx, analysis.workload, inputs);
+  requireWiresForIr(analysis.mode, built, '.mvm');
   const rows: Cell[][] = [];
   const append = (trial: number, data: Float64Array, width: number) => {
     for (let v = 0; v < inputs.shape[0]; v++) rows.push([trial, v, ...data.subarray(v * width, (v + 1) * width)]);
@@ -24,7 +24,9 @@ export function runMvm(ctx: RunContext, analysis: MvmAnalysis): { columns: strin
     append(0, y.data, width);
   } else {
     for (let k = 0; k < analysis.trials; k++) {
-      const y = ProgrammedNetwork.program(built.hardware, ctx.seed(analysis), k, analysis.readTimeSeconds).run(inputs).get(built.outputNode)!;
+      const y = ProgrammedNetwork.program(built.hardware, ctx.seed(analysis), k, analysis.readTimeSeconds, { irDrop: analysis.mode === 'ir' })
+        .run(inputs)
+        .get(built.outputNode)!;
       width = y.data.length / Math.max(1, inputs.shape[0]);
       append(k, y.data, width);
     }

@@ -45,10 +45,11 @@ export function describeWorkload(workload: Workload): string {
   return workload.kind === 'network' ? `net=${workload.network}` : `array=${workload.array} weights=${workload.weights}`;
 }
 
-/** `ir` needs the wire solver inside the crossbar layers, which xbar run does not have yet. */
-export function refuseIrMode(mode: MvmMode, card: string): void {
-  if (mode === 'ir') {
-    throw runtimeError(`${card}: mode=ir (IR drop of the wires) is not supported by xbar run yet; use mode=noisy, or xbar mvm for one array's IR drop`);
+/** `mode=ir` solves every array as a circuit: each array of the workload must give its wire resistances. */
+export function requireWiresForIr(mode: MvmMode, built: BuiltWorkload, card: string): void {
+  if (mode !== 'ir') return;
+  if (built.configs.some((config) => config.wires === undefined)) {
+    throw runtimeError(`${card}: mode=ir needs the wire resistances of every array: set rwire= (or rrow= and rcol=) on the .array cards`);
   }
 }
 

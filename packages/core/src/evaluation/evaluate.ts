@@ -18,6 +18,8 @@ export interface EvaluationOptions {
   readonly batchSize?: number;
   /** Read time after programming in seconds, overriding the arrays' own. */
   readonly readTimeSeconds?: Seconds;
+  /** Solve every crossbar as a circuit with its array's wire resistances. Default false. */
+  readonly irDrop?: boolean;
 }
 
 /** Accuracy and per-node error of a network on a dataset, ideal and over Monte-Carlo trials. */
@@ -62,7 +64,7 @@ export function evaluateNetwork(hardware: HardwareNetwork, inputs: Tensor, label
     counts.set(node.name, 0);
   }
   for (let k = 0; k < options.trials; k++) {
-    const programmed = ProgrammedNetwork.program(hardware, options.seed, first + k, options.readTimeSeconds);
+    const programmed = ProgrammedNetwork.program(hardware, options.seed, first + k, options.readTimeSeconds, { irDrop: options.irDrop ?? false });
     let correct = 0;
     for (let start = 0; start < samples; start += batchSize) {
       const count = Math.min(batchSize, samples - start);

@@ -1,6 +1,6 @@
 import type { MappedWeightNode, HardwareNetwork, NodeOutputs } from '../hardware/hardware-network.js';
 import { patchMatrix } from '../hardware/hardware-network.js';
-import type { ProgrammedCrossbar } from '../mvm/crossbar-layer.js';
+import type { ProgramOptions, ProgrammedCrossbar } from '../mvm/crossbar-layer.js';
 import { evaluateNode, runNetwork } from '../network/execute.js';
 import { isWeightNode } from '../network/graph.js';
 import { type Tensor, tensor } from '../network/tensor.js';
@@ -31,12 +31,15 @@ export class ProgrammedNetwork {
     private readonly readTimeSeconds: Seconds | undefined,
   ) {}
 
-  /** Programs every weight node of `hardware` for Monte-Carlo trial `trial`. */
-  static program(hardware: HardwareNetwork, seed: number | string, trial: number, readTimeSeconds?: Seconds): ProgrammedNetwork {
+  /**
+   * Programs every weight node of `hardware` for Monte-Carlo trial `trial`. With `irDrop`, every
+   * crossbar is solved as a circuit with its array's wire resistances.
+   */
+  static program(hardware: HardwareNetwork, seed: number | string, trial: number, readTimeSeconds?: Seconds, options: ProgramOptions = {}): ProgrammedNetwork {
     const nodes = new Map<string, ProgrammedNode>();
     for (const entry of hardware.weightNodes()) {
       const program = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'program');
-      const groups = entry.groups.map((layer) => layer.program(program));
+      const groups = entry.groups.map((layer) => layer.program(program, options));
       nodes.set(entry.node.name, { entry, groups, read: createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'read') });
     }
     return new ProgrammedNetwork(hardware, nodes, readTimeSeconds);

@@ -1,4 +1,5 @@
-import type { CrossbarConfig } from '../crossbar/config.js';
+import { type CrossbarResistances, factorCrossbar } from '../circuit/index.js';
+import type { CrossbarConfig, WireConfig } from '../crossbar/config.js';
 import type { DeviceInstance, ProgrammedCells } from '../device/contract.js';
 import type { ConductanceMapping } from '../map/conductance-mapping.js';
 import { mapWeights, readBackWeights } from '../map/mapping.js';
@@ -74,10 +75,16 @@ export class CrossbarLayer {
     return readTiles(this.tiled, phased, targets, undefined, IDEAL_READOUT);
   }
 
-  /** Draws one programmed instance of every tile from `rng` (one Monte-Carlo trial). */
-  program(rng: Rng): ProgrammedCrossbar {
+  /**
+   * Draws one programmed instance of every tile from `rng` (one Monte-Carlo trial). With
+   * `irDrop`, its MVMs solve every tile as a circuit with the configured wire resistances.
+   */
+  program(rng: Rng, options: ProgramOptions = {}): ProgrammedCrossbar {
+    if (options.irDrop && !this.config.wires) {
+      throw new RangeError('IR drop needs the wire resistances of the array (CrossbarConfig.wires): none are set');
+    }
     const cells = this.tiled.tiles.map((tile) => this.config.device.program(tile.targets, rng));
-    return new ProgrammedCrossbar(this, cells);
+    return new ProgrammedCrossbar(this, cells, options.irDrop ?? false);
   }
 
   /**
@@ -144,10 +151,14 @@ export class ProgrammedCrossbar {
   private readonly momentsByTime = new Map<Seconds, TileConductances[]>();
   private readonly driftFactorByTime = new Map<Seconds, number>();
 
+  private readonly circuitsByTime = new Map<Seconds, TileConductances[]>();
+
   constructor(
     readonly layer: CrossbarLayer,
     /** Programmed cells, one entry per tile of `layer.tiled.tiles`. */
     readonly cells: readonly ProgrammedCells[],
+    /** Solve every tile as a circuit with the array's wire resistances. */
+    readonly irDrop = false,
   ) {}
 
   /**
@@ -197,6 +208,7 @@ export class ProgrammedCrossbar {
 
   private forwardUncompensated(x: Matrix, rng: Rng, timeSeconds: Seconds): Matrix {
     const readout = this.readout();
+    if (this.irDrop) return this.forwardWithWires(x, rng, timeSeconds, readout);
     return this.layer.device.gaussianRead
       ? this.forwardGaussian(x, rng, timeSeconds, readout)
       : this.forwardCellByCell(x, rng, timeSeconds, readout);
@@ -248,6 +260,35 @@ export class ProgrammedCrossbar {
     return y;
   }
 
+  /**
+   * With wire resistance: every tile is read once at the read time (drift and one draw of read
+   * noise, from `rng` when the time is first used) and factorized once as a circuit; each input
+   * vector is then an exact circuit solve on that conductance map, whose column currents go through
+   * the same output noise, ADC and digital sums. Read noise is therefore not redrawn per vector in this
+   * mode (that would need a factorization per vector).
+   */
+  private forwardWithWires(x: Matrix, rng: Rng, timeSeconds: Seconds, readout: TileReadout): Matrix {
+    let circuits = this.circuitsByTime.get(timeSeconds);
+    if (!circuits) {
+      const resistances = wireResistances(this.layer.config.wires!);
+      circuits = this.layer.tiled.tiles.map((tile, t) => {
+        const conductances = new Float64Array(tile.rowCount * tile.cols);
+        this.layer.device.read(this.cells[t], timeSeconds, rng, conductances);
+        for (let i = 0; i < conductances.length; i++) if (conductances[i] < 0) conductances[i] = 0; // a circuit has no negative conductance
+        const circuit = factorCrossbar({ rows: tile.rowCount, cols: tile.cols, conductances, resistances });
+        return { mean: conductances, variance: undefined, circuit };
+      });
+      this.circuitsByTime.clear();
+      this.circuitsByTime.set(timeSeconds, circuits);
+    }
+    const { dac } = this.layer.config;
+    const plan = planNoise(this.layer, circuits.map(() => false), readout);
+    const normals = new Float64Array(x.rows * phaseCount(dac) * plan.stride);
+    rng.fillNormal(normals);
+    const phased = toPhaseVoltages(x, dac, { normals, stride: plan.stride, offset: 0 });
+    return readTiles(this.layer.tiled, phased, circuits, { ...plan, normals }, readout);
+  }
+
   private readMoments(timeSeconds: Seconds): TileConductances[] {
     const cached = this.momentsByTime.get(timeSeconds);
     if (cached) return cached;
@@ -263,6 +304,17 @@ export class ProgrammedCrossbar {
     this.momentsByTime.set(timeSeconds, moments);
     return moments;
   }
+}
+
+/** Options of `CrossbarLayer.program`. */
+export interface ProgramOptions {
+  /** Solve MVMs as circuits with the array's wire resistances (needs `CrossbarConfig.wires`). */
+  readonly irDrop?: boolean;
+}
+
+/** The circuit solver's resistances from an array's wire configuration. */
+function wireResistances(wires: WireConfig): CrossbarResistances {
+  return { rowSegmentOhms: wires.rowSegmentOhms, columnSegmentOhms: wires.columnSegmentOhms, sourceOhms: wires.sourceOhms, senseOhms: wires.senseOhms };
 }
 
 /**

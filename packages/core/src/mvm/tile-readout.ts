@@ -1,3 +1,4 @@
+import type { CrossbarFactorization } from '../circuit/index.js';
 import { convertCurrent } from '../periphery/adc.js';
 import { type Matrix, matrix } from '../tensor/matrix.js';
 import type { TiledLayer } from '../tile/tiling.js';
@@ -8,6 +9,8 @@ import type { PhasedInputs } from './phases.js';
 export interface TileConductances {
   readonly mean: Float64Array;
   readonly variance: Float64Array | undefined;
+  /** With wire resistance: the tile as a factorized circuit of `mean`; its currents replace V G. */
+  readonly circuit?: CrossbarFactorization;
 }
 
 /** The ADC side of the readout; undefined fields are ideal. */
@@ -51,9 +54,14 @@ export function readTiles(
   const phaseOutputs = new Float64Array(virtualVectors * outputs);
   let squaredVoltages: Float64Array | undefined;
   tiled.tiles.forEach((tile, t) => {
-    const { mean, variance } = conductances[t];
-    const currents = new Float64Array(virtualVectors * tile.cols);
-    multiplyVoltagesByConductances(phased.voltages, inputs, tile.rowStart, virtualVectors, mean, tile.rowCount, tile.cols, currents);
+    const { mean, variance, circuit } = conductances[t];
+    let currents: Float64Array;
+    if (circuit) {
+      currents = circuit.solve(gatherColumns(phased.voltages, inputs, tile.rowStart, tile.rowCount, virtualVectors)).currents;
+    } else {
+      currents = new Float64Array(virtualVectors * tile.cols);
+      multiplyVoltagesByConductances(phased.voltages, inputs, tile.rowStart, virtualVectors, mean, tile.rowCount, tile.cols, currents);
+    }
     let currentVariance: Float64Array | undefined;
     if (variance) {
       squaredVoltages ??= phased.voltages.map((v) => v * v);
@@ -95,4 +103,11 @@ export function readTiles(
     }
   }
   return y;
+}
+
+/** Columns [start, start + count) of a rows x stride row-major matrix, as a rows x count matrix. */
+function gatherColumns(values: Float64Array, stride: number, start: number, count: number, rows: number): Float64Array {
+  const out = new Float64Array(rows * count);
+  for (let r = 0; r < rows; r++) out.set(values.subarray(r * stride + start, r * stride + start + count), r * count);
+  return out;
 }
