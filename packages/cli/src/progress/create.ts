@@ -1,0 +1,25 @@
+import { PlainProgress } from './plain.js';
+import { type ProgressReporter, silentProgress } from './reporter.js';
+import { TtyProgress } from './tty.js';
+
+/** How to choose a progress reporter. */
+export interface ProgressChoice {
+  /** `--quiet`: no progress at all. */
+  readonly quiet: boolean;
+  /** Where plain lines go when stderr is not a terminal (the command's `io.stderr`). */
+  readonly write: (text: string) => void;
+  /** Whether stderr is a terminal (default `process.stderr.isTTY`). */
+  readonly isTTY?: boolean;
+  /** Smallest time between plain lines, in milliseconds (default 5000). */
+  readonly intervalMs?: number;
+}
+
+/**
+ * The progress reporter for a command: nothing with `--quiet`, a bar with rate and ETA when stderr is a
+ * terminal, plain periodic lines otherwise (logs, CI, pipes).
+ */
+export function createProgressReporter(choice: ProgressChoice): ProgressReporter {
+  if (choice.quiet) return silentProgress;
+  if (choice.isTTY ?? process.stderr.isTTY === true) return new TtyProgress(process.stderr);
+  return new PlainProgress({ write: choice.write, ...(choice.intervalMs !== undefined ? { intervalMs: choice.intervalMs } : {}) });
+}

@@ -1,0 +1,54 @@
+import { basename } from 'node:path';
+import type { RunSettings } from '../config/options.js';
+import { XBAR_VERSION } from '../version.js';
+import type { MseBreakdownPlot, ReportData, SweepPlot } from './data.js';
+import { type RunTable, type SweepAxis, mseBreakdownFromTable, sweepPlotFromTable } from './from-tables.js';
+
+/** What `xbar run` knows after a run, for its report. */
+export interface RunReportInput {
+  /** Netlist path as given, and its text. */
+  readonly file: string;
+  readonly netlistText: string;
+  /** The netlist's `.title`, if any. */
+  readonly title: string | undefined;
+  /** `.options seed` of the netlist (used by cards without seed= when there is no override). */
+  readonly netlistSeed: number;
+  readonly sweeps: readonly SweepAxis[];
+  readonly tables: readonly RunTable[];
+  readonly settings: RunSettings;
+  readonly configFile: string | undefined;
+  /** The command line after `xbar`. */
+  readonly argv: readonly string[];
+  readonly startedAt: Date;
+  readonly durationSeconds: number;
+}
+
+/** The report of an `xbar run`: configuration, every table, and the plots its tables can give. */
+export function runReportData(input: RunReportInput): ReportData {
+  const { settings } = input;
+  const mseBreakdowns = input.sweeps.length === 0 ? input.tables.map(mseBreakdownFromTable).filter((p): p is MseBreakdownPlot => p !== undefined) : [];
+  const sweeps = input.tables.map((table) => sweepPlotFromTable(table, input.sweeps)).filter((p): p is SweepPlot => p !== undefined);
+  const quote = (arg: string) => (/^[\w./:=@+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
+  return {
+    title: input.title ?? basename(input.file),
+    run: {
+      netlistPath: input.file,
+      netlistText: input.netlistText,
+      command: ['xbar', ...input.argv].map(quote).join(' '),
+      options: {
+        seed: settings.seed === undefined ? `per card (.options seed=${input.netlistSeed})` : `${settings.seed} (${settings.sources.seed})`,
+        format: `${settings.format} (${settings.sources.format})`,
+        out: settings.out === undefined ? null : `${settings.out} (${settings.sources.out})`,
+        sweeps: input.sweeps.map((s) => `${s.param} (${s.scale})`).join(', ') || null,
+      },
+      seed: settings.seed ?? input.netlistSeed,
+      versions: { xbar: XBAR_VERSION, node: process.version, platform: `${process.platform} ${process.arch}` },
+      date: input.startedAt.toISOString(),
+      ...(input.configFile !== undefined ? { configFile: input.configFile } : {}),
+      durationSeconds: input.durationSeconds,
+    },
+    tables: input.tables,
+    mseBreakdowns,
+    sweeps,
+  };
+}

@@ -1,0 +1,140 @@
+import { spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExitCode } from '../src/exit-codes.js';
+import { INTERRUPTED_EXIT_CODE, InterruptGuard } from '../src/checkpoint/interrupt.js';
+import { canonicalJson, pointId, runKey } from '../src/checkpoint/key.js';
+import { CHECKPOINT_FILE_NAME, SweepCheckpoint } from '../src/checkpoint/store.js';
+import { runSweepPoints } from '../src/checkpoint/sweep.js';
+import { silentProgress } from '../src/progress/reporter.js';
+
+let out: string;
+beforeEach(() => {
+  out = mkdtempSync(join(tmpdir(), 'xbar-checkpoint-'));
+});
+afterEach(() => rmSync(out, { recursive: true, force: true }));
+
+const NETLIST = '.param g=1\n.step g list 1 2 3\n.end\n';
+
+describe('keys', () => {
+  it('are independent of key order and change with the netlist or options', () => {
+    expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: 3 } })).toBe('{"a":{"c":3,"d":[2,{"y":2,"z":1}]},"b":1}');
+    expect(runKey(NETLIST, { seed: 1, only: 'a' })).toBe(runKey(NETLIST, { only: 'a', seed: 1 }));
+    expect(runKey(NETLIST, { seed: 1 })).not.toBe(runKey(NETLIST, { seed: 2 }));
+    expect(runKey(NETLIST, { seed: 1 })).not.toBe(runKey(`${NETLIST} `, { seed: 1 }));
+    expect(pointId({ g: 2, bits: 4 })).toBe('{"bits":4,"g":2}');
+  });
+});
+
+describe('SweepCheckpoint', () => {
+  const key = runKey(NETLIST, { seed: 1 });
+
+  it('records points atomically and resumes them; no temporary files remain', () => {
+    const first = SweepCheckpoint.open<number>(out, key, { resume: false });
+    first.record('a', 1);
+    first.record('b', 4);
+    expect(readdirSync(out)).toEqual([CHECKPOINT_FILE_NAME]);
+    const again = SweepCheckpoint.open<number>(out, key, { resume: true });
+    expect([again.size, again.get('a'), again.get('b'), again.has('c')]).toEqual([2, 1, 4, false]);
+    again.remove();
+    expect(existsSync(join(out, CHECKPOINT_FILE_NAME))).toBe(false);
+  });
+
+  it('starts empty without --resume, and with --resume when there is no file', () => {
+    SweepCheckpoint.open<number>(out, key, { resume: false }).record('a', 1);
+    expect(SweepCheckpoint.open<number>(out, key, { resume: false }).size).toBe(0);
+    expect(SweepCheckpoint.open<number>(join(out, 'empty'), key, { resume: true }).size).toBe(0);
+  });
+
+  it('refuses to resume a checkpoint of another netlist (usage error) or a corrupt file (runtime error)', () => {
+    SweepCheckpoint.open<number>(out, key, { resume: false }).record('a', 1);
+    const otherKey = runKey('.end\n', { seed: 1 });
+    expect(() => SweepCheckpoint.open(out, otherKey, { resume: true })).toThrow(/written for a different netlist or different options; rerun without --resume/);
+    try {
+      SweepCheckpoint.open(out, otherKey, { resume: true });
+    } catch (error) {
+      expect((error as { exitCode: number }).exitCode).toBe(ExitCode.usage);
+    }
+    writeFileSync(join(out, CHECKPOINT_FILE_NAME), '{"points": ');
+    expect(() => SweepCheckpoint.open(out, key, { resume: true })).toThrow(/cannot resume from .*checkpoint\.json/);
+  });
+});
+
+describe('runSweepPoints with a fake Ctrl-C', () => {
+  it('finishes the current point, saves it, exits 130 with a message; --resume runs only the rest', async () => {
+    const key = runKey(NETLIST, {});
+    const signals = new EventEmitter();
+    const messages: string[] = [];
+    const exits: number[] = [];
+    const ran: number[] = [];
+    const sweep = (resume: boolean) => {
+      const guard = new InterruptGuard({ write: (text) => messages.push(text), exit: (code) => exits.push(code), signals });
+      return runSweepPoints({
+        points: [10, 20, 30, 40],
+        idOf: (g) => pointId({ g }),
+        runPoint: (g, index) => {
+          ran.push(g);
+          if (!resume && index === 1) signals.emit('SIGINT'); // Ctrl-C while point 2 runs
+          return g / 10;
+        },
+        checkpoint: SweepCheckpoint.open<number>(out, key, { resume }),
+        guard,
+        progress: silentProgress,
+        label: 'points',
+      });
+    };
+    expect(await sweep(false)).toBeUndefined();
+    expect(ran).toEqual([10, 20]);
+    expect(exits).toEqual([INTERRUPTED_EXIT_CODE]);
+    expect(messages.join('')).toMatch(/finishing the current point[\s\S]*interrupted; 2 of 4 points saved in .*checkpoint\.json; rerun with --resume/);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+
+    expect(await sweep(true)).toEqual([1, 2, 3, 4]);
+    expect(ran).toEqual([10, 20, 30, 40]);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+  });
+
+  it('a second Ctrl-C exits at once', () => {
+    const signals = new EventEmitter();
+    const exits: number[] = [];
+    const guard = new InterruptGuard({ write: () => {}, exit: (code) => exits.push(code), signals });
+    signals.emit('SIGINT');
+    expect([guard.interrupted, exits.length]).toEqual([true, 0]);
+    signals.emit('SIGINT');
+    expect(exits).toEqual([130]);
+  });
+});
+
+describe('a real SIGINT', () => {
+  it('stops a sweep process with exit code 130, keeps finished points, and --resume completes it', async () => {
+    const script = fileURLToPath(new URL('./fixtures/sweep-script.ts', import.meta.url));
+    const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+    const run = (args: string[], interruptAfterPoint?: number) =>
+      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, ['--conditions=@xbar/source', '--import', tsx, script, out, ...args]);
+        let stdout = '';
+        let stderr = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          stdout += chunk.toString();
+          if (interruptAfterPoint !== undefined && stdout.includes(`point ${interruptAfterPoint}\n`)) child.kill('SIGINT');
+        });
+        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
+    const first = await run([], 3);
+    expect(first.stderr).toContain('finishing the current point');
+    expect(first.code).toBe(130);
+    expect(first.stderr).toMatch(/interrupted; 3 of 6 points saved in .*checkpoint\.json; rerun with --resume to continue/);
+    const saved = JSON.parse(readFileSync(join(out, CHECKPOINT_FILE_NAME), 'utf8')) as { points: Record<string, unknown> };
+    expect(Object.keys(saved.points)).toEqual(['{"g":1}', '{"g":2}', '{"g":3}']);
+
+    const second = await run(['--resume']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toBe('point 4\npoint 5\npoint 6\nresults [{"square":1},{"square":4},{"square":9},{"square":16},{"square":25},{"square":36}]\n');
+  });
+});
