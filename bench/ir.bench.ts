@@ -44,15 +44,28 @@ interface SizeTiming {
   readonly factorMegaEntries: number;
 }
 
+/**
+ * Cold timings of one array: factorization, then one vector, then the batch. The machine is shared,
+ * so the cold factorization + 1-vector measurement is repeated (each time on a fresh factorization)
+ * and the fastest is kept; the batch is timed once.
+ */
 function timeSize(n: number): SizeTiming {
   const network = randomArray(n, 1);
   const inputs = randomInputs(n * BATCH, 2);
-  const t0 = performance.now();
-  const factor = factorCrossbar(network);
-  const factorMs = performance.now() - t0;
-  const t1 = performance.now();
-  const one = factor.solve(inputs.subarray(0, n));
-  const oneVectorMs = performance.now() - t1;
+  const trials = n >= 1024 ? 2 : 3;
+  let best: { factor: ReturnType<typeof factorCrossbar>; factorMs: number; oneVectorMs: number; residual: number } | undefined;
+  for (let trial = 0; trial < trials; trial++) {
+    const t0 = performance.now();
+    const factor = factorCrossbar(network);
+    const factorMs = performance.now() - t0;
+    const t1 = performance.now();
+    const one = factor.solve(inputs.subarray(0, n));
+    const oneVectorMs = performance.now() - t1;
+    if (!best || factorMs + oneVectorMs < best.factorMs + best.oneVectorMs) {
+      best = { factor, factorMs, oneVectorMs, residual: one.maxRelativeResidual };
+    }
+  }
+  const { factor, factorMs, oneVectorMs, residual } = best!;
   const t2 = performance.now();
   const all = factor.solve(inputs);
   const batchMs = performance.now() - t2;
@@ -61,7 +74,7 @@ function timeSize(n: number): SizeTiming {
     factorMs,
     oneVectorMs,
     batchMs,
-    residual: Math.max(one.maxRelativeResidual, all.maxRelativeResidual),
+    residual: Math.max(residual, all.maxRelativeResidual),
     factorMegaEntries: factor.symbolic.factorEntries / 1e6,
   };
 }
@@ -159,6 +172,7 @@ async function run(): Promise<BenchOutcome> {
     'Exact solver: nested-dissection multifrontal Cholesky (factorize once per programmed array), then a solve per input vector',
     'that visits only the fronts between the row drivers, the column outputs and the root. "1 vector" = factorization + one solve',
     '(that solve computes every node voltage and checks the residual); the batch reuses the factorization.',
+    'Shared 2-core machine: factorization + 1 vector is the best of 3 cold runs (2 at 1024 x 1024), each on a fresh factorization.',
     '',
     markdownTable(
       ['array', 'factorize (ms)', '1 vector: factor + solve (ms)', `${BATCH} vectors: factor + solves (ms)`, 'per extra vector (ms)', 'factor size (M numbers)', 'max relative residual'],

@@ -31,15 +31,47 @@ export interface NodalSystem {
   readonly directColumn: Int32Array;
 }
 
-/** Growable list of numbers kept in a plain array (converted to a typed array at the end). */
+/** Fixed-capacity lists of (node or input, siemens, input or column) taps. */
 class Taps {
-  readonly a: number[] = [];
-  readonly b: number[] = [];
-  readonly c: number[] = [];
-  add(first: number, second: number, third: number): void {
-    this.a.push(first);
-    this.b.push(second);
-    this.c.push(third);
+  readonly first: Int32Array;
+  readonly siemens: Float64Array;
+  readonly third: Int32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.first = new Int32Array(capacity);
+    this.siemens = new Float64Array(capacity);
+    this.third = new Int32Array(capacity);
+  }
+  add(first: number, siemens: number, third: number): void {
+    this.first[this.length] = first;
+    this.siemens[this.length] = siemens;
+    this.third[this.length++] = third;
+  }
+}
+
+/** The edges (two-terminal conductances between two unknowns) of the network, in typed arrays. */
+class Edges {
+  readonly a: Int32Array;
+  readonly b: Int32Array;
+  readonly siemens: Float64Array;
+  length = 0;
+  constructor(
+    capacity: number,
+    readonly degree: Int32Array,
+    readonly diagonal: Float64Array,
+  ) {
+    this.a = new Int32Array(capacity);
+    this.b = new Int32Array(capacity);
+    this.siemens = new Float64Array(capacity);
+  }
+  add(a: number, b: number, g: number): void {
+    this.a[this.length] = a;
+    this.b[this.length] = b;
+    this.siemens[this.length++] = g;
+    this.degree[a]++;
+    this.degree[b]++;
+    this.diagonal[a] += g;
+    this.diagonal[b] += g;
   }
 }
 
@@ -54,31 +86,20 @@ export function assembleNodalSystem(network: CrossbarNetwork, layout: NodalLayou
   const r = network.resistances;
   const size = layout.unknowns;
   const diagonal = new Float64Array(size);
-  const degree = new Int32Array(size + 1);
-  // Edges between two unknowns, in siemens.
-  const edgeA: number[] = [];
-  const edgeB: number[] = [];
-  const edgeG: number[] = [];
-  const edge = (a: number, b: number, g: number) => {
-    edgeA.push(a);
-    edgeB.push(b);
-    edgeG.push(g);
-    degree[a]++;
-    degree[b]++;
-    diagonal[a] += g;
-    diagonal[b] += g;
-  };
-  const sources = new Taps();
-  const outputs = new Taps();
-  const direct = new Taps();
+  const edges = new Edges(m * n + m * Math.max(n - 1, 0) + n * Math.max(m - 1, 0), new Int32Array(size), diagonal);
   const sides = network.drive === 'both-sides' ? 2 : 1;
+  // cells with one known end become taps instead of edges: size the lists for that only when needed
+  const { rowMode, colMode } = layout;
+  const sources = new Taps(sides * m + (rowMode === 'known' && colMode !== 'known' ? m * n : 0));
+  const outputs = new Taps(n + (colMode === 'known' && rowMode !== 'known' ? m * n : 0));
+  const direct = new Taps(rowMode === 'known' && colMode === 'known' ? m * n : 0);
 
   // Row wires and drivers.
   if (layout.rowMode === 'chain') {
     const gSegment = 1 / r.rowSegmentOhms;
     const gDrive = 1 / (r.sourceOhms + r.rowSegmentOhms);
     for (let i = 0; i < m; i++) {
-      for (let j = 0; j + 1 < n; j++) edge(rowNode(layout, i, j), rowNode(layout, i, j + 1), gSegment);
+      for (let j = 0; j + 1 < n; j++) edges.add(rowNode(layout, i, j), rowNode(layout, i, j + 1), gSegment);
       const ends = sides === 2 ? [0, n - 1] : [0];
       for (const j of ends) {
         const node = rowNode(layout, i, j);
@@ -99,7 +120,7 @@ export function assembleNodalSystem(network: CrossbarNetwork, layout: NodalLayou
     const gSegment = 1 / r.columnSegmentOhms;
     const gSense = 1 / (r.columnSegmentOhms + r.senseOhms);
     for (let j = 0; j < n; j++) {
-      for (let i = 0; i + 1 < m; i++) edge(colNode(layout, i, j), colNode(layout, i + 1, j), gSegment);
+      for (let i = 0; i + 1 < m; i++) edges.add(colNode(layout, i, j), colNode(layout, i + 1, j), gSegment);
       const node = colNode(layout, m - 1, j);
       diagonal[node] += gSense;
       outputs.add(node, gSense, j);
@@ -120,7 +141,7 @@ export function assembleNodalSystem(network: CrossbarNetwork, layout: NodalLayou
       const rowSide = rowNode(layout, i, j);
       const colSide = colNode(layout, i, j);
       if (rowSide >= 0 && colSide >= 0) {
-        edge(rowSide, colSide, g);
+        edges.add(rowSide, colSide, g);
       } else if (rowSide >= 0) {
         // column at 0 V: the cell current flows straight into the sense amplifier
         diagonal[rowSide] += g;
@@ -134,20 +155,7 @@ export function assembleNodalSystem(network: CrossbarNetwork, layout: NodalLayou
     }
   }
 
-  // Compressed rows.
-  const rowStart = new Int32Array(size + 1);
-  for (let v = 0; v < size; v++) rowStart[v + 1] = rowStart[v] + degree[v];
-  const fill = rowStart.slice(0, size);
-  const neighbour = new Int32Array(rowStart[size]);
-  const offDiagonal = new Float64Array(rowStart[size]);
-  for (let e = 0; e < edgeA.length; e++) {
-    const a = edgeA[e];
-    const b = edgeB[e];
-    neighbour[fill[a]] = b;
-    offDiagonal[fill[a]++] = -edgeG[e];
-    neighbour[fill[b]] = a;
-    offDiagonal[fill[b]++] = -edgeG[e];
-  }
+  const { rowStart, neighbour, offDiagonal } = compressedRows(edges, size);
   return {
     layout,
     size,
@@ -155,16 +163,35 @@ export function assembleNodalSystem(network: CrossbarNetwork, layout: NodalLayou
     rowStart,
     neighbour,
     offDiagonal,
-    sourceNode: Int32Array.from(sources.a),
-    sourceSiemens: Float64Array.from(sources.b),
-    sourceInput: Int32Array.from(sources.c),
-    outputNode: Int32Array.from(outputs.a),
-    outputSiemens: Float64Array.from(outputs.b),
-    outputColumn: Int32Array.from(outputs.c),
-    directInput: Int32Array.from(direct.a),
-    directSiemens: Float64Array.from(direct.b),
-    directColumn: Int32Array.from(direct.c),
+    sourceNode: sources.first.slice(0, sources.length),
+    sourceSiemens: sources.siemens.slice(0, sources.length),
+    sourceInput: sources.third.slice(0, sources.length),
+    outputNode: outputs.first.slice(0, outputs.length),
+    outputSiemens: outputs.siemens.slice(0, outputs.length),
+    outputColumn: outputs.third.slice(0, outputs.length),
+    directInput: direct.first.slice(0, direct.length),
+    directSiemens: direct.siemens.slice(0, direct.length),
+    directColumn: direct.third.slice(0, direct.length),
   };
+}
+
+/** The off-diagonal entries of A in compressed rows (both triangles) from the edge list. */
+function compressedRows(edges: Edges, size: number): { rowStart: Int32Array; neighbour: Int32Array; offDiagonal: Float64Array } {
+  const rowStart = new Int32Array(size + 1);
+  for (let v = 0; v < size; v++) rowStart[v + 1] = rowStart[v] + edges.degree[v];
+  const fill = rowStart.slice(0, size);
+  const neighbour = new Int32Array(rowStart[size]);
+  const offDiagonal = new Float64Array(rowStart[size]);
+  for (let e = 0; e < edges.length; e++) {
+    const a = edges.a[e];
+    const b = edges.b[e];
+    const g = edges.siemens[e];
+    neighbour[fill[a]] = b;
+    offDiagonal[fill[a]++] = -g;
+    neighbour[fill[b]] = a;
+    offDiagonal[fill[b]++] = -g;
+  }
+  return { rowStart, neighbour, offDiagonal };
 }
 
 /**
