@@ -47,3 +47,5 @@ export * from './evaluation/summary.js';
 export * from './evaluation/programmed-network.js';
 export * from './evaluation/evaluate.js';
 export * from './analysis/power.js';
+export * from './analysis/gmax-optimizer.js';
+export * from './analysis/batched-diagonal.js';

@@ -4,6 +4,7 @@ import { devicesCommand } from './devices.js';
 import { exportSpiceCommand } from './export-spice.js';
 import { fmtCommand } from './fmt.js';
 import { inferCommand } from './infer.js';
+import { mseCommand } from './mse.js';
 import { mvmCommand } from './mvm.js';
 import { runCommand } from './run.js';
 
@@ -16,4 +17,5 @@ export const commands: readonly CliCommand[] = [
   fmtCommand,
   inferCommand,
   runCommand,
+  mseCommand,
 ];

@@ -60,7 +60,8 @@ function rectifiedVarianceScaled(m: number): number {
 }
 
 /** Logistic sigmoid, by Gauss-Hermite quadrature. */
-export const sigmoidMoments: GaussianMomentFunction = (mu, sigma, out) => quadratureMoments((x) => 1 / (1 + Math.exp(-x)), mu, sigma, out);
+const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
+export const sigmoidMoments: GaussianMomentFunction = (mu, sigma, out) => quadratureMoments(logistic, mu, sigma, out);
 /** tanh, by Gauss-Hermite quadrature. */
 export const tanhMoments: GaussianMomentFunction = (mu, sigma, out) => quadratureMoments(Math.tanh, mu, sigma, out);
 /** The identity. */
@@ -112,11 +113,21 @@ function deterministic(value: number, out: ElementwiseOut): void {
  * Hermite coefficients from the jumps: h_n = sum_b step phi(u_b) He_{n-1}(u_b) over the interior bin
  * boundaries b (u_b = (b - mu) / sigma). With more than MAX_BINS bins in +-10 sigma the step is
  * modelled as additive uniform noise step^2 / 12 on the clipped value.
+ *
+ * `momentsOnly` (diagonal mode: mean and variance wanted, Hermite coefficients left stale): when
+ * sigma >= step, Sheppard's correction (clipped moments plus step^2 / 12) is used directly; for a
+ * Gaussian its relative error is of order exp(-2 pi^2 sigma^2 / step^2) < 3e-9.
  */
-export function quantizerMoments(mu: number, sigma: number, range: number, step: number, out: ElementwiseOut): void {
-  const clip = (x: number) => (x > range ? range : x < -range ? -range : x);
-  const quantize = (x: number) => (step > 0 ? Math.round(clip(x) / step) * step : clip(x));
-  if (!(sigma > 0)) return deterministic(quantize(mu), out);
+export function quantizerMoments(mu: number, sigma: number, range: number, step: number, out: ElementwiseOut, momentsOnly = false): void {
+  if (!(sigma > 0)) {
+    const clipped = mu > range ? range : mu < -range ? -range : mu;
+    return deterministic(step > 0 ? Math.round(clipped / step) * step : clipped, out);
+  }
+  if (momentsOnly && sigma >= step) {
+    clipMoments(mu, sigma, range, out);
+    out.variance += (step * step) / 12;
+    return;
+  }
   const top = step > 0 ? Math.round(range / step) : 0;
   const lowK = step > 0 ? Math.max(-top, Math.floor((mu - 10 * sigma) / step) - 1) : 0;
   const highK = step > 0 ? Math.min(top, Math.ceil((mu + 10 * sigma) / step) + 1) : 0;
@@ -131,7 +142,7 @@ export function quantizerMoments(mu: number, sigma: number, range: number, step:
       if (k < highK) {
         const u = ((k + 0.5) * step - mu) / sigma;
         cdf = normalCdf(u);
-        const pdf = normalPdf(u);
+        const pdf = momentsOnly ? 0 : normalPdf(u);
         if (pdf > 0) {
           hermiteValues(u, HERMITE_ORDER - 1, scratch);
           for (let n = 1; n <= HERMITE_ORDER; n++) out.hermite[n] += step * pdf * scratch[n - 1];
@@ -152,6 +163,8 @@ export function quantizerMoments(mu: number, sigma: number, range: number, step:
 }
 
 const MAX_BINS = 400;
+const clipLower = new Float64Array(HERMITE_ORDER + 1);
+const clipUpper = new Float64Array(HERMITE_ORDER + 1);
 
 /** Exact moments and Hermite coefficients of clip(X, -range, range). */
 export function clipMoments(mu: number, sigma: number, range: number, out: ElementwiseOut): void {
@@ -169,9 +182,9 @@ export function clipMoments(mu: number, sigma: number, range: number, out: Eleme
   out.mean = mu + sigma * c1;
   out.variance = Math.max(0, sigma * sigma * (c2 - c1 * c1));
   out.hermite[1] = sigma * inside;
-  const lower = new Float64Array(HERMITE_ORDER + 1);
+  const lower = clipLower.fill(0);
   if (pa > 0) hermiteValues(a, HERMITE_ORDER, lower);
-  const upper = new Float64Array(HERMITE_ORDER + 1);
+  const upper = clipUpper.fill(0);
   if (pb > 0) hermiteValues(b, HERMITE_ORDER, upper);
   for (let n = 2; n <= HERMITE_ORDER; n++) out.hermite[n] = sigma * (lower[n - 2] * pa - upper[n - 2] * pb);
 }

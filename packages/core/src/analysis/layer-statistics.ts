@@ -51,15 +51,30 @@ export interface ReferenceTerms {
   readonly columnTiles: number;
 }
 
-/** Device moments cached per distinct (target, time). */
+/**
+ * Device moments per (target, time): exact and cached per distinct target, or, for a continuous
+ * device with many distinct targets (`tableNodes` > 0), interpolated from a table of `tableNodes`
+ * exact evaluations on a uniform grid over [minSiemens, maxSiemens] (4-point cubic Lagrange
+ * interpolation of mean, variance and readVariance; targets outside the range are evaluated exactly).
+ * Devices with discrete levels are never tabulated (their targets snap to few distinct levels).
+ */
 export class MomentCache {
   private readonly cache = new Map<number, ConductanceMoments>();
+  private table?: { readonly low: number; readonly step: number; readonly mean: Float64Array; readonly variance: Float64Array; readonly readVariance: Float64Array };
+  readonly tableNodes: number;
+
   constructor(
     readonly device: DeviceInstance,
     readonly timeSeconds: Seconds,
-  ) {}
+    tableNodes = 0,
+  ) {
+    const continuous = !device.states.levels && device.states.maxSiemens > device.states.minSiemens;
+    this.tableNodes = continuous && tableNodes >= 4 ? Math.floor(tableNodes) : 0;
+  }
 
   get(target: Siemens): ConductanceMoments {
+    const { minSiemens, maxSiemens } = this.device.states;
+    if (this.tableNodes > 0 && target >= minSiemens && target <= maxSiemens) return this.interpolate(target);
     let found = this.cache.get(target);
     if (!found) {
       found = this.device.moments(target, this.timeSeconds);
@@ -68,9 +83,42 @@ export class MomentCache {
     return found;
   }
 
-  /** Distinct targets seen so far. */
+  /** Distinct exact evaluations so far (table nodes included). */
   get size(): number {
-    return this.cache.size;
+    return this.cache.size + (this.table ? this.tableNodes : 0);
+  }
+
+  private interpolate(target: Siemens): ConductanceMoments {
+    const table = this.table ?? this.buildTable();
+    const n = this.tableNodes;
+    const u = (target - table.low) / table.step;
+    const i = Math.min(n - 3, Math.max(1, Math.floor(u))) - 1; // nodes i .. i + 3 around u
+    const t = u - i;
+    // Lagrange weights on nodes 0, 1, 2, 3 at position t
+    const w0 = (-(t - 1) * (t - 2) * (t - 3)) / 6;
+    const w1 = (t * (t - 2) * (t - 3)) / 2;
+    const w2 = (-t * (t - 1) * (t - 3)) / 2;
+    const w3 = (t * (t - 1) * (t - 2)) / 6;
+    const at = (a: Float64Array) => w0 * a[i] + w1 * a[i + 1] + w2 * a[i + 2] + w3 * a[i + 3];
+    const variance = Math.max(0, at(table.variance));
+    return { mean: at(table.mean), variance, readVariance: Math.min(variance, Math.max(0, at(table.readVariance))) };
+  }
+
+  private buildTable() {
+    const { minSiemens, maxSiemens } = this.device.states;
+    const n = this.tableNodes;
+    const step = (maxSiemens - minSiemens) / (n - 1);
+    const mean = new Float64Array(n);
+    const variance = new Float64Array(n);
+    const readVariance = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      const m = this.device.moments(k === n - 1 ? maxSiemens : minSiemens + k * step, this.timeSeconds);
+      mean[k] = m.mean;
+      variance[k] = m.variance;
+      readVariance[k] = m.readVariance;
+    }
+    this.table = { low: minSiemens, step, mean, variance, readVariance };
+    return this.table;
   }
 }
 
@@ -93,7 +141,7 @@ function cellTerms(cache: MomentCache, target: Siemens, sources: ErrorSources): 
 export function layerStatistics(
   layer: CrossbarLayer,
   sources: ErrorSources,
-  options: { originalWeights?: Matrix; caches?: Map<Seconds, MomentCache> } = {},
+  options: { originalWeights?: Matrix; caches?: Map<Seconds, MomentCache>; tableNodes?: number } = {},
 ): LayerStatistics {
   const caches = options.caches;
   const { config, tiled, mapping } = layer;
@@ -104,7 +152,7 @@ export function layerStatistics(
   const cacheAt = (t: Seconds): MomentCache => {
     let found = caches?.get(t);
     if (!found || found.device !== config.device) {
-      found = new MomentCache(config.device, t);
+      found = new MomentCache(config.device, t, options.tableNodes ?? 0);
       caches?.set(t, found);
     }
     return found;

@@ -3,21 +3,36 @@ import { gatherPatches } from '../hardware/patches.js';
 import type { Tensor } from '../network/tensor.js';
 import type { Watts } from '../units.js';
 
+/** Default feedback resistance of the column transimpedance amplifiers (ohms). */
+export const DEFAULT_FEEDBACK_OHMS = 1e4;
+
 /** Read power of one weight node's arrays, averaged over the batch. */
 export interface LayerPower {
   readonly name: string;
-  /** Mean over the inputs of sum over MVMs (positions) of sum_ij G_ij V_i^2, in watts (one MVM per position per sample). */
+  /** Crossbar dissipation: mean over the inputs of sum over MVMs of sum_ij G_ij V_i^2, in watts. */
+  readonly arrayWatts: Watts;
+  /** Transimpedance feedback: mean over the inputs of sum over MVMs of R_f sum_columns I_col^2, in watts. */
+  readonly transimpedanceWatts: Watts;
+  /** arrayWatts + transimpedanceWatts. */
   readonly watts: Watts;
 }
 
 /**
- * Crossbar read power (REFERENCE 3.3, first term): P = sum_i E[V_i^2] sum_j G_ij per MVM, with
- * V_i = Vread x_i / inputRange the row voltage of the (DAC-clipped) ideal activation x_i and G the
- * target conductances of every tile (both cells of a pair, and the reference column). Summed over the
- * positions of a conv (one MVM each) and averaged over the batch. The noise's own contribution to
- * E[x^2] and the transimpedance term are neglected.
+ * Read power of the arrays (REFERENCE 3.3), per MVM, with V_i = Vread x_i / inputRange the row
+ * voltage of the (DAC-clipped) ideal activation x_i and G the target conductances of every tile (both
+ * cells of a pair and the reference column):
+ *   crossbar dissipation  sum_i V_i^2 sum_j G_ij   (= sum_j |W_ij| E[x^2] up to the mapping scale),
+ *   transimpedance        R_f sum_columns I_col^2,  I_col = sum_i G_ij V_i (every physical column,
+ *                         positive and negative lines separately), R_f = `feedbackOhms`.
+ * Summed over the positions of a conv (one MVM each) and averaged over the batch. The array term grows
+ * as Gmax, the transimpedance term as Gmax^2 (fixed R_f). The noise's own share of E[x^2] is neglected.
  */
-export function arrayReadPower(hardware: HardwareNetwork, input: Tensor): { layers: LayerPower[]; totalWatts: Watts } {
+export function arrayReadPower(
+  hardware: HardwareNetwork,
+  input: Tensor,
+  options: { feedbackOhms?: number } = {},
+): { layers: LayerPower[]; totalWatts: Watts; arrayWatts: Watts; transimpedanceWatts: Watts } {
+  const feedbackOhms = options.feedbackOhms ?? DEFAULT_FEEDBACK_OHMS;
   const ideal = idealNodeOutputs(hardware.network, input);
   const batch = input.shape[0];
   const layers: LayerPower[] = [];
@@ -27,27 +42,39 @@ export function arrayReadPower(hardware: HardwareNetwork, input: Tensor): { laye
     const { layout, config } = entry;
     const patches = new Float64Array(batch * layout.positions * layout.patchSize);
     const voltsPerInput = config.dac.readVoltage / config.dac.inputRange;
-    let watts = 0;
+    let arrayWatts = 0;
+    let tiaWatts = 0;
     entry.groups.forEach((layer, g) => {
       gatherPatches(layout, g, source.data, batch, patches);
-      // row conductance sums per input row of this group
-      const rowSums = new Float64Array(layer.inputs);
-      for (const tile of layer.tiled.tiles) {
-        for (let i = 0; i < tile.rowCount; i++) {
-          let sum = 0;
-          for (let c = 0; c < tile.cols; c++) sum += tile.targets[i * tile.cols + c];
-          rowSums[tile.rowStart + i] += sum;
-        }
-      }
-      for (let r = 0; r < batch * layout.positions; r++) {
+      const rows = batch * layout.positions;
+      const volts = new Float64Array(layer.inputs);
+      for (let r = 0; r < rows; r++) {
         for (let k = 0; k < layout.patchSize; k++) {
           const x = Math.max(-config.dac.inputRange, Math.min(config.dac.inputRange, patches[r * layout.patchSize + k]));
-          const v = x * voltsPerInput;
-          watts += v * v * rowSums[k];
+          volts[k] = x * voltsPerInput;
+        }
+        for (const tile of layer.tiled.tiles) {
+          const current = new Float64Array(tile.cols);
+          for (let i = 0; i < tile.rowCount; i++) {
+            const v = volts[tile.rowStart + i];
+            if (v === 0) continue;
+            let sum = 0;
+            const base = i * tile.cols;
+            for (let c = 0; c < tile.cols; c++) {
+              const gij = tile.targets[base + c];
+              sum += gij;
+              current[c] += gij * v;
+            }
+            arrayWatts += v * v * sum;
+          }
+          for (let c = 0; c < tile.cols; c++) tiaWatts += feedbackOhms * current[c] * current[c];
         }
       }
     });
-    layers.push({ name: entry.node.name, watts: watts / batch });
+    arrayWatts /= batch;
+    tiaWatts /= batch;
+    layers.push({ name: entry.node.name, arrayWatts, transimpedanceWatts: tiaWatts, watts: arrayWatts + tiaWatts });
   }
-  return { layers, totalWatts: layers.reduce((sum, layer) => sum + layer.watts, 0) };
+  const sum = (f: (l: LayerPower) => number) => layers.reduce((total, layer) => total + f(layer), 0);
+  return { layers, totalWatts: sum((l) => l.watts), arrayWatts: sum((l) => l.arrayWatts), transimpedanceWatts: sum((l) => l.transimpedanceWatts) };
 }

@@ -1,4 +1,5 @@
 import { type HardwareNetwork, type MappedWeightNode, type NodeOutputs, idealNodeOutputs } from '../hardware/hardware-network.js';
+import type { PatchLayout } from '../hardware/patches.js';
 import { broadcastAdd } from '../network/kernels.js';
 import type { NetworkNode } from '../network/graph.js';
 import { networkShapes } from '../network/shapes.js';
@@ -13,6 +14,7 @@ import { maxPoolMoments } from './max-pool.js';
 import { softmaxMoments } from './softmax.js';
 import { ALL_SOURCES, type ErrorSources } from './sources.js';
 import { propagateWeightNode } from './weight-node.js';
+import { type BatchMoments, type DiagonalKernel, diagonalKernel, elementwiseBatch, exactBatch, weightNodeBatch } from './batched-diagonal.js';
 
 /** Predicted error of one node's output against the ideal network. */
 export interface NodePrediction {
@@ -41,6 +43,21 @@ export interface PredictOptions {
   readonly ideal?: NodeOutputs;
 }
 
+/** Nodes of the moment table of continuous devices (see MomentCache) when tabulation is automatic. */
+export const DEFAULT_TABLE_NODES = 129;
+/** Automatic tabulation: a continuous device tabulated once it has more cells than this in the network. */
+export const AUTO_TABLE_MIN_CELLS = 8 * DEFAULT_TABLE_NODES;
+
+/** Options of the MseAnalyzer. */
+export interface AnalyzerOptions {
+  /**
+   * Moments of continuous devices: 0 = exact per distinct target (cached), n >= 4 = interpolated
+   * from n exact evaluations (MomentCache). Default: DEFAULT_TABLE_NODES for devices with more than
+   * AUTO_TABLE_MIN_CELLS cells in the network, exact otherwise.
+   */
+  readonly momentTableNodes?: number;
+}
+
 /**
  * The analytical MSE engine for one hardware network and one set of error sources: layer statistics
  * (device moments, cached per distinct target and time) are computed once at construction, then
@@ -51,13 +68,23 @@ export class MseAnalyzer {
   private readonly shapes: Map<string, number[]>;
   private readonly linearMaps = new Map<string, SparseLinearMap>();
   private readonly windows = new Map<string, number[][]>();
+  private readonly kernels = new Map<string, DiagonalKernel[]>();
 
   constructor(
     readonly hardware: HardwareNetwork,
     readonly sources: ErrorSources = ALL_SOURCES,
+    options: AnalyzerOptions = {},
   ) {
     const statistics = new Map<string, LayerStatistics[]>();
     const caches = new Map<object, Map<Seconds, MomentCache>>();
+    const cells = new Map<object, number>();
+    for (const entry of hardware.mapped.values()) {
+      for (const layer of entry.groups) for (const tile of layer.tiled.tiles) cells.set(entry.config.device, (cells.get(entry.config.device) ?? 0) + tile.targets.length);
+    }
+    const tableNodesOf = (device: object): number => {
+      if (options.momentTableNodes !== undefined) return options.momentTableNodes;
+      return (cells.get(device) ?? 0) > AUTO_TABLE_MIN_CELLS ? DEFAULT_TABLE_NODES : 0;
+    };
     for (const entry of hardware.mapped.values()) {
       let deviceCaches = caches.get(entry.config.device);
       if (!deviceCaches) caches.set(entry.config.device, (deviceCaches = new Map()));
@@ -68,6 +95,7 @@ export class MseAnalyzer {
         entry.groups.map((layer, g) =>
           layerStatistics(layer, sources, {
             caches: deviceCaches,
+            tableNodes: tableNodesOf(entry.config.device),
             originalWeights: { rows, cols, data: entry.node.weights.data.subarray(g * rows * cols, (g + 1) * rows * cols) },
           }),
         ),
@@ -80,6 +108,7 @@ export class MseAnalyzer {
   /** Predicted per-node and output MSE for a batch (B x inputShape). */
   predict(input: Tensor, options: PredictOptions = {}): MsePrediction {
     const mode = options.mode ?? 'full';
+    if (mode === 'diagonal') return this.predictDiagonal(input, options.ideal);
     const network = this.hardware.network;
     const ideal = options.ideal ?? idealNodeOutputs(network, input);
     const batch = input.shape[0];
@@ -133,6 +162,105 @@ export class MseAnalyzer {
       return { name: node.name, op: node.op, mse: v + b2, variance: v, biasSquared: b2 };
     });
     return { nodes, output: nodes[network.nodes.indexOf(outputNode)], outputMoments };
+  }
+
+  /**
+   * Diagonal mode for the whole batch at once: weight nodes as three matrix products over all MVM
+   * rows of the batch, element-wise functions over all elements; the other nodes (pooling, softmax,
+   * add, affine, ...) per sample on views of the batch arrays.
+   */
+  private predictDiagonal(input: Tensor, givenIdeal: NodeOutputs | undefined): MsePrediction {
+    const network = this.hardware.network;
+    const ideal = givenIdeal ?? idealNodeOutputs(network, input);
+    const batch = input.shape[0];
+    const values = new Map<string, BatchMoments>([[network.inputName, exactBatch(input.data, batch)]]);
+    const beforeRelu = new Map<string, BatchMoments>();
+    const lastUse = new Map<string, number>();
+    network.nodes.forEach((node, index) => node.inputs.forEach((name) => lastUse.set(name, index)));
+    const outputNode = network.nodes.find((node) => node.output === network.outputs[0])!;
+    const nodes: NodePrediction[] = [];
+    let outputValue: BatchMoments | undefined;
+    network.nodes.forEach((node, index) => {
+      const inputs = node.inputs.map((name) => values.get(name)!);
+      const preActivation = node.op === 'maxpool' ? beforeRelu.get(node.inputs[0]) : undefined;
+      const result = preActivation
+        ? elementwiseBatch(this.perSample(node, [preActivation]), reluMoments)
+        : this.propagateBatch(node, inputs);
+      if (node.op === 'relu') beforeRelu.set(node.output, inputs[0]);
+      values.set(node.output, result);
+      nodes.push(batchPrediction(node, result, ideal.get(node.name)!.data));
+      if (node === outputNode) outputValue = result;
+      for (const name of node.inputs) {
+        if ((lastUse.get(name) ?? -1) <= index && !network.outputs.includes(name)) {
+          values.delete(name);
+          beforeRelu.delete(name);
+        }
+      }
+    });
+    const y = outputValue!;
+    const outputMoments: ActivationMoments[] = [];
+    for (let b = 0; b < batch; b++) outputMoments.push({ size: y.size, mean: y.mean.subarray(b * y.size, (b + 1) * y.size), variance: y.variance.subarray(b * y.size, (b + 1) * y.size) });
+    return { nodes, output: nodes[network.nodes.indexOf(outputNode)], outputMoments };
+  }
+
+  private propagateBatch(node: NetworkNode, inputs: readonly BatchMoments[]): BatchMoments {
+    const [x] = inputs;
+    switch (node.op) {
+      case 'dense':
+      case 'conv2d': {
+        const entry = this.hardware.mapped.get(node.name)!;
+        const stats = this.statistics.get(node.name)!;
+        let kernels = this.kernels.get(node.name);
+        if (!kernels) this.kernels.set(node.name, (kernels = stats.map(diagonalKernel)));
+        const analog = weightNodeBatch(this.throughDacBatch(x, entry), entry.layout, kernels);
+        return finishBatch(analog, entry.layout, stats, node.bias);
+      }
+      case 'relu':
+        return elementwiseBatch(x, reluMoments);
+      case 'sigmoid':
+        return elementwiseBatch(x, sigmoidMoments);
+      case 'tanh':
+        return elementwiseBatch(x, tanhMoments);
+      case 'identity':
+      case 'reshape':
+        return x;
+      default:
+        return this.perSample(node, inputs);
+    }
+  }
+
+  /** Any node, sample by sample, on views of the batch arrays (diagonal mode). */
+  private perSample(node: NetworkNode, inputs: readonly BatchMoments[]): BatchMoments {
+    const batch = inputs[0].batch;
+    let mean: Float64Array | undefined;
+    let variance: Float64Array | undefined;
+    let size = 0;
+    for (let b = 0; b < batch; b++) {
+      const views = inputs.map((x) => ({ size: x.size, mean: x.mean.subarray(b * x.size, (b + 1) * x.size), variance: x.variance.subarray(b * x.size, (b + 1) * x.size) }));
+      const r = this.propagateNode(node, views, 'diagonal');
+      if (!mean || !variance) {
+        size = r.size;
+        mean = new Float64Array(batch * size);
+        variance = new Float64Array(batch * size);
+      }
+      mean.set(r.mean, b * size);
+      variance.set(r.variance, b * size);
+    }
+    return { batch, size, mean: mean ?? new Float64Array(0), variance: variance ?? new Float64Array(0) };
+  }
+
+  /** `throughDac` for a whole batch. */
+  private throughDacBatch(x: BatchMoments, entry: MappedWeightNode): BatchMoments {
+    if (!this.sources.dac) return x;
+    const { dac } = entry.config;
+    const step = dacStep(dac);
+    const range = dac.inputRange;
+    if (step === 0) {
+      let inside = true;
+      for (let i = 0; i < x.mean.length && inside; i++) inside = Math.abs(x.mean[i]) + 12 * Math.sqrt(x.variance[i]) < range;
+      if (inside) return x;
+    }
+    return elementwiseBatch(x, (mu, sigma, out) => quantizerMoments(mu, sigma, range, step, out, true));
   }
 
   private propagateNode(node: NetworkNode, inputs: readonly ActivationMoments[], mode: CovarianceMode): ActivationMoments {
@@ -198,3 +326,37 @@ export class MseAnalyzer {
   }
 }
 
+
+/** A node's predicted MSE from its batch moments and the ideal outputs. */
+function batchPrediction(node: NetworkNode, y: BatchMoments, ideal: Float64Array): NodePrediction {
+  let v = 0;
+  let d2 = 0;
+  for (let e = 0; e < y.mean.length; e++) {
+    v += y.variance[e];
+    const d = y.mean[e] - ideal[e];
+    d2 += d * d;
+  }
+  const count = Math.max(1, y.mean.length);
+  return { name: node.name, op: node.op, mse: (v + d2) / count, variance: v / count, biasSquared: d2 / count };
+}
+
+/** The digital side of a weight node for a batch: exact ADC quantizer when modelled so, then the bias. */
+function finishBatch(y: BatchMoments, layout: PatchLayout, stats: readonly LayerStatistics[], bias: Float64Array): BatchMoments {
+  const M = layout.channelsPerGroup;
+  const channels = M * layout.groups;
+  const channelOf = (o: number) => (layout.channelStride === 1 ? o % channels : Math.floor(o / layout.channelStride) % channels);
+  let result = y;
+  if (stats[0].adc) {
+    result = elementwiseBatch(y, (mu, sigma, out, o) => {
+      const m = channelOf(o);
+      const adc = stats[Math.floor(m / M)].adc!;
+      const scale = adc.scale[m % M];
+      quantizerMoments(mu / scale, sigma / scale, adc.range[m % M], adc.step[m % M], out, true);
+      out.mean *= scale;
+      out.variance *= scale * scale;
+    });
+  }
+  const mean = result.mean;
+  for (let e = 0; e < mean.length; e++) mean[e] += bias[channelOf(e % y.size)];
+  return result;
+}

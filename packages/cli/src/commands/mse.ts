@@ -1,0 +1,219 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  ALL_SOURCES,
+  ERROR_SOURCE_NAMES,
+  type ErrorSourceName,
+  type ErrorSources,
+  HardwareNetwork,
+  MseAnalyzer,
+  type Network,
+  type NpyArray,
+  NpyFormatError,
+  type Tensor,
+  decodeNpy,
+  idealNodeOutputs,
+  networkMonteCarlo,
+  sameShape,
+  tensor,
+} from '@xbar/core';
+import { Option, type Command } from 'commander';
+import { CliError, runtimeError, usageError } from '../exit-codes.js';
+import { hardwareSpecFromDesign } from '../netlist/hardware-spec.js';
+import { loadNetlist } from '../netlist/load.js';
+import { onnxWeightInitializers } from '../netlist/onnx-initializers.js';
+import type { CliCommand, CliIo } from '../program.js';
+import { loadOnnxNetwork } from './infer.js';
+
+interface MseFlags {
+  readonly model?: string;
+  readonly netlist?: string;
+  readonly input?: string;
+  readonly mc?: string;
+  readonly seed?: string;
+  readonly sources?: string;
+  readonly mode: 'diagonal' | 'full';
+  readonly format: 'json' | 'table';
+}
+
+/** One row of the report: a network node (or the output). */
+export interface MseRow {
+  readonly name: string;
+  readonly op: string;
+  readonly predicted_mse: number;
+  readonly predicted_variance: number;
+  readonly predicted_bias_squared: number;
+  readonly mc_mse: number | null;
+  readonly mc_ci95: number | null;
+  readonly rel_error: number | null;
+}
+
+/** What `xbar mse --format json` prints. */
+export interface MseReport {
+  readonly model: string;
+  readonly netlist: string;
+  readonly samples: number;
+  readonly mode: 'diagonal' | 'full';
+  readonly sources: readonly ErrorSourceName[];
+  readonly layers: readonly MseRow[];
+  readonly output: MseRow;
+  readonly mc_trials: number;
+  readonly seed: number;
+  readonly timing: { readonly predicted_s: number; readonly mc_s: number | null };
+}
+
+function required(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw usageError(`${flag} is required`);
+  return value;
+}
+
+function readBytes(path: string, cwd: string): Uint8Array {
+  try {
+    return readFileSync(resolve(cwd, path));
+  } catch (error) {
+    throw runtimeError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function readInputs(path: string, cwd: string, network: Network): Tensor {
+  let array: NpyArray;
+  try {
+    array = decodeNpy(readBytes(path, cwd));
+  } catch (error) {
+    if (error instanceof NpyFormatError) throw runtimeError(`${path}: ${error.message}`);
+    throw error;
+  }
+  const single = sameShape(array.shape, network.inputShape);
+  if (!single && !(array.shape.length === network.inputShape.length + 1 && sameShape(array.shape.slice(1), network.inputShape))) {
+    throw runtimeError(`${path}: inputs of shape (${array.shape.join(', ')}) do not fit the model, which takes (B, ${network.inputShape.join(', ')})`);
+  }
+  for (let k = 0; k < array.data.length; k++) {
+    if (!Number.isFinite(array.data[k])) throw runtimeError(`${path}: element ${k} is ${array.data[k]}; inputs must be finite`);
+  }
+  return single ? tensor([1, ...array.shape], Float64Array.from(array.data)) : tensor(array.shape, Float64Array.from(array.data));
+}
+
+/** `--sources a,b,...` (names of ERROR_SOURCE_NAMES, or `all`) as switches. */
+export function parseSources(text: string | undefined): ErrorSources {
+  if (text === undefined || text.trim() === 'all') return ALL_SOURCES;
+  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const switches: Record<ErrorSourceName, boolean> = { ...ALL_SOURCES };
+  for (const key of ERROR_SOURCE_NAMES) switches[key] = false;
+  for (const name of names) {
+    const key = ERROR_SOURCE_NAMES.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+    if (!key) throw usageError(`unknown error source '${name}' in --sources; known: ${ERROR_SOURCE_NAMES.join(', ')} (or all)`);
+    switches[key] = true;
+  }
+  if (names.length === 0) throw usageError('--sources names no error source');
+  return switches;
+}
+
+function wholeNumber(text: string, flag: string, minimum: number): number {
+  if (!/^-?\d+$/.test(text.trim()) || Number(text) < minimum) throw usageError(`${flag} must be a whole number >= ${minimum}, got '${text}'`);
+  return Number(text);
+}
+
+/** Runs the prediction (and the Monte-Carlo reference) and builds the report. */
+export function mseReport(
+  network: Network,
+  hardware: HardwareNetwork,
+  input: Tensor,
+  options: { sources: ErrorSources; mode: 'diagonal' | 'full'; trials: number; seed: number; model: string; netlist: string },
+): MseReport {
+  const ideal = idealNodeOutputs(network, input);
+  const t0 = performance.now();
+  const prediction = new MseAnalyzer(hardware, options.sources).predict(input, { mode: options.mode, ideal });
+  const predictedSeconds = (performance.now() - t0) / 1000;
+  let mcSeconds: number | null = null;
+  let monteCarlo: ReturnType<typeof networkMonteCarlo> | undefined;
+  if (options.trials > 0) {
+    const t1 = performance.now();
+    // the Monte-Carlo reference has every source on: the switches only act on the prediction, so
+    // a single-source comparison needs a netlist whose other sources are off (see docs/mse.md)
+    monteCarlo = networkMonteCarlo(hardware, input, { seed: options.seed, trials: options.trials, ideal });
+    mcSeconds = (performance.now() - t1) / 1000;
+  }
+  const row = (name: string): MseRow => {
+    const p = prediction.nodes.find((node) => node.name === name)!;
+    const mc = monteCarlo?.nodes.get(name);
+    return {
+      name,
+      op: p.op,
+      predicted_mse: p.mse,
+      predicted_variance: p.variance,
+      predicted_bias_squared: p.biasSquared,
+      mc_mse: mc ? mc.mse : null,
+      mc_ci95: mc ? mc.ci95 : null,
+      rel_error: mc && mc.mse > 0 ? (p.mse - mc.mse) / mc.mse : null,
+    };
+  };
+  const sources = ERROR_SOURCE_NAMES.filter((name) => options.sources[name]);
+  return {
+    model: options.model,
+    netlist: options.netlist,
+    samples: input.shape[0],
+    mode: options.mode,
+    sources,
+    layers: network.nodes.map((node) => row(node.name)),
+    output: row(prediction.output.name),
+    mc_trials: monteCarlo?.trials ?? 0,
+    seed: options.seed,
+    timing: { predicted_s: predictedSeconds, mc_s: mcSeconds },
+  };
+}
+
+const num = (value: number | null): string => (value === null ? '-' : value.toPrecision(4));
+
+function tableText(report: MseReport): string {
+  const header = ['layer', 'op', 'predicted MSE', 'MC MSE', 'MC CI95', 'rel. error'];
+  const rows = [...report.layers.map((r) => [r.name, r.op, num(r.predicted_mse), num(r.mc_mse), num(r.mc_ci95), r.rel_error === null ? '-' : `${(100 * r.rel_error).toFixed(1)} %`])];
+  const o = report.output;
+  rows.push(['(output)', o.op, num(o.predicted_mse), num(o.mc_mse), num(o.mc_ci95), o.rel_error === null ? '-' : `${(100 * o.rel_error).toFixed(1)} %`]);
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  const timing = `prediction ${report.timing.predicted_s.toPrecision(3)} s (${report.mode})` + (report.timing.mc_s === null ? '' : `, Monte-Carlo ${report.timing.mc_s.toPrecision(3)} s (${report.mc_trials} trials, seed ${report.seed})`);
+  return [line(header), ...rows.map(line), '', `${report.samples} inputs; sources: ${report.sources.join(', ')}; ${timing}`, ''].join('\n');
+}
+
+/**
+ * `xbar mse --model M.onnx --netlist HW.xbar --input X.npy [--mc TRIALS] [--seed S] [--sources ...]
+ * [--mode diagonal|full] [--format json|table]`: the analytical output-error prediction per layer and
+ * at the network output, and with --mc the Monte-Carlo MSE with its 95 % confidence interval.
+ */
+export const mseCommand: CliCommand = {
+  register(program: Command, io: CliIo): void {
+    program
+      .command('mse')
+      .description('Predict the mean squared error of every layer and of the network output on crossbar hardware (analytical, MemSE-style), optionally checked by Monte-Carlo.')
+      .option('--model <file>', 'the network (.onnx)')
+      .option('--netlist <file>', 'hardware (.xbar): devices, arrays, periphery (matched to the weight nodes as in xbar infer)')
+      .option('--input <file>', 'inputs (.npy): B x the model input shape; the MSE is the mean over them')
+      .option('--mc <trials>', 'also run this many Monte-Carlo trials (one programming each)')
+      .option('--seed <n>', "Monte-Carlo seed (default: the netlist's .options seed)")
+      .option('--sources <list>', `error sources of the prediction, comma-separated: ${ERROR_SOURCE_NAMES.join(', ')}, or all`, 'all')
+      .addOption(new Option('--mode <mode>', 'diagonal (fast, batched) or full covariance (exact shared-kernel and input-noise correlations)').choices(['diagonal', 'full']).default('full'))
+      .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table'))
+      .action((flags: MseFlags) => {
+        const modelPath = required(flags.model, '--model');
+        const netlistPath = required(flags.netlist, '--netlist');
+        const inputPath = required(flags.input, '--input');
+        const trials = flags.mc === undefined ? 0 : wholeNumber(flags.mc, '--mc', 2);
+        const seedFlag = flags.seed === undefined ? undefined : wholeNumber(flags.seed, '--seed', Number.MIN_SAFE_INTEGER);
+        const sources = parseSources(flags.sources);
+        const network = loadOnnxNetwork(modelPath, io.cwd);
+        const input = readInputs(inputPath, io.cwd, network);
+        const design = loadNetlist(netlistPath, io);
+        const spec = hardwareSpecFromDesign(design, network, onnxWeightInitializers(readBytes(modelPath, io.cwd)));
+        let report: MseReport;
+        try {
+          const hardware = HardwareNetwork.create(network, spec);
+          hardware.calibrateAdc(input);
+          report = mseReport(network, hardware, input, { sources, mode: flags.mode, trials, seed: seedFlag ?? design.options.seed, model: modelPath, netlist: netlistPath });
+        } catch (error) {
+          if (error instanceof CliError) throw error;
+          throw runtimeError(`mse of ${modelPath} failed: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        io.stdout(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : tableText(report));
+      });
+  },
+};
