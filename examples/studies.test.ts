@@ -27,3 +27,31 @@ describe('example studies run from the CLI', () => {
     expect(ideal.rows.map((r) => r.y0 > r.y1 ? 0 : 1)).toEqual([0, 1, 1, 0]);
   });
 });
+
+describe('the FeFET plugin example from the CLI', () => {
+  const folder = join(import.meta.dirname, 'plugins', 'fefet');
+
+  it('xbar run finds xbar.config.yaml upwards from the netlist and registers the plugin', async () => {
+    const result = await runXbar(['run', 'examples/plugins/fefet/fefet.xbar', '--format', 'json'], join(import.meta.dirname, '..'));
+    expect(result.stderr).not.toMatch(/error/);
+    expect(result.code).toBe(0);
+    const analyses = (JSON.parse(result.stdout) as { analyses: { kind: string; rows: Record<string, unknown>[] }[] }).analyses;
+    expect(analyses.find((a) => a.kind === 'compare')!.rows.map((row) => row.type)).toEqual(['fefet', 'gaussian']);
+  });
+
+  it('xbar devices run in the plugin folder lists fefet', async () => {
+    const result = await runXbar(['devices'], folder);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^fefet +example plugin/m);
+  });
+});
+
+describe('every example netlist is run by a test', () => {
+  it('quickstart (quickstart.test.ts), the studies and the plugin (above)', () => {
+    const covered = ['quickstart.xbar', ...studies.flatMap((study) => readdirSync(join(import.meta.dirname, study)).map((name) => `${study}/${name}`)), 'plugins/fefet/fefet.xbar'];
+    const netlists = readdirSync(import.meta.dirname, { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.xbar') && !name.includes('node_modules') && !name.startsWith('mse-optimizer'))
+      .map((name) => name.split('\\').join('/'));
+    expect(netlists.filter((name) => !covered.includes(name))).toEqual([]);
+  });
+});

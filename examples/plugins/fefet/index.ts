@@ -91,3 +91,6 @@ export const fefetDevice: DeviceModel = {
 
 /** The plugin module: load it next to the other device modules. */
 export const fefetDevicesModule = deviceModule([fefetDevice]);
+
+/** The name xbar.config.yaml plugins are loaded by (`plugins: [./index.ts]` in this folder's config). */
+export { fefetDevicesModule as devicesModule };

@@ -8,6 +8,8 @@ export const ExitCode = {
   usage: 2,
   /** The run failed: unreadable or malformed input file, numerical failure, write error. */
   runtime: 3,
+  /** Stopped by Ctrl-C (128 + SIGINT); the finished sweep points are kept in the checkpoint. */
+  interrupted: 130,
 } as const;
 
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];

@@ -9,6 +9,8 @@ export interface CliIo {
   readonly stderr: (text: string) => void;
   /** Working directory against which relative paths are resolved. */
   readonly cwd: string;
+  /** Where Ctrl-C (SIGINT) comes from during a sweep; default `process` (tests pass an emitter). */
+  readonly signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
 }
 
 /** A subcommand: adds itself to the program. `io` is where it prints. */
@@ -26,7 +28,7 @@ export function buildProgram(io: CliIo): Command {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 netlist errors, 2 usage errors, 3 runtime failure.\nRun `xbar help COMMAND` for a command\'s options.',
+      '\nExit codes: 0 ok, 1 netlist errors, 2 usage errors, 3 runtime failure, 130 interrupted (Ctrl-C).\nRun `xbar help COMMAND` for a command\'s options.',
     );
   for (const command of commands) command.register(program, io);
   return program;

@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode } from '../src/exit-codes.js';
+import { CliError, ExitCode } from '../src/exit-codes.js';
 import { INTERRUPTED_EXIT_CODE, InterruptGuard } from '../src/checkpoint/interrupt.js';
 import { canonicalJson, pointId, runKey } from '../src/checkpoint/key.js';
 import { CHECKPOINT_FILE_NAME, SweepCheckpoint } from '../src/checkpoint/store.js';
-import { runSweepPoints } from '../src/checkpoint/sweep.js';
+import { pointByPoint, runSweepPoints } from '../src/checkpoint/sweep.js';
 import { silentProgress } from '../src/progress/reporter.js';
 
 let out: string;
@@ -66,32 +66,36 @@ describe('SweepCheckpoint', () => {
 });
 
 describe('runSweepPoints with a fake Ctrl-C', () => {
-  it('finishes the current point, saves it, exits 130 with a message; --resume runs only the rest', async () => {
+  it('finishes the current point, saves it, ends with exit code 130 and a message; --resume runs only the rest', async () => {
     const key = runKey(NETLIST, {});
     const signals = new EventEmitter();
     const messages: string[] = [];
     const exits: number[] = [];
     const ran: number[] = [];
+    const points = [10, 20, 30, 40];
     const sweep = (resume: boolean) => {
       const guard = new InterruptGuard({ write: (text) => messages.push(text), exit: (code) => exits.push(code), signals });
       return runSweepPoints({
-        points: [10, 20, 30, 40],
+        points,
         idOf: (g) => pointId({ g }),
-        runPoint: (g, index) => {
+        runPending: pointByPoint(points, (g, index) => {
           ran.push(g);
           if (!resume && index === 1) signals.emit('SIGINT'); // Ctrl-C while point 2 runs
           return g / 10;
-        },
+        }),
         checkpoint: SweepCheckpoint.open<number>(out, key, { resume }),
         guard,
         progress: silentProgress,
         label: 'points',
       });
     };
-    expect(await sweep(false)).toBeUndefined();
+    const error: unknown = await sweep(false).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CliError);
+    expect((error as CliError).exitCode).toBe(INTERRUPTED_EXIT_CODE);
+    expect((error as CliError).message).toMatch(/^interrupted; 2 of 4 points saved in .*checkpoint\.json; rerun with --resume to continue$/);
     expect(ran).toEqual([10, 20]);
-    expect(exits).toEqual([INTERRUPTED_EXIT_CODE]);
-    expect(messages.join('')).toMatch(/finishing the current point[\s\S]*interrupted; 2 of 4 points saved in .*checkpoint\.json; rerun with --resume/);
+    expect(exits).toEqual([]);
+    expect(messages.join('')).toMatch(/finishing the current point/);
     expect(signals.listenerCount('SIGINT')).toBe(0);
 
     expect(await sweep(true)).toEqual([1, 2, 3, 4]);

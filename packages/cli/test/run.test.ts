@@ -154,3 +154,15 @@ describe('xbar run', () => {
     );
   });
 });
+
+describe('xbar run output', () => {
+  it('ends the table and csv output with one newline (the summary line on stderr starts a new line)', async () => {
+    const path = netlist('newline.xbar', [...BASE, '.mvm array=clean weights=W1 inputs=X mode=ideal', '.mc net=mlp inputs=X runs=2']);
+    for (const format of ['table', 'csv']) {
+      const { code, stdout } = await runXbar(['run', path, '--format', format]);
+      expect(code).toBe(0);
+      expect(stdout.endsWith('\n')).toBe(true);
+      expect(stdout.endsWith('\n\n')).toBe(false);
+    }
+  });
+});

@@ -43,7 +43,7 @@ describe('docs/language.md', () => {
     const blocks = [...docs.matchAll(/```xbar\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(blocks.length).toBeGreaterThan(10);
     // Blocks build on one another, as a reader would put them in one file.
-    const result = check(blocks.join('\n'), { 'models.inc': '.param from_include=1\n', 'data/w1.npy': 'x', 'data/mlp.onnx': 'x', 'data/x.npy': 'x', 'data/y.npy': 'x' });
+    const result = check(blocks.join('\n'), { 'models.inc': '.param from_include=1\n', 'data/w1.npy': 'x', 'data/mlp.onnx': 'x', 'data/x.npy': 'x', 'data/y.npy': 'x', 'data/t10k-images-idx3-ubyte.gz': 'x', 'data/t10k-labels-idx1-ubyte.gz': 'x' });
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
+import { ExitCode } from '../exit-codes.js';
+
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
-export const INTERRUPTED_EXIT_CODE = 130;
+export const INTERRUPTED_EXIT_CODE = ExitCode.interrupted;
 
 /** What the interrupt guard needs from the process; tests pass fakes. */
 export interface InterruptEnvironment {
@@ -13,8 +15,8 @@ export interface InterruptEnvironment {
 
 /**
  * Ctrl-C handling for long runs. The first SIGINT aborts `signal` and says that the current point is
- * being finished and saved; the work loop sees `interrupted`, saves its checkpoint and calls
- * `exitInterrupted`, which prints how to resume and exits with code 130. A second SIGINT exits at once
+ * being finished and saved; the work loop sees `interrupted`, saves its checkpoint and ends with exit
+ * code 130 and a message saying how to resume (see `runSweepPoints`). A second SIGINT exits at once
  * (code 130) without waiting. `dispose` restores the default Ctrl-C behaviour.
  */
 export class InterruptGuard {
@@ -38,13 +40,6 @@ export class InterruptGuard {
 
   get interrupted(): boolean {
     return this.controller.signal.aborted;
-  }
-
-  /** After the finished work is saved: prints `xbar: interrupted; <detail>` and exits with code 130. */
-  exitInterrupted(detail: string): void {
-    this.dispose();
-    this.write(`xbar: interrupted; ${detail}\n`);
-    this.exit(INTERRUPTED_EXIT_CODE);
   }
 
   dispose(): void {

@@ -1,14 +1,22 @@
+import { CliError, ExitCode } from '../exit-codes.js';
 import type { ProgressReporter } from '../progress/reporter.js';
 import type { InterruptGuard } from './interrupt.js';
 import type { SweepCheckpoint } from './store.js';
 
-/** A resumable, interruptible sweep over `points`, one point at a time. */
+/**
+ * Computes the pending points (indices into the sweep's points): calls `record(index, result)` as each
+ * one finishes (in any order), and starts no point after `signal` is aborted; it then resolves (or
+ * rejects with `JobsAbortedError`) once the points already started are recorded.
+ */
+export type PendingPointsRunner<R> = (pending: readonly number[], record: (index: number, result: R) => void, signal: AbortSignal) => Promise<void>;
+
+/** A resumable, interruptible sweep over `points`. */
 export interface SweepRun<P, R> {
   readonly points: readonly P[];
   /** Stable id of a point (e.g. `pointId` of its parameter values): the checkpoint's key for it. */
   readonly idOf: (point: P, index: number) => string;
-  /** Computes one point; its result must be a JSON value (it goes into the checkpoint). */
-  readonly runPoint: (point: P, index: number) => R | Promise<R>;
+  /** Computes the points not in the checkpoint (`pointByPoint`, or on worker threads). Results must be JSON values. */
+  readonly runPending: PendingPointsRunner<R>;
   readonly checkpoint: SweepCheckpoint<R>;
   readonly guard: InterruptGuard;
   readonly progress: ProgressReporter;
@@ -18,35 +26,46 @@ export interface SweepRun<P, R> {
 
 /**
  * Runs every point not already in the checkpoint (those are taken from it), recording each finished
- * point at once. After Ctrl-C the point in progress finishes and is recorded, then the guard exits with
- * code 130 and a message telling how to resume (the function does not return in that case unless the
- * guard's `exit` returns, as in tests, when it returns undefined). Results are in point order.
+ * point at once. After Ctrl-C the points in progress finish and are recorded, then it rejects with a
+ * CliError (exit 130) `interrupted; k of n points saved in <checkpoint>; rerun with --resume to
+ * continue`. Results are in point order.
  */
-export async function runSweepPoints<P, R>(sweep: SweepRun<P, R>): Promise<R[] | undefined> {
+export async function runSweepPoints<P, R>(sweep: SweepRun<P, R>): Promise<R[]> {
   const { points, checkpoint, guard, progress } = sweep;
-  const results: R[] = [];
+  const ids = points.map((point, index) => sweep.idOf(point, index));
+  const pending = ids.flatMap((id, index) => (checkpoint.has(id) ? [] : [index]));
   progress.start(points.length, sweep.label);
   try {
-    for (let index = 0; index < points.length; index++) {
-      const id = sweep.idOf(points[index], index);
-      if (checkpoint.has(id)) {
-        results.push(checkpoint.get(id) as R);
-        progress.tick();
-        continue;
-      }
-      if (guard.interrupted) break;
-      const result = await sweep.runPoint(points[index], index);
-      checkpoint.record(id, result);
-      results.push(result);
+    progress.tick(points.length - pending.length);
+    const record = (index: number, result: R) => {
+      checkpoint.record(ids[index], result);
       progress.tick();
+    };
+    try {
+      await sweep.runPending(pending, record, guard.signal);
+    } catch (error) {
+      if (!guard.interrupted) throw error;
     }
   } finally {
     progress.stop();
     guard.dispose();
   }
-  if (results.length < points.length) {
-    guard.exitInterrupted(`${checkpoint.size} of ${points.length} points saved in ${checkpoint.path}; rerun with --resume to continue`);
-    return undefined;
+  if (ids.some((id) => !checkpoint.has(id))) {
+    throw new CliError(`interrupted; ${checkpoint.size} of ${points.length} points saved in ${checkpoint.path}; rerun with --resume to continue`, ExitCode.interrupted);
   }
-  return results;
+  return ids.map((id) => checkpoint.get(id) as R);
+}
+
+/**
+ * Runs pending points one after the other in this thread, letting the event loop run between two
+ * points (so that a Ctrl-C is seen) and stopping once `signal` is aborted.
+ */
+export function pointByPoint<P, R>(points: readonly P[], runPoint: (point: P, index: number) => R | Promise<R>): PendingPointsRunner<R> {
+  return async (pending, record, signal) => {
+    for (const index of pending) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (signal.aborted) return;
+      record(index, await runPoint(points[index], index));
+    }
+  };
 }

@@ -2,7 +2,8 @@ import { NodeSourceHost, checkNetlistFile, renderDiagnostics } from '@xbar/dsl';
 import { Option, type Command } from 'commander';
 import { CliError, ExitCode, runtimeError } from '../exit-codes.js';
 import type { CliCommand, CliIo } from '../program.js';
-import { loadCliRegistry } from '../registry.js';
+import { loadConfigForNetlist } from '../config/load.js';
+import { loadRegistryWithPlugins } from '../config/plugins.js';
 
 interface CheckFlags {
   readonly format: 'text' | 'json';
@@ -12,7 +13,8 @@ interface CheckFlags {
 /**
  * `xbar check FILE.xbar [--format text|json]`: checks a netlist and prints its diagnostics. Exit 1 if
  * there is any error, 0 otherwise (warnings allowed). `json` prints the diagnostics as a JSON array on
- * stdout, for editors and CI; `text` prints them with the source line and a caret on stderr.
+ * stdout, for editors and CI; `text` prints them with the source line and a caret on stderr. Device
+ * plugins of the nearest xbar.config.yaml (from the netlist's folder upwards) are loaded first.
  */
 export const checkCommand: CliCommand = {
   register(program: Command, io: CliIo): void {
@@ -26,10 +28,11 @@ export const checkCommand: CliCommand = {
   },
 };
 
-function runCheck(file: string, flags: CheckFlags, io: CliIo): void {
+async function runCheck(file: string, flags: CheckFlags, io: CliIo): Promise<void> {
   const host = new NodeSourceHost(io.cwd);
   if (host.sizeOf(file) === undefined) throw runtimeError(`cannot read netlist '${file}': no such file`);
-  const result = checkNetlistFile(file, { registry: loadCliRegistry(), host, allowOutsideRoot: flags.allowOutside ?? false });
+  const registry = await loadRegistryWithPlugins(loadConfigForNetlist(file, io.cwd));
+  const result = checkNetlistFile(file, { registry, host, allowOutsideRoot: flags.allowOutside ?? false });
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (flags.format === 'json') {
     io.stdout(`${JSON.stringify(result.diagnostics, null, 2)}\n`);

@@ -2,7 +2,10 @@ import { type Command, Option } from 'commander';
 import type { DeviceModel, ParamSpec } from '@xbar/core';
 import { usageError } from '../exit-codes.js';
 import type { CliCommand, CliIo } from '../program.js';
-import { loadCliRegistry } from '../registry.js';
+import { readConfigFile } from '../config/load.js';
+import { findConfigFile } from '../config/find.js';
+import { loadRegistryWithPlugins } from '../config/plugins.js';
+import { EMPTY_CONFIG } from '../config/schema.js';
 
 /** One model as `xbar devices --format json` prints it (a stable contract for scripts). */
 interface DeviceDescription {
@@ -56,6 +59,10 @@ function renderText(models: readonly DeviceDescription[], detailed: boolean): st
     .join('\n\n') + '\n';
 }
 
+/**
+ * `xbar devices [NAME] [--format text|json]`: the registered device models, built in and from the
+ * plugins of the nearest xbar.config.yaml (from the current folder upwards).
+ */
 export const devicesCommand: CliCommand = {
   register(program: Command, io: CliIo) {
     program
@@ -63,8 +70,9 @@ export const devicesCommand: CliCommand = {
       .description('list the registered device models and presets with their parameters, units, defaults and ranges')
       .argument('[name]', 'show one model in detail')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-      .action((name: string | undefined, options: { format: 'text' | 'json' }) => {
-        const registry = loadCliRegistry();
+      .action(async (name: string | undefined, options: { format: 'text' | 'json' }) => {
+        const configPath = findConfigFile(io.cwd);
+        const registry = await loadRegistryWithPlugins(configPath === undefined ? EMPTY_CONFIG : readConfigFile(configPath));
         if (name !== undefined && !registry.has(name)) {
           throw usageError(`unknown device model '${name}'; registered models: ${registry.names().join(', ')}`);
         }

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { runtimeError, usageError } from '../exit-codes.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { CliCommand, CliIo } from '../program.js';
-import { type ArrayOptions, addArrayOptions, loadArray, requireFlag, resistancesFromOptions } from './mvm.js';
+import { requireFlag } from '../io/files.js';
+import { type ArrayOptions, addArrayOptions, loadArray, resistancesFromOptions } from './mvm.js';
 
 /** `xbar export-spice`: an ngspice netlist of one array and one input vector, to check xbar's numbers with any SPICE. */
 export const exportSpiceCommand: CliCommand = {

@@ -1,10 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type HardwareSpec, type Network, type NpyArray, NpyFormatError, type Tensor, decodeNpy, encodeNpy, runNetworkBatched, sameShape, tensor } from '@xbar/core';
+import { type HardwareSpec, type Network, type Tensor, encodeNpy, runNetworkBatched, sameShape, tensor } from '@xbar/core';
 import { OnnxImportError, importOnnx } from '@xbar/onnx';
 import type { Command } from 'commander';
 import { runtimeError, usageError } from '../exit-codes.js';
+import { loadConfigForNetlist } from '../config/load.js';
+import { loadRegistryWithPlugins } from '../config/plugins.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { readBytes, readNpyFile, requireFlag, shapeText } from '../io/files.js';
 import { hardwareSpecFromDesign } from '../netlist/hardware-spec.js';
 import { runOnHardware } from '../netlist/hardware-inference.js';
 import { loadNetlist } from '../netlist/load.js';
@@ -21,19 +23,6 @@ interface InferOptions {
   readonly batchSize?: string;
 }
 
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw usageError(`${flag} is required`);
-  return value;
-}
-
-function readBytes(path: string, cwd: string): Uint8Array {
-  try {
-    return readFileSync(resolve(cwd, path));
-  } catch (error) {
-    throw runtimeError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
 /** The network of an ONNX file; unreadable, malformed or unsupported models are runtime errors naming the file. */
 export function loadOnnxNetwork(path: string, cwd: string): Network {
   const bytes = readBytes(path, cwd);
@@ -45,24 +34,16 @@ export function loadOnnxNetwork(path: string, cwd: string): Network {
   }
 }
 
-/** The hardware spec of an imported network from a netlist, and the netlist's default seed. */
-function loadHardware(netlistPath: string, modelPath: string, network: Network, io: CliIo): { spec: HardwareSpec; seed: number } {
-  const design = loadNetlist(netlistPath, io);
+/**
+ * The hardware spec of an imported network from a netlist (checked with the device plugins of its
+ * xbar.config.yaml), and the netlist's default seed.
+ */
+async function loadHardware(netlistPath: string, modelPath: string, network: Network, io: CliIo): Promise<{ spec: HardwareSpec; seed: number }> {
+  const registry = await loadRegistryWithPlugins(loadConfigForNetlist(netlistPath, io.cwd));
+  const design = loadNetlist(netlistPath, io, { registry });
   const initializers = onnxWeightInitializers(readBytes(modelPath, io.cwd));
   return { spec: hardwareSpecFromDesign(design, network, initializers), seed: design.options.seed };
 }
-
-function readNpy(path: string, cwd: string): NpyArray {
-  const bytes = readBytes(path, cwd);
-  try {
-    return decodeNpy(bytes);
-  } catch (error) {
-    if (error instanceof NpyFormatError) throw runtimeError(`${path}: ${error.message}`);
-    throw error;
-  }
-}
-
-const shapeText = (shape: readonly number[]) => `(${shape.join(', ')})`;
 
 /** `xbar infer`: outputs of an ONNX network for a batch of inputs, exact float64 (hardware runs: not yet). */
 export const inferCommand: CliCommand = {
@@ -77,15 +58,15 @@ export const inferCommand: CliCommand = {
       .option('--ideal', 'run the exact float64 graph even if --netlist is given')
       .option('--seed <n>', 'random seed of the hardware run (default: the netlist\'s .options seed; unused by ideal runs)')
       .option('--batch-size <n>', 'samples per chunk', '256')
-      .action((options: InferOptions) => {
-        const modelPath = required(options.model, '--model');
-        const inputPath = required(options.input, '--input');
-        const outputPath = required(options.output, '--output');
+      .action(async (options: InferOptions) => {
+        const modelPath = requireFlag(options.model, '--model');
+        const inputPath = requireFlag(options.input, '--input');
+        const outputPath = requireFlag(options.output, '--output');
         if (options.seed !== undefined && !/^-?\d+$/.test(options.seed.trim())) throw usageError(`--seed must be a whole number, got '${options.seed}'`);
         const batchSize = Number(options.batchSize ?? '256');
         if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw usageError(`--batch-size must be a whole number >= 1, got '${options.batchSize}'`);
         const network = loadOnnxNetwork(modelPath, io.cwd);
-        const input = readNpy(inputPath, io.cwd);
+        const input = readNpyFile(inputPath, io.cwd);
         const single = sameShape(input.shape, network.inputShape);
         if (!single && !(input.shape.length === network.inputShape.length + 1 && sameShape(input.shape.slice(1), network.inputShape))) {
           throw runtimeError(`${inputPath}: inputs of shape ${shapeText(input.shape)} do not fit ${modelPath}, which takes (B, ${network.inputShape.join(', ')})`);
@@ -95,7 +76,7 @@ export const inferCommand: CliCommand = {
           if (!Number.isFinite(input.data[k])) throw runtimeError(`${inputPath}: element ${k} is ${input.data[k]}; inputs must be finite`);
         }
         const batch = single ? tensor([1, ...input.shape], input.data) : tensor(input.shape, input.data);
-        const hardware = options.netlist !== undefined && !options.ideal ? loadHardware(options.netlist, modelPath, network, io) : undefined;
+        const hardware = options.netlist !== undefined && !options.ideal ? await loadHardware(options.netlist, modelPath, network, io) : undefined;
         const seed = options.seed !== undefined ? Number(options.seed) : hardware?.seed;
         let output: Tensor;
         try {

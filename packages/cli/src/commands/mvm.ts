@@ -1,12 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
   type CrossbarNetwork,
   type CrossbarResistances,
-  type NpyArray,
   IDEAL_RESISTANCES,
-  NpyFormatError,
-  decodeNpy,
   encodeNpy,
   idealColumnCurrents,
   solveCrossbar,
@@ -14,6 +10,7 @@ import {
 import type { Command } from 'commander';
 import { runtimeError, usageError } from '../exit-codes.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { readNpyFile, requireFlag, shapeText } from '../io/files.js';
 import type { CliCommand, CliIo } from '../program.js';
 
 /** Options shared by `mvm` and `export-spice` (commander's parsed strings). */
@@ -63,30 +60,6 @@ export function resistancesFromOptions(options: ArrayOptions): CrossbarResistanc
     senseOhms: ohms('--r-sense', options.rSense),
   };
 }
-
-/** Checks that a required file flag is there. */
-export function requireFlag(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw usageError(`missing required option ${flag}`);
-  return value;
-}
-
-/** Reads a .npy file; unreadable or malformed files are runtime errors naming the file. */
-export function readNpyFile(path: string, cwd: string): NpyArray {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(resolve(cwd, path));
-  } catch (error) {
-    throw runtimeError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  try {
-    return decodeNpy(bytes);
-  } catch (error) {
-    if (error instanceof NpyFormatError) throw runtimeError(`${path}: ${error.message}`);
-    throw error;
-  }
-}
-
-const shapeText = (shape: readonly number[]) => `(${shape.join(', ')})`;
 
 /** The array and its input batch from the two files, with shape checks (runtime errors naming the files). */
 export function loadArray(

@@ -1,32 +1,46 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
+import { runKey } from '../checkpoint/key.js';
+import { CHECKPOINT_FILE_NAME } from '../checkpoint/store.js';
 import { loadConfigForNetlist } from '../config/load.js';
 import { resolveRunSettings } from '../config/options.js';
+import type { XbarConfig } from '../config/schema.js';
 import { createProgressReporter } from '../progress/create.js';
 import { renderReport } from '../report/render.js';
 import { runReportData } from '../report/run-report.js';
 import { runtimeError, usageError } from '../exit-codes.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { loadNetlist } from '../netlist/load.js';
 import type { CliCommand, CliIo } from '../program.js';
+import { executeRun } from '../run/execute.js';
+import { NetlistSession } from '../run/netlist-session.js';
 import { type ResultTable, csvFileName, formatCsv, formatTable, tableToJson } from '../run/results.js';
-import { runNetlist } from '../run/run-netlist.js';
-import { stepPoints } from '../run/sweep.js';
 
 interface RunFlags {
   readonly format?: 'table' | 'json' | 'csv';
   readonly out?: string;
   readonly seed?: string;
+  readonly threads?: string;
+  readonly resume?: boolean;
   readonly allowOutside?: boolean;
   readonly quiet?: boolean;
 }
 
 /**
- * `xbar run FILE.xbar [--format table|json|csv] [--out DIR] [--seed S] [--quiet]`: runs the netlist's
- * analysis cards in order, once per `.step` point, and prints one table per card. `--out DIR` also
- * writes `results.json`, one CSV per card and `report.html` (atomically). Defaults for format, out and
- * seed come from the nearest xbar.config.yaml (flags win). Exit 0 ok, 1 netlist errors, 2 usage, 3 runtime.
+ * Work estimated below this many seconds in the main thread is not sent to worker threads (starting
+ * them costs more); `XBAR_PARALLEL_MIN_SECONDS` overrides it (0 = always use workers when threads > 1).
+ * Where work runs never changes a result.
+ */
+const DEFAULT_MIN_PARALLEL_SECONDS = 1;
+
+/**
+ * `xbar run FILE.xbar [--format table|json|csv] [--out DIR] [--seed S] [--threads N] [--resume] [--quiet]`:
+ * runs the netlist's analysis cards in order, once per `.step` point, and prints one table per card.
+ * `--out DIR` also writes `results.json`, one CSV per card and `report.html` (atomically), and keeps the
+ * finished sweep points in `DIR/checkpoint.json` until the run is done (`--resume` continues an
+ * interrupted sweep). Defaults for format, out, seed and threads come from the nearest
+ * xbar.config.yaml (flags win), whose device plugins are loaded. Exit 0 ok, 1 netlist errors, 2 usage,
+ * 3 runtime, 130 interrupted.
  */
 export const runCommand: CliCommand = {
   register(program: Command, io: CliIo): void {
@@ -37,56 +51,60 @@ export const runCommand: CliCommand = {
       .addOption(new Option('--format <format>', 'output on stdout (default: table, or defaults.format of xbar.config.yaml)').choices(['table', 'json', 'csv']))
       .option('--out <dir>', 'also write results.json, one CSV per analysis and report.html into this folder')
       .option('--seed <n>', "seed of every analysis (default: each card's seed=, else .options seed)")
+      .option('--threads <n>', 'worker threads for Monte-Carlo trials and sweep points (default: the number of CPUs); results do not depend on it')
+      .option('--resume', 'continue an interrupted sweep from --out DIR/checkpoint.json')
       .option('--allow-outside', "let .include and data paths leave the netlist's folder")
       .option('--quiet', 'no progress and no summary line on stderr (diagnostics still)')
       .action((file: string, flags: RunFlags) => runRun(file, flags, io));
   },
 };
 
-function runRun(file: string, flags: RunFlags, io: CliIo): void {
-  let seed: number | undefined;
-  if (flags.seed !== undefined) {
-    seed = Number(flags.seed);
-    if (!/^\d+$/.test(flags.seed.trim()) || seed > 4_294_967_295) throw usageError(`--seed must be a whole number in [0, 4294967295], got '${flags.seed}'`);
-  }
+async function runRun(file: string, flags: RunFlags, io: CliIo): Promise<void> {
+  const seed = parseSeed(flags.seed);
+  const threads = parseThreads(flags.threads);
   const config = loadConfigForNetlist(file, io.cwd);
   const settings = resolveRunSettings(
-    { ...(seed !== undefined ? { seed } : {}), ...(flags.format !== undefined ? { format: flags.format } : {}), ...(flags.out !== undefined ? { out: flags.out } : {}) },
+    {
+      ...(seed !== undefined ? { seed } : {}),
+      ...(threads !== undefined ? { threads } : {}),
+      ...(flags.format !== undefined ? { format: flags.format } : {}),
+      ...(flags.out !== undefined ? { out: flags.out } : {}),
+    },
     config,
     io.cwd,
   );
-  seed = settings.seed;
+  if (flags.resume && settings.out === undefined) throw usageError('--resume needs an output folder (--out DIR, or defaults.out in xbar.config.yaml)');
   const allowOutside = flags.allowOutside ?? false;
-  const design = loadNetlist(file, io, { allowOutside });
+  const session = await NetlistSession.open({ file, cwd: io.cwd, allowOutside, ...(settings.seed !== undefined ? { seed: settings.seed } : {}) }, io);
+  const design = session.checkWritten();
+  const netlistText = readFileSync(resolve(io.cwd, file), 'utf8');
   const startedAt = new Date();
   const started = Date.now();
-  const progress = createProgressReporter({ quiet: flags.quiet ?? false, write: io.stderr });
-  progress.start(stepPoints(design.sweeps).length * design.analyses.length, `${file}: analyses`);
-  let analysesStarted = 0;
-  let tables: ResultTable[];
-  try {
-    tables = runNetlist({
-      design,
-      check: (paramOverrides) => loadNetlist(file, io, { allowOutside, paramOverrides, printWarnings: false }),
-      cwd: io.cwd,
-      ...(seed !== undefined ? { seed } : {}),
-      onAnalysis: () => {
-        if (analysesStarted++ > 0) progress.tick();
-      },
-    });
-    progress.tick();
-  } finally {
-    progress.stop();
-  }
+  const tables = await executeRun(session, design, {
+    threads: settings.threads,
+    minParallelSeconds: minParallelSeconds(),
+    progress: createProgressReporter({ quiet: flags.quiet ?? false, write: io.stderr }),
+    ...(settings.out !== undefined
+      ? {
+          checkpoint: {
+            out: settings.out,
+            resume: flags.resume ?? false,
+            key: runKey(netlistText, checkpointOptions(settings.seed, allowOutside, config)),
+            write: io.stderr,
+            ...(io.signals ? { signals: io.signals } : {}),
+          },
+        }
+      : {}),
+  });
   const seconds = (Date.now() - started) / 1000;
-  if (settings.format === 'json') io.stdout(`${JSON.stringify(resultsJson(file, design.title, tables, seed), null, 2)}\n`);
+  if (settings.format === 'json') io.stdout(`${JSON.stringify(resultsJson(file, design.title, tables, settings.seed), null, 2)}\n`);
   else if (settings.format === 'csv') io.stdout(tables.map((table) => `# ${table.title}\n${formatCsv(table)}`).join('\n'));
   else io.stdout(tables.map(formatTable).join('\n'));
   if (settings.out !== undefined) {
-    writeResults(settings.out, file, design.title, tables, seed);
+    writeResults(settings.out, file, design.title, tables, settings.seed);
     const report = runReportData({
       file,
-      netlistText: readFileSync(resolve(io.cwd, file), 'utf8'),
+      netlistText,
       title: design.title,
       netlistSeed: design.options.seed,
       sweeps: design.sweeps,
@@ -98,8 +116,34 @@ function runRun(file: string, flags: RunFlags, io: CliIo): void {
       durationSeconds: seconds,
     });
     writeOutput(join(settings.out, 'report.html'), renderReport(report));
+    rmSync(join(settings.out, CHECKPOINT_FILE_NAME), { force: true });
   }
   if (!flags.quiet) io.stderr(`xbar run: ${file}, ${tables.length} analys${tables.length === 1 ? 'is' : 'es'} in ${seconds.toFixed(1)} s\n`);
+}
+
+function parseSeed(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const seed = Number(text);
+  if (!/^\d+$/.test(text.trim()) || seed > 4_294_967_295) throw usageError(`--seed must be a whole number in [0, 4294967295], got '${text}'`);
+  return seed;
+}
+
+function parseThreads(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const threads = Number(text);
+  if (!/^\d+$/.test(text.trim()) || threads < 1 || threads > 1024) throw usageError(`--threads must be a whole number in [1, 1024], got '${text}'`);
+  return threads;
+}
+
+/** The options that change results, for the checkpoint's key (not threads, format or output folder). */
+function checkpointOptions(seed: number | undefined, allowOutside: boolean, config: XbarConfig): Record<string, unknown> {
+  return { seed: seed ?? null, allowOutside, plugins: config.plugins.map((plugin) => plugin.specifier) };
+}
+
+function minParallelSeconds(): number {
+  const text = process.env.XBAR_PARALLEL_MIN_SECONDS;
+  const value = text === undefined || text.trim() === '' ? Number.NaN : Number(text);
+  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_MIN_PARALLEL_SECONDS;
 }
 
 /** The command line as given (for the report). */
@@ -110,6 +154,8 @@ function commandLine(file: string, flags: RunFlags): string[] {
     ...(flags.format !== undefined ? ['--format', flags.format] : []),
     ...(flags.out !== undefined ? ['--out', flags.out] : []),
     ...(flags.seed !== undefined ? ['--seed', flags.seed] : []),
+    ...(flags.threads !== undefined ? ['--threads', flags.threads] : []),
+    ...(flags.resume ? ['--resume'] : []),
     ...(flags.allowOutside ? ['--allow-outside'] : []),
     ...(flags.quiet ? ['--quiet'] : []),
   ];

@@ -1,3 +1,4 @@
+import type { DeviceRegistry } from '@xbar/core';
 import { type Design, NodeSourceHost, checkNetlistFile, renderDiagnostics } from '@xbar/dsl';
 import { CliError, ExitCode, runtimeError } from '../exit-codes.js';
 import type { CliIo } from '../program.js';
@@ -11,17 +12,20 @@ export interface LoadNetlistOptions {
   readonly allowOutside?: boolean;
   /** Print warnings (on the first check of a run; not again for every `.step` point). Default true. */
   readonly printWarnings?: boolean;
+  /** Device models to check against (with the plugins of xbar.config.yaml); default `loadCliRegistry()`. */
+  readonly registry?: DeviceRegistry;
 }
 
 /**
- * Checks the netlist `file` with the node host and the CLI's device registry and returns its design.
+ * Checks the netlist `file` with the node host and a device registry (`options.registry`, else the
+ * CLI's built-in one) and returns its design.
  * Diagnostics are rendered on stderr like `xbar check`; any error ends the command with exit 1.
  */
 export function loadNetlist(file: string, io: CliIo, options: LoadNetlistOptions = {}): Design {
   const host = new NodeSourceHost(io.cwd);
   if (host.sizeOf(file) === undefined) throw runtimeError(`cannot read netlist '${file}': no such file`);
   const result = checkNetlistFile(file, {
-    registry: loadCliRegistry(),
+    registry: options.registry ?? loadCliRegistry(),
     host,
     allowOutsideRoot: options.allowOutside ?? false,
     ...(options.paramOverrides ? { paramOverrides: options.paramOverrides } : {}),

@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { type Matrix, NpyFormatError, createRng, decodeNpy, matrix } from '@xbar/core';
-import type { OnnxLayer, RandomMatrix, TensorSource } from '@xbar/dsl';
+import { gunzipSync } from 'node:zlib';
+import { type IdxArray, type Matrix, createRng, decodeIdx, matrix } from '@xbar/core';
+import type { IdxFile, OnnxLayer, RandomMatrix, TensorSource } from '@xbar/dsl';
 import { OnnxImportError, decodeOnnxModel, decodeTensor } from '@xbar/onnx';
 import { runtimeError } from '../exit-codes.js';
+import { readBytes, readNpyFile } from '../io/files.js';
 
 /**
  * The values of a `.weights`, `.inputs` or `.labels` source as a matrix in the netlist's layout:
  * weights are inputs x outputs (rows = input lines), inputs are batch x features, labels one row.
  * Files are read relative to `cwd` (the DSL resolves them against the netlist's folder already).
  * - npy: a vector is one row; more than two axes are flattened after the first.
+ * - idx: items [first, first + count) of an IDX file (gzip or raw), each flattened to one row, times gain;
  * - onnx: the initializer; the weight of a Gemm (transB = 1, PyTorch's Linear) is transposed to
  *   inputs x outputs, a MatMul's or a Gemm's with transB = 0 already is.
  * - random: uniform in [-scale, scale] or normal with std `scale`, from createRng(seed, 'netlist-random').
@@ -20,6 +21,8 @@ export function loadTensorSource(source: TensorSource, cwd: string): Matrix {
       return matrix(source.rows, source.cols, source.data);
     case 'npy':
       return loadNpyMatrix(source.path, cwd);
+    case 'idx':
+      return loadIdxMatrix(source, cwd);
     case 'onnx':
       return loadOnnxInitializer(source, cwd);
     case 'random':
@@ -40,28 +43,39 @@ export function loadLabels(source: TensorSource, cwd: string, name: string): Int
   return labels;
 }
 
-function readBytes(path: string, cwd: string): Uint8Array {
-  try {
-    return readFileSync(resolve(cwd, path));
-  } catch (error) {
-    throw runtimeError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
 function loadNpyMatrix(path: string, cwd: string): Matrix {
-  let array;
-  try {
-    array = decodeNpy(readBytes(path, cwd));
-  } catch (error) {
-    if (error instanceof NpyFormatError) throw runtimeError(`${path}: ${error.message}`);
-    throw error;
-  }
+  const array = readNpyFile(path, cwd);
   const data = Float64Array.from(array.data);
   for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i])) throw runtimeError(`${path}: element ${i} is ${data[i]}; values must be finite`);
   if (array.shape.length === 0) return matrix(1, 1, data);
   if (array.shape.length === 1) return matrix(1, array.shape[0], data);
   const rows = array.shape[0];
   return matrix(rows, rows === 0 ? 0 : data.length / rows, data);
+}
+
+function loadIdxMatrix(source: IdxFile, cwd: string): Matrix {
+  let bytes = readBytes(source.path, cwd);
+  try {
+    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  } catch (error) {
+    throw runtimeError(`${source.path}: not a valid gzip file (${error instanceof Error ? error.message : String(error)})`);
+  }
+  let idx: IdxArray;
+  try {
+    idx = decodeIdx(bytes, source.path);
+  } catch (error) {
+    throw runtimeError(error instanceof Error ? error.message : String(error));
+  }
+  const items = idx.dims[0];
+  const itemSize = idx.dims.slice(1).reduce((a, b) => a * b, 1);
+  const count = source.count ?? items - source.first;
+  if (source.first >= items || count < 1 || source.first + count > items) {
+    throw runtimeError(`${source.path}: items [${source.first}, ${source.first + count}) asked for, the file holds ${items}`);
+  }
+  const out = matrix(count, itemSize);
+  const values = idx.data.subarray(source.first * itemSize, (source.first + count) * itemSize);
+  for (let i = 0; i < values.length; i++) out.data[i] = values[i] * source.gain;
+  return idx.dims.length === 1 ? matrix(1, count, out.data) : out;
 }
 
 function loadOnnxInitializer(source: OnnxLayer, cwd: string): Matrix {

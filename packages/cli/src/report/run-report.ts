@@ -38,6 +38,7 @@ export function runReportData(input: RunReportInput): ReportData {
       options: {
         seed: settings.seed === undefined ? `per card (.options seed=${input.netlistSeed})` : `${settings.seed} (${settings.sources.seed})`,
         format: `${settings.format} (${settings.sources.format})`,
+        threads: `${settings.threads} (${settings.sources.threads})`,
         out: settings.out === undefined ? null : `${settings.out} (${settings.sources.out})`,
         sweeps: input.sweeps.map((s) => `${s.param} (${s.scale})`).join(', ') || null,
       },

@@ -1,21 +1,23 @@
 import type { AccuracyAnalysis } from '@xbar/dsl';
 import { runtimeError } from '../exit-codes.js';
 import type { RunContext } from './context.js';
-import { evaluateWorkload, layerMseCells, layerMseColumns, metricCells, metricColumns } from './evaluate.js';
-import type { Cell } from './results.js';
+import { layerMseCells, layerMseColumns, metricCells, metricColumns } from './evaluate.js';
+import type { TrialPlan } from './trial-plan.js';
 
 /**
  * `.accuracy`: top-1 accuracy of a network on the first `limit` labelled inputs, ideal and over `runs`
  * programmings (mean, std, min, max in percent), and the mean MSE of every layer's output.
  */
-export function runAccuracy(ctx: RunContext, analysis: AccuracyAnalysis): { columns: string[]; rows: Cell[][] } {
+export function accuracyPlan(ctx: RunContext, analysis: AccuracyAnalysis): TrialPlan {
   const inputs = ctx.inputs(analysis.inputs, analysis.limit);
   const labels = ctx.labels(analysis.labels, analysis.limit);
   if (labels.length < inputs.shape[0]) throw runtimeError(`.accuracy: ${inputs.shape[0]} inputs but only ${labels.length} labels in '${analysis.labels}'`);
   const workload = { kind: 'network', network: analysis.network } as const;
-  const { built, evaluation } = evaluateWorkload(ctx, { ...analysis, workload, inputs, labels, seed: ctx.seed(analysis) });
   return {
-    columns: ['net', 'samples', 'runs', ...metricColumns('accuracy'), ...layerMseColumns(built)],
-    rows: [[analysis.network, evaluation.samples, evaluation.trials, ...metricCells('accuracy', evaluation), ...layerMseCells(built, evaluation)]],
+    requests: [{ ...analysis, workload, inputs, labels, seed: ctx.seed(analysis) }],
+    rows: ([{ built, evaluation }]) => ({
+      columns: ['net', 'samples', 'runs', ...metricColumns('accuracy'), ...layerMseColumns(built)],
+      rows: [[analysis.network, evaluation.samples, evaluation.trials, ...metricCells('accuracy', evaluation), ...layerMseCells(built, evaluation)]],
+    }),
   };
 }

@@ -1,26 +1,38 @@
 import type { CompareAnalysis } from '@xbar/dsl';
 import { runtimeError } from '../exit-codes.js';
 import type { RunContext } from './context.js';
-import { evaluateWorkload, layerMseCells, layerMseColumns, metricCells, metricColumns, metricLabels } from './evaluate.js';
+import { layerMseCells, layerMseColumns, metricCells, metricColumns, metricLabels } from './evaluate.js';
 import type { Cell } from './results.js';
+import type { TrialPlan } from './trial-plan.js';
 
 /**
  * `.compare`: the same workload with each listed device model in place of every layer's device (the
  * rest of each array's configuration kept; the model's own gmin/gmax, not the array's overrides),
- * always sampled (the checked design carries no mode for .compare), the metric's statistics and the per-layer MSE side by side, one row per model. Every model runs
- * with the same seed, so the trials differ only by the device.
+ * always sampled (the checked design carries no mode for .compare), the metric's statistics and the
+ * per-layer MSE side by side, one row per model. Every model runs with the same seed, so the trials
+ * differ only by the device.
  */
-export function runCompare(ctx: RunContext, analysis: CompareAnalysis): { columns: string[]; rows: Cell[][] } {
+export function comparePlan(ctx: RunContext, analysis: CompareAnalysis): TrialPlan {
   const inputs = ctx.inputs(analysis.inputs);
   const labels = metricLabels(ctx, analysis.metric, analysis.labels, inputs.shape[0], '.compare');
-  const rows: Cell[][] = [];
-  let mseColumns: string[] = [];
-  for (const name of analysis.models) {
+  const models = analysis.models.map((name) => {
     const model = ctx.design.models.get(name.toLowerCase());
     if (!model) throw runtimeError(`.compare: unknown model '${name}'`);
-    const { built, evaluation } = evaluateWorkload(ctx, { ...analysis, mode: 'noisy', inputs, labels, seed: ctx.seed(analysis), device: model.device });
-    mseColumns = layerMseColumns(built);
-    rows.push([model.name, model.type, evaluation.samples, evaluation.trials, ...metricCells(analysis.metric, evaluation), ...layerMseCells(built, evaluation)]);
-  }
-  return { columns: ['model', 'type', 'samples', 'runs', ...metricColumns(analysis.metric), ...mseColumns], rows };
+    return model;
+  });
+  return {
+    requests: models.map((model) => ({ ...analysis, mode: 'noisy', inputs, labels, seed: ctx.seed(analysis), device: model.device }) as const),
+    rows: (results) => {
+      const rows: Cell[][] = results.map(({ built, evaluation }, m) => [
+        models[m].name,
+        models[m].type,
+        evaluation.samples,
+        evaluation.trials,
+        ...metricCells(analysis.metric, evaluation),
+        ...layerMseCells(built, evaluation),
+      ]);
+      const mseColumns = results.length > 0 ? layerMseColumns(results[0].built) : [];
+      return { columns: ['model', 'type', 'samples', 'runs', ...metricColumns(analysis.metric), ...mseColumns], rows };
+    },
+  };
 }

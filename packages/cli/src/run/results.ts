@@ -1,6 +1,12 @@
 /** A cell of a result table: a number (SI units, or as the column name says) or text. */
 export type Cell = string | number;
 
+/** What one analysis card gives at one `.step` point: its columns and rows. */
+export interface AnalysisRows {
+  readonly columns: string[];
+  readonly rows: Cell[][];
+}
+
 /** The result of one analysis card (all `.step` points): named columns, one row per result. */
 export interface ResultTable {
   /** The card kind: mvm, mc, mse, accuracy, optimize, compare. */

@@ -1,64 +1,75 @@
 import type { Analysis, Design } from '@xbar/dsl';
-import { runAccuracy } from './accuracy.js';
-import { runCompare } from './compare.js';
-import { type FileCache, RunContext } from './context.js';
-import { runMonteCarlo } from './monte-carlo.js';
+import type { ProgressReporter } from '../progress/reporter.js';
+import type { RunContext } from './context.js';
 import { runMse } from './mse.js';
 import { runMvm } from './mvm.js';
 import { runOptimize } from './optimize.js';
-import type { Cell, ResultTable } from './results.js';
-import { type StepPoint, stepPoints } from './sweep.js';
+import type { AnalysisRows, ResultTable } from './results.js';
+import type { StepPoint } from './sweep.js';
+import type { TrialEvaluator } from './trial-evaluator.js';
+import { type EvaluatedWorkload, requestTrials, trialPlan } from './trial-plan.js';
 import { describeWorkload } from './workload.js';
 
-/** How to run a netlist: its first design, and a way to re-check it at other parameter values. */
-export interface NetlistRun {
-  readonly design: Design;
-  readonly check: (overrides: StepPoint) => Design;
-  readonly cwd: string;
-  readonly seed?: number;
-  /** Called before each analysis at each step point (for progress lines on stderr). */
-  readonly onAnalysis?: (analysis: Analysis, point: StepPoint) => void;
-}
+/** The results of every analysis card at one `.step` point, in card order. Plain data. */
+export type PointResult = readonly AnalysisRows[];
 
 /**
- * Runs every analysis card of the netlist in order, once per `.step` point (the netlist re-checked
- * with the point's values). Returns one table per card; with sweeps its rows start with the swept
- * parameters' values.
+ * Runs every analysis card of a point's design in order. Monte-Carlo trials of `.mc`, `.accuracy` and
+ * `.compare` go through `evaluate` (which may split them over worker threads), each such card showing
+ * its trials on `progress`.
  */
-export function runNetlist(run: NetlistRun): ResultTable[] {
-  const points = stepPoints(run.design.sweeps);
-  const stepColumns = run.design.sweeps.map((sweep) => sweep.param);
-  const files: FileCache = new Map();
-  const tables = run.design.analyses.map((analysis, index) => ({ analysis, index, columns: [] as string[], rows: [] as Cell[][] }));
-  for (const point of points) {
-    const design = run.design.sweeps.length === 0 ? run.design : run.check(point);
-    const ctx = new RunContext(design, run.cwd, files, run.seed, (overrides) => run.check({ ...point, ...overrides }));
-    design.analyses.forEach((analysis, index) => {
-      run.onAnalysis?.(analysis, point);
-      const result = runAnalysis(ctx, analysis);
-      const table = tables[index];
-      table.columns = [...stepColumns, ...result.columns];
-      for (const row of result.rows) table.rows.push([...stepColumns.map((name) => point[name.toLowerCase()]), ...row]);
-    });
+export async function runPoint(ctx: RunContext, evaluate: TrialEvaluator, progress: ProgressReporter): Promise<PointResult> {
+  const results: AnalysisRows[] = [];
+  for (const [analysisIndex, analysis] of ctx.design.analyses.entries()) {
+    const plan = trialPlan(ctx, analysis);
+    if (!plan) {
+      results.push(runDirectAnalysis(ctx, analysis));
+      continue;
+    }
+    progress.start(plan.requests.reduce((sum, request) => sum + requestTrials(request), 0), `.${analysis.kind} (line ${analysis.span.line}): trials`);
+    try {
+      const evaluated: EvaluatedWorkload[] = [];
+      for (const [requestIndex, request] of plan.requests.entries()) {
+        evaluated.push(await evaluate(ctx, request, { analysisIndex, requestIndex }, (trials) => progress.tick(trials)));
+      }
+      results.push(plan.rows(evaluated));
+    } finally {
+      progress.stop();
+    }
   }
-  return tables.map(({ analysis, index, columns, rows }) => ({ kind: analysis.kind, index, line: analysis.span.line, title: describeAnalysis(analysis), columns, rows }));
+  return results;
 }
 
-function runAnalysis(ctx: RunContext, analysis: Analysis): { columns: string[]; rows: Cell[][] } {
+/** The analyses that run in this thread as a whole: `.mvm`, `.mse`, `.optimize`. */
+function runDirectAnalysis(ctx: RunContext, analysis: Analysis): AnalysisRows {
   switch (analysis.kind) {
     case 'mvm':
       return runMvm(ctx, analysis);
-    case 'mc':
-      return runMonteCarlo(ctx, analysis);
     case 'mse':
       return runMse(ctx, analysis);
-    case 'accuracy':
-      return runAccuracy(ctx, analysis);
     case 'optimize':
       return runOptimize(ctx, analysis);
-    case 'compare':
-      return runCompare(ctx, analysis);
+    default:
+      throw new Error(`${analysis.kind} runs through its trial plan`);
   }
+}
+
+/**
+ * One table per card from the results of every `.step` point (in point order); with sweeps, each row
+ * starts with the swept parameters' values.
+ */
+export function assembleTables(design: Design, points: readonly StepPoint[], results: readonly PointResult[]): ResultTable[] {
+  const stepColumns = design.sweeps.map((sweep) => sweep.param);
+  return design.analyses.map((analysis, index) => {
+    let columns: string[] = [...stepColumns];
+    const rows: ResultTable['rows'] = [];
+    points.forEach((point, p) => {
+      const result = results[p][index];
+      columns = [...stepColumns, ...result.columns];
+      for (const row of result.rows) rows.push([...stepColumns.map((name) => point[name.toLowerCase()]), ...row]);
+    });
+    return { kind: analysis.kind, index, line: analysis.span.line, title: describeAnalysis(analysis), columns, rows };
+  });
 }
 
 /** A card as one line, e.g. `.accuracy net=mlp inputs=X labels=Y runs=5 (line 12)`. */

@@ -55,6 +55,18 @@ export interface NpyFile {
   readonly path: string;
 }
 
+/**
+ * An IDX file of the MNIST family (gzip or raw; path resolved, not read by the DSL): items
+ * [first, first + count) (count undefined = to the end), each flattened to one row, values times `gain`.
+ */
+export interface IdxFile {
+  readonly kind: 'idx';
+  readonly path: string;
+  readonly first: number;
+  readonly count?: number;
+  readonly gain: number;
+}
+
 /** One initializer (weight tensor) of an ONNX model, by name (path resolved; not read by the DSL). */
 export interface OnnxLayer {
   readonly kind: 'onnx';
@@ -72,7 +84,7 @@ export interface RandomMatrix {
   readonly seed: number;
 }
 
-export type TensorSource = InlineMatrix | NpyFile | OnnxLayer | RandomMatrix;
+export type TensorSource = InlineMatrix | NpyFile | IdxFile | OnnxLayer | RandomMatrix;
 
 export type TensorRole = 'weights' | 'inputs' | 'labels';
 

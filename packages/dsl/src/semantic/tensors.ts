@@ -1,9 +1,11 @@
 /**
  * `.weights`, `.inputs`, `.labels`: where the numbers come from. A source is an inline matrix, a
- * `.npy` file, an ONNX initializer, or (weights and inputs) random values drawn by the engine:
+ * `.npy` file, an IDX dataset file (MNIST family), an ONNX initializer, or (weights and inputs) random
+ * values drawn by the engine:
  *
  *   .weights W1 [[0.1 -0.2] [0.3 0.4]]
  *   .weights W2 npy="w2.npy"
+ *   .inputs X idx="t10k-images-idx3-ubyte.gz" first=8000 count=2000 gain={1/255}
  *   .weights fc1 onnx="mlp.onnx" layer="fc1.weight"
  *   .inputs X random rows=16 cols=64 dist=uniform scale=1 seed=3
  *   .labels Y [3 1 4]
@@ -16,6 +18,10 @@ import { type OptionSpec, readOptions } from './options.js';
 export function tensorOptionSpecs(ctx: SemanticContext): OptionSpec[] {
   return [
     { kind: 'path', name: 'npy', doc: 'a NumPy .npy file, relative to the netlist' },
+    { kind: 'path', name: 'idx', doc: 'an IDX dataset file (MNIST family, gzip or raw), relative to the netlist' },
+    { kind: 'number', name: 'first', unit: '1', min: 0, max: 4_294_967_295, integer: true, default: 0, doc: 'first item taken from an IDX file' },
+    { kind: 'number', name: 'count', unit: '1', min: 1, max: 4_294_967_295, integer: true, doc: 'items taken from an IDX file (default: to the end)' },
+    { kind: 'number', name: 'gain', unit: '1', min: -1e12, max: 1e12, default: 1, doc: 'factor applied to the values of an IDX file (e.g. 1/255 for pixels)' },
     { kind: 'path', name: 'onnx', doc: 'an ONNX model file, relative to the netlist' },
     { kind: 'text', name: 'layer', doc: 'name of the initializer (weight tensor) in the ONNX model' },
     { kind: 'number', name: 'rows', unit: '1', min: 1, max: ctx.limits.maxArrayCells, integer: true, doc: 'rows of a random matrix' },
@@ -39,18 +45,18 @@ export function buildTensor(ctx: SemanticContext, card: Card, name: string, role
     if (item.value.kind === 'matrix' && !inline) inline = item;
     else if (item.value.kind === 'word' && item.value.name.toLowerCase() === 'random' && !random) random = item;
     else {
-      ctx.bag.error('E507', item.span, `unexpected ${describeValue(item.value)} in ${where}`, 'a source is [matrix], npy="file", onnx="file" layer="name" or random rows=R cols=C');
+      ctx.bag.error('E507', item.span, `unexpected ${describeValue(item.value)} in ${where}`, 'a source is [matrix], npy="file", idx="file", onnx="file" layer="name" or random rows=R cols=C');
       return undefined;
     }
   }
   if (inline) sources.push({ kind: 'inline matrix', span: inline.span });
   if (random) sources.push({ kind: 'random', span: random.span });
-  for (const key of ['npy', 'onnx']) {
+  for (const key of ['npy', 'idx', 'onnx']) {
     const span = values.span(key);
     if (span) sources.push({ kind: `${key}=`, span });
   }
   if (sources.length === 0) {
-    ctx.bag.error('E605', card.span, `${where} has no source`, 'give [matrix], npy="file", onnx="file" layer="name" or random rows=R cols=C');
+    ctx.bag.error('E605', card.span, `${where} has no source`, 'give [matrix], npy="file", idx="file", onnx="file" layer="name" or random rows=R cols=C');
     return undefined;
   }
   if (sources.length > 1) {
@@ -72,6 +78,11 @@ function buildSource(
   const randomKeys = ['rows', 'cols', 'dist', 'scale', 'seed'].filter((key) => values.written(key));
   if (!random && randomKeys.length > 0) {
     ctx.bag.error('E501', values.span(randomKeys[0]!)!, `${randomKeys[0]} is only for random sources`);
+    return undefined;
+  }
+  const idxKeys = ['first', 'count', 'gain'].filter((key) => values.written(key));
+  if (!values.written('idx') && idxKeys.length > 0) {
+    ctx.bag.error('E501', values.span(idxKeys[0]!)!, `${idxKeys[0]} is only for idx= sources`);
     return undefined;
   }
   if (values.written('layer') && !values.written('onnx')) {
@@ -103,6 +114,15 @@ function buildSource(
     const seed = values.number('seed');
     if (scale === undefined || seed === undefined) return undefined;
     return { kind: 'random', rows, cols, distribution: values.text('dist') as 'uniform' | 'normal', scale, seed };
+  }
+  if (values.written('idx')) {
+    const path = values.text('idx');
+    const first = values.number('first');
+    const gain = values.number('gain');
+    if (path === undefined || first === undefined || gain === undefined) return undefined;
+    const count = values.written('count') ? values.number('count') : undefined;
+    if (values.written('count') && count === undefined) return undefined;
+    return { kind: 'idx', path, first, gain, ...(count !== undefined ? { count } : {}) };
   }
   if (values.written('npy')) {
     const path = values.text('npy');

@@ -1,0 +1,90 @@
+import { JobError, runJobs } from '../parallel/pool.js';
+import { type TrialRange, splitTrials } from '../parallel/ranges.js';
+import { runtimeError } from '../exit-codes.js';
+import type { RunContext } from './context.js';
+import type { MetricRequest } from './evaluate.js';
+import type { NetlistSource } from './netlist-session.js';
+import type { StepPoint } from './sweep.js';
+import { type EvaluatedWorkload, requestTrials } from './trial-plan.js';
+import { type TrialValues, evaluateTrialRange, mergeTrialValues } from './trial-values.js';
+import { buildWorkload, requireWiresForIr } from './workload.js';
+import { jobsModule } from './jobs-module.js';
+
+/** Where a request is in the netlist, for a worker to build it again: analysis k, request i of its plan. */
+export interface RequestLocation {
+  readonly analysisIndex: number;
+  readonly requestIndex: number;
+}
+
+/** Evaluates every trial of a request; `tick(n)` after each n finished trials. */
+export type TrialEvaluator = (ctx: RunContext, request: MetricRequest, where: RequestLocation, tick: (trials: number) => void) => Promise<EvaluatedWorkload>;
+
+/** How trials run: on how many threads, and which netlist point the workers must load. */
+export interface TrialEvaluatorOptions {
+  readonly threads: number;
+  /** Use worker threads only when the trials left would take longer than this in this thread. */
+  readonly minParallelSeconds: number;
+  /** The netlist and `.step` point of the requests (needed when threads > 1). */
+  readonly source?: NetlistSource;
+  readonly point?: StepPoint;
+}
+
+/** Progress granularity in this thread: at most this many ranges per request. */
+const IN_THREAD_CHUNKS = 50;
+/** Ranges per worker thread (more ranges balance the load; each costs a job message). */
+const RANGES_PER_THREAD = 4;
+
+/**
+ * The trial evaluator of a run. Trial 0 runs in this thread and is timed; the others run here too
+ * (in a few ranges, for progress) unless there are threads to spare and they would take longer than
+ * `minParallelSeconds`, in which case they are split into ranges over worker threads. Trial k's
+ * numbers depend only on (seed, k) and the ranges are merged in trial order, so the results are
+ * the same bits for any thread count.
+ */
+export function trialEvaluator(options: TrialEvaluatorOptions): TrialEvaluator {
+  return async (ctx, request, where, tick) => {
+    const built = buildWorkload(ctx, request.workload, request.inputs, request.device);
+    requireWiresForIr(request.mode, built, 'mode=ir');
+    const total = requestTrials(request);
+    if (total === 0) return { built, evaluation: mergeTrialValues(built, [evaluateTrialRange(built, request, { first: 0, count: 0 })]) };
+    const started = performance.now();
+    const parts: TrialValues[] = [evaluateTrialRange(built, request, { first: 0, count: 1 })];
+    tick(1);
+    const rest = total - 1;
+    const estimatedSeconds = ((performance.now() - started) / 1000) * rest;
+    const parallel = options.threads > 1 && rest >= 2 && estimatedSeconds >= options.minParallelSeconds && options.source !== undefined;
+    const ranges = shift(splitTrials(rest, parallel ? options.threads * RANGES_PER_THREAD : Math.min(rest, IN_THREAD_CHUNKS)), 1);
+    if (parallel) {
+      parts.push(...(await rangesOnWorkers(options, where, ranges, tick)));
+    } else {
+      for (const range of ranges) {
+        parts.push(evaluateTrialRange(built, request, range));
+        tick(range.count);
+      }
+    }
+    return { built, evaluation: mergeTrialValues(built, parts) };
+  };
+}
+
+/** The arguments of one trial-range job (plain data, copied to a worker). */
+export interface TrialRangeJob extends RequestLocation, TrialRange {
+  readonly source: NetlistSource;
+  readonly point: StepPoint;
+}
+
+async function rangesOnWorkers(options: TrialEvaluatorOptions, where: RequestLocation, ranges: readonly TrialRange[], tick: (trials: number) => void): Promise<TrialValues[]> {
+  const jobs: TrialRangeJob[] = ranges.map((range) => ({ source: options.source!, point: options.point ?? {}, ...where, ...range }));
+  try {
+    return await runJobs<TrialRangeJob, TrialValues>(
+      { module: jobsModule(), exportName: 'runTrialRangeJob', jobs },
+      { threads: options.threads, onResult: (index) => tick(ranges[index].count) },
+    );
+  } catch (error) {
+    if (error instanceof JobError) throw runtimeError(`trials ${ranges[error.jobIndex].first}..${ranges[error.jobIndex].first + ranges[error.jobIndex].count - 1}: ${error.message}`);
+    throw error;
+  }
+}
+
+function shift(ranges: readonly TrialRange[], offset: number): TrialRange[] {
+  return ranges.map((range) => ({ first: range.first + offset, count: range.count }));
+}

@@ -1,0 +1,118 @@
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../src/program.js';
+import { runXbar } from './helpers.js';
+
+/** Every checkpoint write calls `afterCheckpointWrite` (to press a fake Ctrl-C after k points). */
+const hooks = vi.hoisted(() => ({ afterCheckpointWrite: undefined as (() => void) | undefined }));
+vi.mock('../src/io/atomic-write.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../src/io/atomic-write.js')>();
+  return {
+    writeFileAtomic: (path: string, data: string | Uint8Array) => {
+      actual.writeFileAtomic(path, data);
+      if (path.endsWith('checkpoint.json')) hooks.afterCheckpointWrite?.();
+    },
+  };
+});
+
+const folder = mkdtempSync(join(tmpdir(), 'xbar-threads-'));
+
+const BASE = [
+  '.options seed=5',
+  '.param sig=1u',
+  '.model cell gaussian (sigma_prog={sig} rel_read=0.01)',
+  '.model other gaussian (sigma_prog={2 * sig})',
+  '.array tile rows=4 cols=4 model=cell dac_range=4',
+  '.weights W1 [[0.5 -0.2 0.1] [-0.3 0.8 0.0] [0.2 0.1 -0.7] [0.0 -0.4 0.6]]',
+  '.weights W2 [[1 0] [0 1] [1 1]]',
+  '.inputs X [[1 0.5 -0.5 0.25] [0 1 1 -1] [0.3 -0.2 0.9 0.1]]',
+  '.labels Y [0 1 0]',
+  '.network mlp',
+  '.layer hidden weights=W1 array=tile activation=relu',
+  '.layer out weights=W2 array=tile',
+  '.endnetwork',
+];
+
+function netlist(name: string, lines: readonly string[]): string {
+  const path = join(folder, name);
+  writeFileSync(path, `${[...BASE, ...lines, '.end'].join('\n')}\n`);
+  return path;
+}
+
+// Worker threads even for this small work (they are chosen only when the work looks long enough).
+let savedThreshold: string | undefined;
+beforeAll(() => {
+  savedThreshold = process.env.XBAR_PARALLEL_MIN_SECONDS;
+  process.env.XBAR_PARALLEL_MIN_SECONDS = '0';
+});
+afterAll(() => {
+  if (savedThreshold === undefined) delete process.env.XBAR_PARALLEL_MIN_SECONDS;
+  else process.env.XBAR_PARALLEL_MIN_SECONDS = savedThreshold;
+});
+
+describe('xbar run --threads', () => {
+  it('splits Monte-Carlo trials over workers with byte-identical results', async () => {
+    const path = netlist('trials.xbar', [
+      '.mc net=mlp inputs=X labels=Y metric=accuracy runs=9',
+      '.compare models=(cell other) net=mlp inputs=X metric=mse runs=7',
+    ]);
+    const one = await runXbar(['run', path, '--format', 'json', '--threads', '1']);
+    const two = await runXbar(['run', path, '--format', 'json', '--threads', '2']);
+    expect([one.code, two.code]).toEqual([0, 0]);
+    expect(two.stdout).toBe(one.stdout);
+    const [mc] = (JSON.parse(one.stdout) as { analyses: { rows: Record<string, number>[] }[] }).analyses;
+    expect(mc.rows[0].runs).toBe(9);
+    expect(mc.rows[0].acc_min_pct).toBeLessThanOrEqual(mc.rows[0].acc_max_pct);
+  });
+
+  it('runs sweep points on workers with byte-identical results', async () => {
+    const path = netlist('sweep.xbar', ['.step sig list 0.5u 1u 2u 4u', '.mc net=mlp inputs=X runs=4', '.accuracy net=mlp inputs=X labels=Y runs=3']);
+    const one = await runXbar(['run', path, '--format', 'json', '--threads', '1']);
+    const two = await runXbar(['run', path, '--format', 'json', '--threads', '2']);
+    expect([one.code, two.code]).toEqual([0, 0]);
+    expect(two.stdout).toBe(one.stdout);
+  });
+
+  it('refuses a bad --threads and --resume without an output folder (exit 2)', async () => {
+    const path = netlist('usage.xbar', ['.mc net=mlp inputs=X runs=2']);
+    expect((await runXbar(['run', path, '--threads', '0'])).stderr).toMatch(/--threads must be a whole number/);
+    const resume = await runXbar(['run', path, '--resume']);
+    expect(resume.code).toBe(2);
+    expect(resume.stderr).toMatch(/--resume needs an output folder/);
+  });
+});
+
+describe('xbar run: Ctrl-C during a sweep and --resume', () => {
+  it('keeps the finished points, exits 130, and --resume runs only the rest to the same results', async () => {
+    const path = netlist('resume.xbar', ['.step sig list 0.5u 1u 2u 3u 4u', '.mc net=mlp inputs=X runs=3']);
+    const out = join(folder, 'out');
+    const reference = await runXbar(['run', path, '--format', 'json', '--threads', '1']);
+
+    const signals = new EventEmitter();
+    let writes = 0;
+    hooks.afterCheckpointWrite = () => {
+      writes++;
+      if (writes === 2) signals.emit('SIGINT'); // Ctrl-C once the second point is saved
+    };
+    let stderr = '';
+    const io = { stdout: () => {}, stderr: (text: string) => void (stderr += text), cwd: folder, signals };
+    const code = await runCli(['run', path, '--out', out, '--threads', '1'], io);
+    expect(code).toBe(130);
+    expect(stderr).toMatch(/interrupted; 2 of 5 points saved in .*checkpoint\.json; rerun with --resume to continue/);
+    const saved = JSON.parse(readFileSync(join(out, 'checkpoint.json'), 'utf8')) as { points: Record<string, unknown> };
+    expect(Object.keys(saved.points)).toEqual(['{"sig":5e-7}', '{"sig":0.000001}']);
+    expect(signals.listenerCount('SIGINT')).toBe(0);
+
+    writes = 0;
+    const resumed = await runXbar(['run', path, '--out', out, '--resume', '--format', 'json', '--threads', '2']);
+    expect(resumed.code).toBe(0);
+    expect(writes).toBe(3); // only the three missing points ran
+    expect(resumed.stdout).toBe(reference.stdout);
+    expect(existsSync(join(out, 'checkpoint.json'))).toBe(false);
+    expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toEqual(JSON.parse(reference.stdout));
+    hooks.afterCheckpointWrite = undefined;
+  });
+});
