@@ -14,12 +14,12 @@ export function mapDifferential(weights: Matrix, scales: Float64Array, states: C
   const window = states.maxSiemens - states.minSiemens;
   const channelGain = new Float64Array(outputs);
   for (let o = 0; o < outputs; o++) {
-    const siemensPerWeight = window / scales[o];
-    channelGain[o] = 1 / siemensPerWeight;
+    channelGain[o] = scales[o] / window;
     for (let i = 0; i < inputs; i++) {
       const w = clipWeight(weights.data[o * inputs + i], scales[o]);
       mapped.data[o * inputs + i] = w;
-      const magnitude = Math.min(window, siemensPerWeight * Math.abs(w)); // rounding must not leave the window
+      // |w| / scale first: a window / scale factor could overflow for tiny scales; min() keeps rounding inside the window
+      const magnitude = Math.min(window, window * (Math.abs(w) / scales[o]));
       targets[i * columns + 2 * o] = states.minSiemens + (w > 0 ? magnitude : 0);
       targets[i * columns + 2 * o + 1] = states.minSiemens + (w < 0 ? magnitude : 0);
     }

@@ -51,7 +51,7 @@ export function mapNary(
     }
     for (let i = 0; i < inputs; i++) {
       const w = clipWeight(weights.data[o * inputs + i], scales[o]);
-      let code = Math.round(Math.abs(w) / weightPerCode);
+      let code = Math.round((Math.abs(w) / scales[o]) * maxCode); // |w| / scale first: no overflow for tiny scales
       mapped.data[o * inputs + i] = Math.sign(w) * code * weightPerCode;
       const plusSide = w > 0 ? 0 : 1;
       for (let digit = 0; digit < k; digit++) {

@@ -15,12 +15,11 @@ export function mapOffset(weights: Matrix, scales: Float64Array, states: Conduct
   const reference = states.minSiemens + halfWindow;
   const channelGain = new Float64Array(outputs);
   for (let o = 0; o < outputs; o++) {
-    const siemensPerWeight = halfWindow / scales[o];
-    channelGain[o] = 1 / siemensPerWeight;
+    channelGain[o] = scales[o] / halfWindow;
     for (let i = 0; i < inputs; i++) {
       const w = clipWeight(weights.data[o * inputs + i], scales[o]);
       mapped.data[o * inputs + i] = w;
-      const g = reference + siemensPerWeight * w;
+      const g = reference + halfWindow * (w / scales[o]); // w / scale first: no overflow for tiny scales
       targets[i * outputs + o] = Math.min(states.maxSiemens, Math.max(states.minSiemens, g));
     }
   }
