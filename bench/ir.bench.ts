@@ -7,16 +7,19 @@ import {
   type CrossbarNetwork,
   approximateColumnCurrents,
   createRng,
+  autoIterationBudget,
   crossbarNetlist,
   factorCrossbar,
+  solveCrossbar,
 } from '@xbar/core';
 import { type BenchOutcome, type BenchSection, markdownTable, sig } from './harness.js';
 
 const SIZES = [64, 128, 256, 512, 1024];
 const BATCH = 256;
 const WIRE_OHMS = 1;
+const PCG_WIRE_OHMS = [0.1, 1, 10, 100];
 
-function randomArray(n: number, seed: number): CrossbarNetwork {
+function randomArray(n: number, seed: number, wireOhms = WIRE_OHMS): CrossbarNetwork {
   const rng = createRng(seed, 'bench-ir', n);
   const conductances = new Float64Array(n * n);
   for (let k = 0; k < conductances.length; k++) conductances[k] = 1e-6 + 99e-6 * rng.uniform();
@@ -24,7 +27,7 @@ function randomArray(n: number, seed: number): CrossbarNetwork {
     rows: n,
     cols: n,
     conductances,
-    resistances: { rowSegmentOhms: WIRE_OHMS, columnSegmentOhms: WIRE_OHMS, sourceOhms: 0, senseOhms: 0 },
+    resistances: { rowSegmentOhms: wireOhms, columnSegmentOhms: wireOhms, sourceOhms: 0, senseOhms: 0 },
   };
 }
 
@@ -79,6 +82,41 @@ function timeSize(n: number): SizeTiming {
   };
 }
 
+interface AutoTiming {
+  readonly n: number;
+  readonly wireOhms: number;
+  /** Cold one-vector time of `solveCrossbar` with the default (auto) method, best of the trials. */
+  readonly ms: number;
+  readonly method: 'direct' | 'iterative';
+  readonly fellBack: boolean;
+  /** PCG iterations of the auto run (spent before the fallback, if any). */
+  readonly iterations: number;
+  /** PCG alone (no budget limit): iterations and time, when the auto run fell back. */
+  readonly pcgOnly?: { readonly iterations: number; readonly ms: number };
+  readonly residual: number;
+}
+
+/** Cold single-vector solve by the default policy (fresh assembly each trial), best of `trials`. */
+function timeAuto(n: number, wireOhms: number, trials: number): AutoTiming {
+  const network = randomArray(n, 1, wireOhms);
+  const inputs = randomInputs(n, 2);
+  let best: AutoTiming | undefined;
+  for (let trial = 0; trial < trials; trial++) {
+    const t0 = performance.now();
+    const solution = solveCrossbar(network, inputs);
+    const ms = performance.now() - t0;
+    if (!best || ms < best.ms) {
+      best = { n, wireOhms, ms, method: solution.method, fellBack: solution.fellBackToDirect, iterations: solution.iterations, residual: solution.maxRelativeResidual };
+    }
+  }
+  if (best!.fellBack) {
+    const t0 = performance.now();
+    const pcg = solveCrossbar(network, inputs, { method: 'iterative' });
+    best = { ...best!, pcgOnly: { iterations: pcg.iterations, ms: performance.now() - t0 } };
+  }
+  return best!;
+}
+
 async function ngspiceRun(simulation: Simulation, network: CrossbarNetwork, inputs: Float64Array): Promise<{ ms: number; currents: Float64Array }> {
   const netlist = crossbarNetlist(network, inputs);
   const t0 = performance.now();
@@ -118,6 +156,18 @@ async function run(): Promise<BenchOutcome> {
     return timing;
   });
 
+  timeAuto(64, WIRE_OHMS, 2); // warm-up (JIT) of the PCG path
+  const autoRuns = SIZES.flatMap((n) =>
+    PCG_WIRE_OHMS.map((r) => {
+      const timing = timeAuto(n, r, n >= 1024 ? 1 : 3);
+      process.stderr.write(
+        `bench ir: auto ${n} x ${n}, ${r} ohm: ${timing.method}${timing.fellBack ? ' (fallback)' : ''}, ${timing.iterations} PCG iterations, ${timing.ms.toFixed(1)} ms\n`,
+      );
+      return timing;
+    }),
+  );
+  const autoAt = (n: number, r: number) => autoRuns.find((a) => a.n === n && a.wireOhms === r)!;
+
   const simulation = new Simulation();
   await simulation.start();
   const spice: { n: number; ms: number; oursMs: number; maxRelativeError: number }[] = [];
@@ -125,7 +175,7 @@ async function run(): Promise<BenchOutcome> {
     const network = randomArray(n, 1);
     const inputs = randomInputs(n, 3);
     const t0 = performance.now();
-    const ours = factorCrossbar(network).solve(inputs).currents;
+    const ours = solveCrossbar(network, inputs).currents;
     const oursMs = performance.now() - t0;
     const { ms, currents } = await ngspiceRun(simulation, network, inputs);
     let maxRelativeError = 0;
@@ -162,12 +212,40 @@ async function run(): Promise<BenchOutcome> {
   }
 
   const byN = new Map(timings.map((t) => [t.n, t]));
-  const solveMs = (n: number) => byN.get(n)!.factorMs + byN.get(n)!.oneVectorMs;
+  const directMs = (n: number) => byN.get(n)!.factorMs + byN.get(n)!.oneVectorMs;
+  const solveMs = (n: number) => autoAt(n, WIRE_OHMS).ms;
+  const pcgCell = (a: AutoTiming) =>
+    a.fellBack
+      ? `> ${a.iterations} (budget): fallback, ${sig(a.ms)} ms total; PCG alone ${a.pcgOnly!.iterations} it, ${sig(a.pcgOnly!.ms)} ms`
+      : `${a.iterations} it, ${sig(a.ms)} ms`;
   const spice128 = spice.find((s) => s.n === 128)!;
   const exponent = growthExponent(timings.filter((t) => t.n >= 128).map((t) => [t.n, t.factorMs + t.oneVectorMs]));
+  const autoExponent = growthExponent(SIZES.filter((n) => n >= 128).map((n) => [n, solveMs(n)]));
   const batchExponent = growthExponent(timings.filter((t) => t.n >= 128).map((t) => [t.n, t.batchMs / BATCH]));
 
+  const autoRows = SIZES.map((n) => [
+    `${n} x ${n}`,
+    autoIterationBudget(n, n),
+    ...PCG_WIRE_OHMS.map((r) => pcgCell(autoAt(n, r))),
+    sig(directMs(n)),
+  ]);
+  const policyRows = SIZES.map((n) => {
+    const a = autoAt(n, WIRE_OHMS);
+    return [`${n} x ${n}`, `${a.method}${a.fellBack ? ' (fallback)' : ''}`, a.iterations, sig(a.ms), sig(directMs(n)), `${sig(directMs(n) / a.ms)}x`, a.residual.toExponential(1)];
+  });
+
   const markdown = [
+    'Default solver (`solveCrossbar`, method `auto`), one input vector on a freshly programmed array (cold: assembly,',
+    `preconditioner set-up, solve, true residual), ${WIRE_OHMS} ohm segments; best of 3 (1 at 1024 x 1024):`,
+    '',
+    markdownTable(['array', 'method that ran', 'PCG iterations', 'auto, 1 vector (ms)', 'direct, factor + 1 vector (ms)', 'speed-up', 'relative residual'], policyRows),
+    '',
+    'PCG (line-block symmetric Gauss-Seidel preconditioner, reduced form) by wire resistance per segment (rows and columns),',
+    'cells 1..100 uS: iterations and cold one-vector time of the auto policy; the direct column is the factorization + 1 vector',
+    `at ${WIRE_OHMS} ohm (its cost does not depend on the resistance).`,
+    '',
+    markdownTable(['array', 'PCG budget (it)', ...PCG_WIRE_OHMS.map((r) => `${r} ohm`), 'direct (ms)'], autoRows),
+    '',
     `Random n x n arrays, cells uniform in 1..100 uS, ${WIRE_OHMS} ohm per wire segment (rows and columns), virtual-ground sense, inputs 0.05..0.3 V.`,
     'Exact solver: nested-dissection multifrontal Cholesky (factorize once per programmed array), then a solve per input vector',
     'that visits only the fronts between the row drivers, the column outputs and the root. "1 vector" = factorization + one solve',
@@ -187,13 +265,14 @@ async function run(): Promise<BenchOutcome> {
       ]),
     ),
     '',
-    `Growth of the 1-vector time with the array side n (log-log fit, n = 128..1024): time ~ n^${sig(exponent, 3)} ` +
+    `Growth of the default (auto, PCG) cold 1-vector time at ${WIRE_OHMS} ohm (log-log fit, n = 128..1024): ~ n^${sig(autoExponent, 3)}. ` +
+      `Direct: growth of the 1-vector time with the array side n: time ~ n^${sig(exponent, 3)} ` +
       `(nested dissection: factorization O(n^3)); per extra vector ~ n^${sig(batchExponent, 3)}.`,
     '',
     'ngspice (eecircuit-engine 1.8, ngspice 45 in WebAssembly, `.op`, same process) on the netlist of `xbar export-spice`:',
     '',
     markdownTable(
-      ['array', 'ngspice (ms)', 'xbar, factor + 1 vector (ms)', 'speed-up', 'max relative error of column currents'],
+      ['array', 'ngspice (ms)', 'xbar, default solver, 1 vector (ms)', 'speed-up', 'max relative error of column currents'],
       spice.map((s) => [`${s.n} x ${s.n}`, sig(s.ms), sig(s.oursMs), `${sig(s.ms / s.oursMs)}x`, s.maxRelativeError.toExponential(2)]),
     ),
     '',
@@ -214,12 +293,18 @@ async function run(): Promise<BenchOutcome> {
       ir_solve_ms_256: solveMs(256),
       ir_solve_ms_512: solveMs(512),
       ir_solve_ms_1024: solveMs(1024),
+      ir_direct_solve_ms_128: directMs(128),
+      ir_direct_solve_ms_512: directMs(512),
+      ir_direct_solve_ms_1024: directMs(1024),
+      ir_pcg_iterations_512_1ohm: autoAt(512, 1).iterations,
+      ir_pcg_iterations_1024_100ohm: autoAt(1024, 100).pcgOnly?.iterations ?? autoAt(1024, 100).iterations,
       ir_factor_ms_512: byN.get(512)!.factorMs,
       ir_batch256_ms_512: byN.get(512)!.factorMs + byN.get(512)!.batchMs,
       ir_batch256_ms_1024: byN.get(1024)!.factorMs + byN.get(1024)!.batchMs,
       ir_per_vector_ms_512: byN.get(512)!.batchMs / BATCH,
       ir_per_vector_ms_1024: byN.get(1024)!.batchMs / BATCH,
       ir_growth_exponent: exponent,
+      ir_auto_growth_exponent: autoExponent,
       ir_max_rel_error_vs_ngspice: Math.max(...spice.map((s) => s.maxRelativeError)),
       ir_approx_max_error_1ohm: approxWorst,
     },

@@ -16,18 +16,23 @@ import {
   inputBatchSize,
   validateNetwork,
 } from './network.js';
+import { LineBlockPcg } from './iterative.js';
 import { type NodalSystem, assembleNodalSystem, columnCurrents, residual, rightHandSides } from './nodal-system.js';
 
 /**
- * Exact IR-drop solver.
+ * Exact IR-drop solver: two exact methods on the same SPD nodal system, chosen by `solveCrossbar`.
  *
- * Why a sparse direct factorization: the nodal matrix is symmetric positive definite, so Cholesky
- * needs no pivoting and cannot fail for physical inputs (positive resistances and conductances),
- * whatever the wire resistance; its cost does not depend on how strong the IR drop is. Iterative
- * solvers (CrossSim's relaxation, or conjugate gradients) slow down or stall exactly when the wire
- * resistance is large compared with the cells, the case users care about. The factorization is done
- * once per programmed array and reused for every input vector, many at a time (batched right-hand
- * sides), which is what inference needs. The fill-reducing order is a nested dissection that uses
+ * The sparse direct factorization (this class): the nodal matrix is symmetric positive definite, so
+ * Cholesky needs no pivoting and cannot fail for physical inputs (positive resistances and
+ * conductances), whatever the wire resistance; its cost does not depend on how strong the IR drop
+ * is. It is done once per programmed array and reused for every input vector, many at a time
+ * (batched right-hand sides), which is what inference needs; but it costs O(n^3) up front.
+ *
+ * Preconditioned conjugate gradients (iterative.ts): O(n^2) per iteration with no set-up beyond
+ * O(n^2), converges on any SPD system (unlike CrossSim's relaxation, which can diverge), with an
+ * iteration count that grows with the strength of the IR drop. For one or a few vectors on a large
+ * array it is several times faster than factorizing; `solveCrossbar`'s `auto` policy (below) uses it
+ * there, with a budget and a fallback to the factorization. The fill-reducing order is a nested dissection that uses
  * the crossbar's geometry (see front-tree.ts): O(n^3) to factor and O(n^2 log n) per vector for an
  * n x n array.
  *
@@ -53,14 +58,40 @@ export interface CircuitSolveOptions {
   readonly verifyEveryVector?: boolean;
 }
 
+/**
+ * How `solveCrossbar` solves: `direct` = sparse Cholesky factorization (`factorCrossbar`);
+ * `iterative` = preconditioned conjugate gradients (iterative.ts), an error if it does not converge
+ * within `maxIterations`; `auto` (default) = PCG for a few vectors on an array that is not tiny,
+ * falling back to the factorization when PCG exceeds its budget, the factorization otherwise.
+ */
+export type CircuitSolveMethod = 'auto' | 'direct' | 'iterative';
+
+/** Options of `solveCrossbar`: those of the factorization plus the choice of method. */
+export interface CrossbarSolveOptions extends CircuitSolveOptions {
+  /** Default `auto`. */
+  readonly method?: CircuitSolveMethod;
+  /**
+   * PCG iterations allowed for the whole call (all its vectors together). Default for `auto`: the
+   * cost of one factorization counted in PCG iterations (`autoIterationBudget`); for `iterative`:
+   * 20 times that.
+   */
+  readonly maxIterations?: number;
+}
+
 export interface CircuitSolution {
   /** Column currents in amperes, B x N row-major: the current flowing into each column's sense amplifier. */
   readonly currents: Float64Array;
   readonly batch: number;
-  /** Largest relative residual over the checked vectors, after refinement. */
+  /** Largest relative residual ||b - A x|| / ||b|| over the checked vectors (after refinement; recomputed after PCG). */
   readonly maxRelativeResidual: number;
-  /** Iterative-refinement steps taken (0 almost always). */
+  /** Iterative-refinement steps taken by the direct solver (0 almost always). */
   readonly refinements: number;
+  /** The method that produced the currents. */
+  readonly method: 'direct' | 'iterative';
+  /** PCG iterations spent, over all vectors (also when PCG gave up and the factorization took over); 0 if PCG did not run. */
+  readonly iterations: number;
+  /** True when PCG ran out of its budget and the factorization solved the vectors instead. */
+  readonly fellBackToDirect: boolean;
 }
 
 /** Thrown when the residual tolerance cannot be met (should not happen for physical inputs). */
@@ -85,14 +116,15 @@ export class CrossbarFactorization {
   private readonly maxRefinements: number;
   private readonly verifyEveryVector: boolean;
 
-  constructor(network: CrossbarNetwork, options: CircuitSolveOptions = {}) {
+  /** `assembled`: the nodal system of `network` when the caller already has it (no second assembly). */
+  constructor(network: CrossbarNetwork, options: CircuitSolveOptions = {}, assembled?: NodalSystem) {
     validateNetwork(network);
     this.network = network;
     this.tolerance = options.residualTolerance ?? DEFAULT_RESIDUAL_TOLERANCE;
     this.maxRefinements = options.maxRefinements ?? 3;
     this.verifyEveryVector = options.verifyEveryVector ?? false;
-    this.layout = nodalLayout(network);
-    this.system = assembleNodalSystem(network, this.layout, effectiveCellConductances(network));
+    this.system = assembled ?? assembleNodalSystem(network, nodalLayout(network), effectiveCellConductances(network));
+    this.layout = this.system.layout;
     this.tree = buildFrontTree(this.layout);
     this.symbolic = analyse(this.system, this.tree);
     this.numeric = factorize(this.symbolic, this.system);
@@ -124,7 +156,7 @@ export class CrossbarFactorization {
         columnCurrents(this.system, x, inputs, first, count, currents);
       }
     }
-    return { currents, batch, maxRelativeResidual, refinements };
+    return { currents, batch, maxRelativeResidual, refinements, method: 'direct', iterations: 0, fellBackToDirect: false };
   }
 
   /**
@@ -168,13 +200,88 @@ export class CrossbarFactorization {
   }
 }
 
-/** Factorizes `network` (once per programmed array). */
+/**
+ * Factorizes `network` (once per programmed array). Always the direct method: a factorization is what
+ * pays off for batches (the MVM engine solves every input vector of a layer through it).
+ */
 export function factorCrossbar(network: CrossbarNetwork, options?: CircuitSolveOptions): CrossbarFactorization {
   return new CrossbarFactorization(network, options);
 }
 
+/**
+ * The choice between PCG and the factorization (`method: 'auto'`), measured in docs/ir-drop.md.
+ *
+ * A factorization costs about 20 n^3 flops for an n x n array, then a cheap solve per vector; a PCG
+ * iteration costs O(n^2) and a solve needs 5-70 iterations at 512 x 512 (more with stronger IR drop:
+ * larger wire resistance, larger arrays). For one vector PCG is 3-10x faster from 128 x 128 up; for a
+ * batch the factorization amortizes (one extra vector costs about one PCG iteration). So:
+ * - tiny arrays (< AUTO_MIN_ITERATIVE_CELLS) and batches of more than AUTO_MAX_ITERATIVE_VECTORS
+ *   vectors go straight to the factorization;
+ * - otherwise PCG runs with a budget equal to the cost of one factorization counted in iterations;
+ *   if the vectors are not all solved within it, the factorization solves them. Like renting before
+ *   buying, this is never worse than about twice the direct time and usually much better.
+ */
+export const AUTO_MIN_ITERATIVE_CELLS = 64 * 64;
+export const AUTO_MAX_ITERATIVE_VECTORS = 8;
+
+/**
+ * One factorization's cost in PCG iterations for an M x N array: measured ratio of the cold direct
+ * time to the time of one iteration, about 0.2 sqrt(MN) (100 at 512 x 512, 200 at 1024 x 1024).
+ */
+export function autoIterationBudget(rows: number, cols: number): number {
+  return Math.max(30, Math.ceil(0.2 * Math.sqrt(rows * cols)));
+}
+
+function chooseMethod(network: CrossbarNetwork, batch: number, method: CircuitSolveMethod): 'direct' | 'iterative' {
+  if (method !== 'auto') return method;
+  const large = network.rows * network.cols >= AUTO_MIN_ITERATIVE_CELLS;
+  return large && batch <= AUTO_MAX_ITERATIVE_VECTORS ? 'iterative' : 'direct';
+}
+
 /** Column currents with wire resistance for B input vectors (B x M volts) into B x N amperes. */
-export function solveCrossbar(network: CrossbarNetwork, inputs: Float64Array, options?: CircuitSolveOptions): CircuitSolution {
+export function solveCrossbar(network: CrossbarNetwork, inputs: Float64Array, options: CrossbarSolveOptions = {}): CircuitSolution {
   if (inputs.length === 0) throw new CircuitInputError('no input vectors');
-  return factorCrossbar(network, options).solve(inputs);
+  validateNetwork(network);
+  const batch = inputBatchSize(network, inputs);
+  const requested = options.method ?? 'auto';
+  if (chooseMethod(network, batch, requested) === 'direct') return factorCrossbar(network, options).solve(inputs);
+
+  const system = assembleNodalSystem(network, nodalLayout(network), effectiveCellConductances(network));
+  const autoBudget = autoIterationBudget(network.rows, network.cols);
+  const budget = options.maxIterations ?? (requested === 'iterative' ? 20 * autoBudget : autoBudget);
+  const attempt = solveByPcg(system, inputs, batch, budget, options.residualTolerance ?? DEFAULT_RESIDUAL_TOLERANCE);
+  if (attempt.solution) return attempt.solution;
+  if (requested === 'iterative') {
+    throw new CircuitSolveError(`conjugate gradients did not reach the residual tolerance within ${budget} iterations`);
+  }
+  const direct = new CrossbarFactorization(network, options, system).solve(inputs);
+  return { ...direct, iterations: attempt.iterations, fellBackToDirect: true };
+}
+
+/**
+ * PCG for each input vector in turn, all together within `budget` iterations. Returns the solution,
+ * or only the iterations spent when the budget ran out (or a vector missed the tolerance).
+ */
+function solveByPcg(
+  system: NodalSystem,
+  inputs: Float64Array,
+  batch: number,
+  budget: number,
+  tolerance: number,
+): { solution?: CircuitSolution; iterations: number } {
+  const pcg = new LineBlockPcg(system);
+  const cols = system.layout.cols;
+  const currents = new Float64Array(batch * cols);
+  const voltages = new Float64Array(system.size);
+  let iterations = 0;
+  let maxRelativeResidual = 0;
+  for (let t = 0; t < batch; t++) {
+    const b = rightHandSides(system, inputs, t, 1);
+    const result = pcg.solve(b, voltages, budget - iterations, tolerance);
+    iterations += result.iterations;
+    if (!result.converged) return { iterations };
+    maxRelativeResidual = Math.max(maxRelativeResidual, result.relativeResidual);
+    columnCurrents(system, voltages, inputs, t, 1, currents);
+  }
+  return { solution: { currents, batch, maxRelativeResidual, refinements: 0, method: 'iterative', iterations, fellBackToDirect: false }, iterations };
 }
