@@ -6,33 +6,16 @@ import {
   AUTO_MAX_ITERATIVE_VECTORS,
   CircuitSolveError,
   autoIterationBudget,
-  createRng,
   factorCrossbar,
   idealColumnCurrents,
   solveCrossbar,
 } from '../src/index.js';
-import { maxRelativeError } from './circuit-reference.js';
+import { maxRelativeError, randomArray as referenceArray, randomInputs as referenceInputs, wires } from './circuit-reference.js';
 
-function randomArray(rows: number, cols: number, seed: number, resistances: CrossbarResistances, drive?: 'one-side' | 'both-sides'): CrossbarNetwork {
-  const rng = createRng(seed, 'circuit-iterative-test', rows, cols);
-  const conductances = new Float64Array(rows * cols);
-  for (let k = 0; k < conductances.length; k++) conductances[k] = 1e-6 + 99e-6 * rng.uniform();
-  return { rows, cols, conductances, resistances, drive };
-}
+const randomArray = (rows: number, cols: number, seed: number, resistances: CrossbarResistances, drive?: 'one-side' | 'both-sides') =>
+  referenceArray(rows, cols, seed, resistances, drive, 'circuit-iterative-test');
+const randomInputs = (count: number, seed: number, low = 0.05, high = 0.3) => referenceInputs(count, seed, low, high, 'circuit-iterative-inputs');
 
-function randomInputs(count: number, seed: number, low = 0.05, high = 0.3): Float64Array {
-  const rng = createRng(seed, 'circuit-iterative-inputs', count);
-  const v = new Float64Array(count);
-  for (let k = 0; k < count; k++) v[k] = low + (high - low) * rng.uniform();
-  return v;
-}
-
-const wires = (rowSegmentOhms: number, columnSegmentOhms = rowSegmentOhms, sourceOhms = 0, senseOhms = 0): CrossbarResistances => ({
-  rowSegmentOhms,
-  columnSegmentOhms,
-  sourceOhms,
-  senseOhms,
-});
 
 /** PCG and the factorization on the same network and inputs. */
 function bothMethods(network: CrossbarNetwork, inputs: Float64Array) {

@@ -1,4 +1,4 @@
-import type { CrossbarNetwork } from '../src/index.js';
+import { type CrossbarNetwork, type CrossbarResistances, createRng } from '../src/index.js';
 
 /**
  * Test oracle: an independent dense nodal solve of a crossbar with positive row and column segment
@@ -76,3 +76,34 @@ export function maxRelativeError(a: Float64Array, b: Float64Array): number {
   for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]) / Math.abs(b[k]));
   return worst;
 }
+
+/** A random array: cells uniform in 1..100 uS from the stream (label, rows, cols) of `seed`. */
+export function randomArray(
+  rows: number,
+  cols: number,
+  seed: number,
+  resistances: CrossbarResistances,
+  drive?: 'one-side' | 'both-sides',
+  label = 'circuit-test',
+): CrossbarNetwork {
+  const rng = createRng(seed, label, rows, cols);
+  const conductances = new Float64Array(rows * cols);
+  for (let k = 0; k < conductances.length; k++) conductances[k] = 1e-6 + 99e-6 * rng.uniform();
+  return { rows, cols, conductances, resistances, drive };
+}
+
+/** `count` input voltages uniform in [low, high] from the stream (label, count) of `seed`. */
+export function randomInputs(count: number, seed: number, low = 0.05, high = 0.3, label = 'circuit-inputs'): Float64Array {
+  const rng = createRng(seed, label, count);
+  const v = new Float64Array(count);
+  for (let k = 0; k < count; k++) v[k] = low + (high - low) * rng.uniform();
+  return v;
+}
+
+/** Resistances with the given segment, source and sense values (ohms). */
+export const wires = (rowSegmentOhms: number, columnSegmentOhms = rowSegmentOhms, sourceOhms = 0, senseOhms = 0): CrossbarResistances => ({
+  rowSegmentOhms,
+  columnSegmentOhms,
+  sourceOhms,
+  senseOhms,
+});

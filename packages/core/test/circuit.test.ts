@@ -1,11 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type CrossbarNetwork,
   type CrossbarResistances,
   CircuitInputError,
   approximateColumnCurrents,
-  createRng,
   crossbarNetlist,
   factorCrossbar,
   idealColumnCurrents,
@@ -13,28 +11,8 @@ import {
   solveNonlinearCrossbar,
   subtractColumns,
 } from '../src/index.js';
-import { denseReferenceCurrents, maxRelativeError } from './circuit-reference.js';
+import { denseReferenceCurrents, maxRelativeError, randomArray, randomInputs, wires } from './circuit-reference.js';
 
-function randomArray(rows: number, cols: number, seed: number, resistances: CrossbarResistances, drive?: 'one-side' | 'both-sides'): CrossbarNetwork {
-  const rng = createRng(seed, 'circuit-test', rows, cols);
-  const conductances = new Float64Array(rows * cols);
-  for (let k = 0; k < conductances.length; k++) conductances[k] = 1e-6 + 99e-6 * rng.uniform();
-  return { rows, cols, conductances, resistances, drive };
-}
-
-function randomInputs(count: number, seed: number, low = 0.05, high = 0.3): Float64Array {
-  const rng = createRng(seed, 'circuit-inputs', count);
-  const v = new Float64Array(count);
-  for (let k = 0; k < count; k++) v[k] = low + (high - low) * rng.uniform();
-  return v;
-}
-
-const wires = (rowSegmentOhms: number, columnSegmentOhms = rowSegmentOhms, sourceOhms = 0, senseOhms = 0): CrossbarResistances => ({
-  rowSegmentOhms,
-  columnSegmentOhms,
-  sourceOhms,
-  senseOhms,
-});
 
 describe('IR-drop solver against an independent dense nodal solve', () => {
   const shapes: [number, number][] = [
