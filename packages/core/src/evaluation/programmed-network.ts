@@ -1,5 +1,5 @@
 import type { MappedWeightNode, HardwareNetwork, NodeOutputs } from '../hardware/hardware-network.js';
-import { patchMatrix } from '../hardware/hardware-network.js';
+import { patchMatrix, scatterGroupOutput } from '../hardware/hardware-network.js';
 import type { ProgramOptions, ProgrammedCrossbar } from '../mvm/crossbar-layer.js';
 import { evaluateNode, runNetwork } from '../network/execute.js';
 import { isWeightNode } from '../network/graph.js';
@@ -64,22 +64,8 @@ export class ProgrammedNetwork {
     programmed.groups.forEach((crossbar, g) => {
       const time = this.readTimeSeconds ?? crossbar.layer.config.readTimeSeconds;
       const y = crossbar.forward(patchMatrix(layout, g, x.data, batch), programmed.read, time);
-      scatterGroup(programmed.entry, g, y, batch, node.bias, out.data);
+      scatterGroupOutput(layout, g, y, batch, node.bias, out.data);
     });
     return out;
-  }
-}
-
-/** Writes group g's MVM outputs ((batch * positions) x channelsPerGroup) plus bias into the node output. */
-function scatterGroup(entry: MappedWeightNode, group: number, y: Matrix, batch: number, bias: Float64Array, out: Float64Array): void {
-  const { positions, channelsPerGroup, channelStride, positionStride, outputSize } = entry.layout;
-  for (let b = 0; b < batch; b++) {
-    for (let p = 0; p < positions; p++) {
-      const row = (b * positions + p) * channelsPerGroup;
-      for (let k = 0; k < channelsPerGroup; k++) {
-        const m = group * channelsPerGroup + k;
-        out[b * outputSize + m * channelStride + p * positionStride] = y.data[row + k] + bias[m];
-      }
-    }
   }
 }

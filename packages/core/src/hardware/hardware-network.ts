@@ -115,7 +115,7 @@ export function patchMatrix(layout: PatchLayout, group: number, input: Float64Ar
 }
 
 /** Writes group g's MVM outputs ((batch * positions) x channelsPerGroup) plus bias into the node output. */
-function scatterGroupOutput(layout: PatchLayout, group: number, y: Matrix, batch: number, bias: Float64Array, out: Float64Array): void {
+export function scatterGroupOutput(layout: PatchLayout, group: number, y: Matrix, batch: number, bias: Float64Array, out: Float64Array): void {
   const { positions, channelsPerGroup, channelStride, positionStride, outputSize } = layout;
   for (let b = 0; b < batch; b++) {
     for (let p = 0; p < positions; p++) {
