@@ -5,7 +5,6 @@ import { evaluateNode, runNetwork } from '../network/execute.js';
 import { isWeightNode } from '../network/graph.js';
 import { type Tensor, tensor } from '../network/tensor.js';
 import { type Rng, createRng } from '../random/rng.js';
-import type { Matrix } from '../tensor/matrix.js';
 import type { Seconds } from '../units.js';
 
 interface ProgrammedNode {
