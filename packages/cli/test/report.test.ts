@@ -1,15 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../src/io/atomic-write.js';
 import type { ReportData } from '../src/report/data.js';
 import { escapeHtml, jsonForScript } from '../src/report/html.js';
 import { renderReport } from '../src/report/render.js';
+import { openReport, skipBrowserTests } from './report-browser.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Where the screenshot of the full report and a copy of the page go, to look at by hand. */
 const SCREENSHOT = join(tmpdir(), 'xbar-report.png');
 const PAGE_COPY = join(tmpdir(), 'xbar-report.html');
@@ -124,80 +122,33 @@ describe('report HTML', () => {
   });
 });
 
-/** What the page says about each canvas. */
-interface CanvasReport {
-  readonly id: string;
-  readonly width: number;
-  readonly height: number;
-  readonly hasChart: boolean;
-  readonly datasets: number;
-  readonly drawnPixels: number;
-}
-
-/** In the page: each canvas's size, its Chart.js instance, and how many of its pixels are not transparent. */
-const INSPECT_CANVASES = `Array.from(document.querySelectorAll('canvas')).map((canvas) => {
-  const chart = Chart.getChart(canvas);
-  const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
-  let drawn = 0;
-  for (let k = 3; k < pixels.length; k += 4) if (pixels[k] !== 0) drawn++;
-  return { id: canvas.id, width: canvas.width, height: canvas.height, hasChart: chart !== undefined, datasets: chart ? chart.data.datasets.length : 0, drawnPixels: drawn };
-})`;
-
-const haveChromium = existsSync(CHROMIUM);
-const skipBrowser = !haveChromium && !process.env.CI;
-if (skipBrowser) console.warn(`report.test.ts: skipping the browser test: ${CHROMIUM} not found (install Debian's chromium package; in CI it is required)`);
+const skipBrowser = skipBrowserTests('report.test.ts');
 
 describe.skipIf(skipBrowser)('report in headless Chromium', () => {
   const folder = mkdtempSync(join(tmpdir(), 'xbar-report-'));
-  const profile = mkdtempSync(join(tmpdir(), 'xbar-chromium-profile-'));
-  afterAll(() => {
-    rmSync(folder, { recursive: true, force: true });
-    rmSync(profile, { recursive: true, force: true });
-  });
+  afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
   it('renders every chart offline without console or page errors', async () => {
     const path = join(folder, 'report.html');
     writeFileAtomic(path, renderReport(sampleReport()));
     writeFileAtomic(PAGE_COPY, renderReport(sampleReport()));
-    // a fresh, empty profile; no network traffic of Chromium's own (this machine's network is closed)
-    const browser = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      viewport: { width: 1200, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    const { status, canvases, problems, requests, evaluated } = await openReport(path, {
+      screenshot: SCREENSHOT,
+      evaluate: "({ injected: window.__injected, netlist: document.querySelector('#netlist pre').textContent })",
     });
-    try {
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      const requests: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning') problems.push(`console ${message.type()}: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-      page.on('request', (request) => {
-        if (!request.url().startsWith('file:')) requests.push(request.url());
-      });
-      await page.goto(pathToFileURL(path).href);
-      await page.waitForSelector('body[data-charts]', { timeout: 20_000 });
-      expect(await page.getAttribute('body', 'data-charts')).toBe('ready');
-
-      // browser-side code as a string: the project's type check has no DOM library
-      const canvases = (await page.evaluate(INSPECT_CANVASES)) as CanvasReport[];
-      expect(canvases.map((c) => c.id)).toEqual(['chart-1', 'chart-2', 'chart-3', 'chart-4', 'chart-5', 'chart-6']);
-      for (const canvas of canvases) {
-        expect(canvas.hasChart, canvas.id).toBe(true);
-        expect(canvas.width, canvas.id).toBeGreaterThan(100);
-        expect(canvas.height, canvas.id).toBeGreaterThan(100);
-        expect(canvas.datasets, canvas.id).toBeGreaterThan(0);
-        expect(canvas.drawnPixels, canvas.id).toBeGreaterThan(2000);
-      }
-      expect(await page.evaluate('window.__injected')).toBeUndefined();
-      expect(await page.textContent('#netlist pre')).toContain(INJECTION);
-      expect(problems).toEqual([]);
-      expect(requests).toEqual([]);
-      await page.screenshot({ path: SCREENSHOT, fullPage: true });
-    } finally {
-      await browser.close();
+    expect(status).toBe('ready');
+    expect(canvases.map((c) => c.id)).toEqual(['chart-1', 'chart-2', 'chart-3', 'chart-4', 'chart-5', 'chart-6']);
+    for (const canvas of canvases) {
+      expect(canvas.hasChart, canvas.id).toBe(true);
+      expect(canvas.width, canvas.id).toBeGreaterThan(100);
+      expect(canvas.height, canvas.id).toBeGreaterThan(100);
+      expect(canvas.datasets, canvas.id).toBeGreaterThan(0);
+      expect(canvas.drawnPixels, canvas.id).toBeGreaterThan(2000);
     }
+    const page = evaluated as { injected?: number; netlist: string };
+    expect(page.injected).toBeUndefined();
+    expect(page.netlist).toContain(INJECTION);
+    expect(problems).toEqual([]);
+    expect(requests).toEqual([]);
   });
 });

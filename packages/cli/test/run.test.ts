@@ -111,7 +111,7 @@ describe('xbar run', () => {
     expect(lines[2]).toMatch(/^-+ {2}-+/);
     const csv = await runXbar(['run', path, '--format', 'csv', '--out', join(folder, 'out')]);
     expect(csv.code).toBe(0);
-    expect(csv.stdout).toMatch(/^# \.mc .*\nmetric,samples,runs,mse_mean,mse_std,mse_min,mse_max\nmse,3,3,/);
+    expect(csv.stdout).toMatch(/^# \.mc .*\nmetric,samples,runs,mse_mean,mse_std,mse_min,mse_max,mse_hidden,mse_out,mse_output,mse_std_hidden,mse_std_out,mse_std_output\nmse,3,3,/);
     const results = JSON.parse(readFileSync(join(folder, 'out', 'results.json'), 'utf8')) as { analyses: JsonTable[] };
     expect(results.analyses.map((a) => a.kind)).toEqual(['mc', 'accuracy']);
     expect(readFileSync(join(folder, 'out', '02-accuracy.csv'), 'utf8')).toMatch(/^net,samples,runs,ideal_acc_pct/);

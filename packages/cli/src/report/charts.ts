@@ -228,6 +228,6 @@ export function columnCurrentsChart(plot: ColumnCurrentsPlot): Omit<ReportChart,
     title: plot.title,
     config: config as unknown as ChartConfiguration,
     legendHidden: [],
-    note: `Largest relative change from IR drop: ${worst.toPrecision(3)} % of the ideal current.`,
+    note: `${plot.description ? `${plot.description} ` : ''}Largest relative change from IR drop: ${worst.toPrecision(3)} % of the ideal current.`,
   };
 }

@@ -111,6 +111,8 @@ export interface RetentionPlot {
 /** Column currents of one input vector. */
 export interface ColumnCurrentsPlot {
   readonly title: string;
+  /** What the currents are (which tile, input, conductances), shown under the chart. */
+  readonly description?: string;
   /** Current of each column with ideal wires, in amperes. */
   readonly idealAmperes: readonly number[];
   /** Current of each column with the wire resistance solved (IR drop), in amperes. */

@@ -1,36 +1,25 @@
-import type { BandSeries, MseBreakdownPlot, ReportTable, SweepPlot } from './data.js';
+import type { BandSeries, ReportTable, SweepPlot } from './data.js';
 
 /** A result table as `xbar run` produces it (kind of card and its columns and rows). */
 export interface RunTable extends ReportTable {
   /** The card kind: mvm, mc, mse, accuracy, optimize, compare. */
   readonly kind: string;
+  /** The card's line in its netlist file. */
+  readonly line?: number;
+  /** What the card estimates: `.mse` and `.mc` tables with equal keys estimate the same errors. */
+  readonly estimateKey?: string;
+  /** `.mvm mode=ir` without sweeps: a tile's column currents with and without IR drop. */
+  readonly columnCurrents?: {
+    readonly description: string;
+    readonly idealAmperes: readonly number[];
+    readonly irDropAmperes: readonly number[];
+  };
 }
 
 /** A `.step` sweep: the parameter and how its values are spaced. */
 export interface SweepAxis {
   readonly param: string;
   readonly scale: 'list' | 'lin' | 'dec' | 'log';
-}
-
-/**
- * MSE per layer, split into variance and squared bias, from a `.mse` table without sweeps (columns
- * node, mse, variance, bias_squared). Undefined for other tables.
- */
-export function mseBreakdownFromTable(table: RunTable): MseBreakdownPlot | undefined {
-  if (table.kind !== 'mse' || table.columns[0] !== 'node') return undefined;
-  const column = (name: string) => table.columns.indexOf(name);
-  const [mse, variance, bias] = [column('mse'), column('variance'), column('bias_squared')];
-  if (mse < 0 || variance < 0 || bias < 0) return undefined;
-  const numbers = (c: number) => table.rows.map((row) => Number(row[c]));
-  return {
-    title: table.title,
-    layers: table.rows.map((row) => String(row[0])),
-    sources: [
-      { name: 'variance (noise)', mse: numbers(variance) },
-      { name: 'bias² (systematic)', mse: numbers(bias) },
-      { name: 'total MSE', mse: numbers(mse) },
-    ],
-  };
 }
 
 /** Metric columns a sweep plot can show: the line, the band edges, the axis label and scale. */

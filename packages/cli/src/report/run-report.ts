@@ -1,8 +1,12 @@
 import { basename } from 'node:path';
 import type { RunSettings } from '../config/options.js';
 import { XBAR_VERSION } from '../version.js';
+import { analyticalVsMonteCarloFromTables } from './analytical-vs-monte-carlo.js';
+import { columnCurrentsFromTables } from './column-currents.js';
 import type { MseBreakdownPlot, ReportData, SweepPlot } from './data.js';
-import { type RunTable, type SweepAxis, mseBreakdownFromTable, sweepPlotFromTable } from './from-tables.js';
+import { type RunTable, type SweepAxis, sweepPlotFromTable } from './from-tables.js';
+import { mseBreakdownFromTable } from './mse-breakdown.js';
+import { isTimeSweep, retentionFromSweep } from './retention.js';
 
 /** What `xbar run` knows after a run, for its report. */
 export interface RunReportInput {
@@ -23,11 +27,18 @@ export interface RunReportInput {
   readonly durationSeconds: number;
 }
 
-/** The report of an `xbar run`: configuration, every table, and the plots its tables can give. */
+/**
+ * The report of an `xbar run`: configuration, every table, and the plots its tables can give: MSE per
+ * layer and error source (`.mse`), analytical vs Monte-Carlo (`.mse` with a matching `.mc`), metric vs
+ * the swept parameter, or vs the time after programming when the sweep is over read time, and column
+ * currents with and without IR drop (`.mvm mode=ir`).
+ */
 export function runReportData(input: RunReportInput): ReportData {
   const { settings } = input;
-  const mseBreakdowns = input.sweeps.length === 0 ? input.tables.map(mseBreakdownFromTable).filter((p): p is MseBreakdownPlot => p !== undefined) : [];
+  const unswept = input.sweeps.length === 0;
+  const mseBreakdowns = unswept ? input.tables.map(mseBreakdownFromTable).filter((p): p is MseBreakdownPlot => p !== undefined) : [];
   const sweeps = input.tables.map((table) => sweepPlotFromTable(table, input.sweeps)).filter((p): p is SweepPlot => p !== undefined);
+  const overTime = input.sweeps.length === 1 && isTimeSweep(input.sweeps[0], input.netlistText);
   const quote = (arg: string) => (/^[\w./:=@+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
   return {
     title: input.title ?? basename(input.file),
@@ -48,8 +59,11 @@ export function runReportData(input: RunReportInput): ReportData {
       ...(input.configFile !== undefined ? { configFile: input.configFile } : {}),
       durationSeconds: input.durationSeconds,
     },
-    tables: input.tables,
+    tables: input.tables.map(({ title, columns, rows }) => ({ title, columns, rows })),
     mseBreakdowns,
-    sweeps,
+    analyticalVsMonteCarlo: unswept ? analyticalVsMonteCarloFromTables(input.tables) : [],
+    sweeps: overTime ? [] : sweeps,
+    retention: overTime ? sweeps.map(retentionFromSweep) : [],
+    columnCurrents: columnCurrentsFromTables(input.tables),
   };
 }

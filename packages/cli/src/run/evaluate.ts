@@ -67,6 +67,16 @@ export function layerMseCells(built: BuiltWorkload, evaluation: NetworkEvaluatio
   return [...built.layerNames.map(mean), mean(built.outputNode)];
 }
 
+/** Standard deviation over runs of the MSE of every weight layer's output, then the network output. */
+export function layerMseStdColumns(built: BuiltWorkload): string[] {
+  return [...built.layerNames.map((name) => `mse_std_${name}`), 'mse_std_output'];
+}
+
+export function layerMseStdCells(built: BuiltWorkload, evaluation: NetworkEvaluation): Cell[] {
+  const std = (name: string) => (evaluation.trials > 0 ? evaluation.nodeMse.get(name)!.std : 0);
+  return [...built.layerNames.map(std), std(built.outputNode)];
+}
+
 /** Labels for a metric: required for accuracy; must cover the inputs. */
 export function metricLabels(ctx: RunContext, metric: 'mse' | 'accuracy', labels: string | undefined, samples: number, card: string): Int32Array | undefined {
   if (metric !== 'accuracy') return undefined;

@@ -3,12 +3,15 @@ import type { MseAnalysis } from '@xbar/dsl';
 import { runtimeError } from '../exit-codes.js';
 import type { RunContext } from './context.js';
 import type { Cell } from './results.js';
+import { SOURCE_COLUMNS, mseBySource } from './mse-sources.js';
 import { buildWorkload } from './workload.js';
 
 /**
  * `.mse`: the analytical (moment-propagation) MSE of every layer's output and of the network output
  * against the ideal network, from core's MseAnalyzer: no sampling. Rows: one per weight layer, then
- * the output. The read time is the arrays' own (`time=` is not applied by the analytical engine here).
+ * the output. Columns: the MSE with every error source, its variance and squared-bias parts, then the
+ * MSE with each error source alone (mse_quantization, mse_device_mean, mse_programming, ...). The read
+ * time is the arrays' own (`time=` is not applied by the analytical engine here).
  */
 export function runMse(ctx: RunContext, analysis: MseAnalysis): { columns: string[]; rows: Cell[][] } {
   const inputs = ctx.inputs(analysis.inputs);
@@ -17,15 +20,17 @@ export function runMse(ctx: RunContext, analysis: MseAnalysis): { columns: strin
     throw runtimeError('.mse: time= is not supported by xbar run yet; set readtime= on the arrays (or .options readtime=) instead');
   }
   let prediction;
+  let bySource;
   try {
     prediction = new MseAnalyzer(built.hardware).predict(inputs);
+    bySource = mseBySource(built.hardware, inputs);
   } catch (error) {
     throw runtimeError(`.mse: the analytical engine failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   const byName = new Map(prediction.nodes.map((node) => [node.name, node]));
   const rows: Cell[][] = [...built.layerNames, built.outputNode].map((name, i) => {
     const node = byName.get(name)!;
-    return [i === built.layerNames.length ? `output (${name})` : name, node.mse, node.variance, node.biasSquared];
+    return [i === built.layerNames.length ? `output (${name})` : name, node.mse, node.variance, node.biasSquared, ...bySource.get(name)!];
   });
-  return { columns: ['node', 'mse', 'variance', 'bias_squared'], rows };
+  return { columns: ['node', 'mse', 'variance', 'bias_squared', ...SOURCE_COLUMNS], rows };
 }

@@ -1,15 +1,17 @@
 import { ProgrammedNetwork, runNetwork } from '@xbar/core';
 import type { MvmAnalysis } from '@xbar/dsl';
+import { firstTileColumnCurrents } from './column-currents.js';
 import type { RunContext } from './context.js';
-import type { Cell } from './results.js';
+import type { AnalysisRows, Cell } from './results.js';
 import { buildWorkload, requireWiresForIr } from './workload.js';
 
 /**
  * `.mvm`: the workload's outputs for every input vector; `mode=ideal` the exact float64 product (one
  * row per vector, trial 0), `noisy` one independent programming per trial (trial k from the streams
  * of (seed, k)), `ir` the same with every array solved as a circuit with its wire resistances. Columns: trial, vector, y0 ... y(m-1).
+ * `ir` also gives, for the report, the first tile's column currents with and without IR drop.
  */
-export function runMvm(ctx: RunContext, analysis: MvmAnalysis): { columns: string[]; rows: Cell[][] } {
+export function runMvm(ctx: RunContext, analysis: MvmAnalysis): AnalysisRows {
   const inputs = ctx.inputs(analysis.inputs);
   const built = buildWorkload(ctx, analysis.workload, inputs);
   requireWiresForIr(analysis.mode, built, '.mvm');
@@ -31,5 +33,7 @@ export function runMvm(ctx: RunContext, analysis: MvmAnalysis): { columns: strin
       append(k, y.data, width);
     }
   }
-  return { columns: ['trial', 'vector', ...Array.from({ length: width }, (_, o) => `y${o}`)], rows };
+  const columns = ['trial', 'vector', ...Array.from({ length: width }, (_, o) => `y${o}`)];
+  const columnCurrents = analysis.mode === 'ir' ? firstTileColumnCurrents(built, inputs) : undefined;
+  return { columns, rows, ...(columnCurrents !== undefined ? { columnCurrents } : {}) };
 }

@@ -1,3 +1,5 @@
+import type { TileColumnCurrents } from './column-currents.js';
+
 /** A cell of a result table: a number (SI units, or as the column name says) or text. */
 export type Cell = string | number;
 
@@ -5,6 +7,8 @@ export type Cell = string | number;
 export interface AnalysisRows {
   readonly columns: string[];
   readonly rows: Cell[][];
+  /** `.mvm mode=ir`: a tile's column currents with and without IR drop, for the report (not a table column). */
+  readonly columnCurrents?: TileColumnCurrents;
 }
 
 /** The result of one analysis card (all `.step` points): named columns, one row per result. */
@@ -18,6 +22,10 @@ export interface ResultTable {
   readonly title: string;
   readonly columns: readonly string[];
   readonly rows: Cell[][];
+  /** What the card estimates, to pair `.mse` with `.mc` in the report (see errorEstimateKey). */
+  readonly estimateKey?: string;
+  /** Without `.step`: the card's column currents with and without IR drop (see AnalysisRows). */
+  readonly columnCurrents?: TileColumnCurrents;
 }
 
 /** A number as text: integers as they are, others with 6 significant digits. */

@@ -9,6 +9,7 @@ import type { StepPoint } from './sweep.js';
 import type { TrialEvaluator } from './trial-evaluator.js';
 import { type EvaluatedWorkload, requestTrials, trialPlan } from './trial-plan.js';
 import { describeWorkload } from './workload.js';
+import { errorEstimateKey } from './workload-key.js';
 
 /** The results of every analysis card at one `.step` point, in card order. Plain data. */
 export type PointResult = readonly AnalysisRows[];
@@ -56,7 +57,8 @@ function runDirectAnalysis(ctx: RunContext, analysis: Analysis): AnalysisRows {
 
 /**
  * One table per card from the results of every `.step` point (in point order); with sweeps, each row
- * starts with the swept parameters' values.
+ * starts with the swept parameters' values. Without sweeps, a card's report-only data (column
+ * currents) is kept on its table.
  */
 export function assembleTables(design: Design, points: readonly StepPoint[], results: readonly PointResult[]): ResultTable[] {
   const stepColumns = design.sweeps.map((sweep) => sweep.param);
@@ -68,7 +70,18 @@ export function assembleTables(design: Design, points: readonly StepPoint[], res
       columns = [...stepColumns, ...result.columns];
       for (const row of result.rows) rows.push([...stepColumns.map((name) => point[name.toLowerCase()]), ...row]);
     });
-    return { kind: analysis.kind, index, line: analysis.span.line, title: describeAnalysis(analysis), columns, rows };
+    const estimateKey = errorEstimateKey(analysis);
+    const columnCurrents = design.sweeps.length === 0 ? results[0]?.[index]?.columnCurrents : undefined;
+    return {
+      kind: analysis.kind,
+      index,
+      line: analysis.span.line,
+      title: describeAnalysis(analysis),
+      columns,
+      rows,
+      ...(estimateKey !== undefined ? { estimateKey } : {}),
+      ...(columnCurrents !== undefined ? { columnCurrents } : {}),
+    };
   });
 }
 
