@@ -11,7 +11,7 @@ import { type TiledLayer, tileMapping } from '../tile/tiling.js';
 import type { Seconds } from '../units.js';
 import { multiplyVoltagesByConductances } from './kernels.js';
 import { type PhasedInputs, phaseCount, toPhaseVoltages } from './phases.js';
-import { type NoiseLayout, type TileConductances, type TileReadout, readTiles } from './tile-readout.js';
+import { type NoiseLayout, type TileConductances, type TileReadout, channelVariances, readTiles } from './tile-readout.js';
 
 /** Default reference time for global drift compensation: the PCM model's t0. */
 export const DEFAULT_DRIFT_REFERENCE_SECONDS: Seconds = 20;
@@ -71,7 +71,7 @@ export class CrossbarLayer {
   idealForward(x: Matrix): Matrix {
     this.checkInputs(x);
     const phased: PhasedInputs = { voltages: x.data, vectors: x.rows, phases: 1, scales: new Float64Array([1]) };
-    const targets = this.tiled.tiles.map((tile) => ({ mean: tile.targets, variance: undefined }));
+    const targets = this.tiled.tiles.map((tile) => ({ mean: tile.targets, channelVariance: undefined }));
     return readTiles(this.tiled, phased, targets, undefined, IDEAL_READOUT);
   }
 
@@ -230,7 +230,7 @@ export class ProgrammedCrossbar {
    */
   private forwardGaussian(x: Matrix, rng: Rng, timeSeconds: Seconds, readout: TileReadout): Matrix {
     const conductances = this.readMoments(timeSeconds);
-    const plan = planNoise(this.layer, conductances.map((c) => c.variance !== undefined), readout);
+    const plan = planNoise(this.layer, conductances.map((c) => c.channelVariance !== undefined), readout);
     const virtualVectors = x.rows * phaseCount(this.layer.config.dac);
     const normals = new Float64Array(virtualVectors * plan.stride);
     rng.fillNormal(normals);
@@ -246,7 +246,7 @@ export class ProgrammedCrossbar {
     const { dac } = this.layer.config;
     const tiles = this.layer.tiled.tiles;
     const y = matrix(x.rows, this.layer.outputs);
-    const conductances = tiles.map((tile) => ({ mean: new Float64Array(tile.rowCount * tile.cols), variance: undefined }));
+    const conductances = tiles.map((tile) => ({ mean: new Float64Array(tile.rowCount * tile.cols), channelVariance: undefined }));
     const plan = planNoise(this.layer, tiles.map(() => false), readout);
     const normals = new Float64Array(phaseCount(dac) * plan.stride);
     for (let b = 0; b < x.rows; b++) {
@@ -276,7 +276,7 @@ export class ProgrammedCrossbar {
         this.layer.device.read(this.cells[t], timeSeconds, rng, conductances);
         for (let i = 0; i < conductances.length; i++) if (conductances[i] < 0) conductances[i] = 0; // a circuit has no negative conductance
         const circuit = factorCrossbar({ rows: tile.rowCount, cols: tile.cols, conductances, resistances });
-        return { mean: conductances, variance: undefined, circuit };
+        return { mean: conductances, channelVariance: undefined, circuit };
       });
       this.circuitsByTime.clear();
       this.circuitsByTime.set(timeSeconds, circuits);
@@ -298,7 +298,7 @@ export class ProgrammedCrossbar {
       const variance = new Float64Array(tile.rowCount * tile.cols);
       gaussian.mean(this.cells[t], timeSeconds, mean);
       gaussian.variance(this.cells[t], timeSeconds, variance);
-      return { mean, variance: variance.some((v) => v > 0) ? variance : undefined };
+      return { mean, channelVariance: channelVariances(tile, variance) };
     });
     this.momentsByTime.clear(); // keep one read time: a sweep over times does not grow memory
     this.momentsByTime.set(timeSeconds, moments);

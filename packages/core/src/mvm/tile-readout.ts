@@ -1,14 +1,20 @@
 import type { CrossbarFactorization } from '../circuit/index.js';
 import { convertCurrent } from '../periphery/adc.js';
 import { type Matrix, matrix } from '../tensor/matrix.js';
-import type { TiledLayer } from '../tile/tiling.js';
+import type { Tile, TiledLayer } from '../tile/tiling.js';
 import { multiplyVoltagesByConductances } from './kernels.js';
 import type { PhasedInputs } from './phases.js';
 
-/** What each tile's cells read as: mean conductances and, for Gaussian reads, their variances (S, S^2). */
+/**
+ * What each tile's cells read as: mean conductances (S, rowCount x cols) and, for Gaussian reads, the
+ * read variance per channel (S^2, rowCount x varianceColumns(tile)): column k holds
+ * Var(G_pos) + Var(G_neg) of channel k's two cells on each row; for an offset tile, column k holds
+ * Var(G_pos) alone and the last column the shared reference cell's variance. Summing per channel
+ * before the product halves the variance MVM of differential pairs.
+ */
 export interface TileConductances {
   readonly mean: Float64Array;
-  readonly variance: Float64Array | undefined;
+  readonly channelVariance: Float64Array | undefined;
   /** With wire resistance: the tile as a factorized circuit of `mean`; its currents replace V G. */
   readonly circuit?: CrossbarFactorization;
 }
@@ -38,7 +44,7 @@ export interface NoiseLayout {
 
 /**
  * Runs every tile on the phase voltages: channel currents I_pos - I_neg (plus Gaussian read noise of
- * variance sum_i V_i^2 (s_pos,i^2 + s_neg,i^2) when variances are given), output noise, ADC, then the
+ * variance sum_i V_i^2 (s_pos,i^2 + s_neg,i^2) when channel variances are given), output noise, ADC, then the
  * digital side: gain per channel, partial sums over tiles, phases combined with their scales.
  * Returns vectors x outputs.
  */
@@ -54,7 +60,7 @@ export function readTiles(
   const phaseOutputs = new Float64Array(virtualVectors * outputs);
   let squaredVoltages: Float64Array | undefined;
   tiled.tiles.forEach((tile, t) => {
-    const { mean, variance, circuit } = conductances[t];
+    const { mean, channelVariance, circuit } = conductances[t];
     let currents: Float64Array;
     if (circuit) {
       currents = circuit.solve(gatherColumns(phased.voltages, inputs, tile.rowStart, tile.rowCount, virtualVectors)).currents;
@@ -62,31 +68,30 @@ export function readTiles(
       currents = new Float64Array(virtualVectors * tile.cols);
       multiplyVoltagesByConductances(phased.voltages, inputs, tile.rowStart, virtualVectors, mean, tile.rowCount, tile.cols, currents);
     }
+    const channels = tile.channelGain.length;
+    const reference = tile.referenceColumn;
+    const varianceCols = varianceColumns(tile);
     let currentVariance: Float64Array | undefined;
-    if (variance) {
+    if (channelVariance) {
       squaredVoltages ??= phased.voltages.map((v) => v * v);
-      currentVariance = new Float64Array(virtualVectors * tile.cols);
-      multiplyVoltagesByConductances(squaredVoltages, inputs, tile.rowStart, virtualVectors, variance, tile.rowCount, tile.cols, currentVariance);
+      currentVariance = new Float64Array(virtualVectors * varianceCols);
+      multiplyVoltagesByConductances(squaredVoltages, inputs, tile.rowStart, virtualVectors, channelVariance, tile.rowCount, varianceCols, currentVariance);
     }
     const step = readout.adcSteps ? readout.adcSteps[t] : 0;
     const range = readout.adcRanges ? readout.adcRanges[t] : 0;
     const outputSigma = readout.outputNoiseAmperes ? readout.outputNoiseAmperes[t] : 0;
-    const channels = tile.channelGain.length;
-    const reference = tile.referenceColumn;
     for (let v = 0; v < virtualVectors; v++) {
       const row = v * tile.cols;
+      const varianceRow = v * varianceCols;
       const noiseBase = noise ? v * noise.stride : 0;
       // The reference column is one physical read shared by every channel of the tile: its noise is
       // drawn once per vector (normal index `channels`) and subtracted from every channel.
       const referenceNoise =
-        currentVariance && reference >= 0 ? Math.sqrt(currentVariance[row + reference]) * noise!.normals[noiseBase + noise!.readOffset[t] + channels] : 0;
+        currentVariance && reference >= 0 ? Math.sqrt(currentVariance[varianceRow + channels]) * noise!.normals[noiseBase + noise!.readOffset[t] + channels] : 0;
       for (let k = 0; k < channels; k++) {
-        const pos = row + tile.channelPositive[k];
-        const neg = row + tile.channelNegative[k];
-        let current = currents[pos] - currents[neg];
+        let current = currents[row + tile.channelPositive[k]] - currents[row + tile.channelNegative[k]];
         if (currentVariance) {
-          const z = noise!.normals[noiseBase + noise!.readOffset[t] + k];
-          current += reference >= 0 ? Math.sqrt(currentVariance[pos]) * z - referenceNoise : Math.sqrt(currentVariance[pos] + currentVariance[neg]) * z;
+          current += Math.sqrt(currentVariance[varianceRow + k]) * noise!.normals[noiseBase + noise!.readOffset[t] + k] - referenceNoise;
         }
         if (outputSigma > 0) current += outputSigma * noise!.normals[noiseBase + noise!.outputOffset[t] + k];
         if (step > 0) current = convertCurrent(current, range, step);
@@ -103,6 +108,37 @@ export function readTiles(
     }
   }
   return y;
+}
+
+/** Columns of a tile's channel-variance matrix: one per channel, plus the reference column's. */
+export function varianceColumns(tile: Tile): number {
+  return tile.channelGain.length + (tile.referenceColumn >= 0 ? 1 : 0);
+}
+
+/**
+ * Sums cell variances (rowCount x cols) into the channel-variance layout of `TileConductances`;
+ * returns undefined when every variance is 0 (a noise-free read).
+ */
+export function channelVariances(tile: Tile, cellVariance: Float64Array): Float64Array | undefined {
+  const channels = tile.channelGain.length;
+  const width = varianceColumns(tile);
+  const out = new Float64Array(tile.rowCount * width);
+  let any = false;
+  for (let i = 0; i < tile.rowCount; i++) {
+    const cells = i * tile.cols;
+    for (let k = 0; k < channels; k++) {
+      const pos = cellVariance[cells + tile.channelPositive[k]];
+      const value = tile.referenceColumn >= 0 ? pos : pos + cellVariance[cells + tile.channelNegative[k]];
+      out[i * width + k] = value;
+      if (value > 0) any = true;
+    }
+    if (tile.referenceColumn >= 0) {
+      const value = cellVariance[cells + tile.referenceColumn];
+      out[i * width + channels] = value;
+      if (value > 0) any = true;
+    }
+  }
+  return any ? out : undefined;
 }
 
 /** Columns [start, start + count) of a rows x stride row-major matrix, as a rows x count matrix. */
