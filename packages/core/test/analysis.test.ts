@@ -7,11 +7,13 @@ import {
   type Network,
   type Tensor,
   applyElementwise,
+  createRng,
   networkMonteCarlo,
   normalExpectation,
   quantizerMoments,
   reluMoments,
 } from '../src/index.js';
+import { softmaxMoments } from '../src/analysis/softmax.js';
 import { sourceCases } from './analysis-configs.js';
 import { exampleCnn, exampleInputs, exampleMlp } from './analysis-fixtures.js';
 
@@ -26,6 +28,44 @@ describe('element-wise Gaussian moments', () => {
       const second = normalExpectation((z) => Math.max(0, mu + sigma * z) ** 2);
       expect(r.mean).toBeCloseTo(mean, 10);
       expect(r.variance).toBeCloseTo(second - mean * mean, 10);
+    }
+  });
+
+  it('ReLU of a nearly deterministic value stays finite (tiny sigma: no 0 x Infinity), and its covariances too', () => {
+    for (const [mu, sigma] of [[1, 1e-160], [-1, 1e-160], [1e-3, 1e-300]]) {
+      const r = out();
+      reluMoments(mu, sigma, r);
+      expect(r.mean).toBe(mu > 0 ? mu : 0);
+      expect(r.variance).toBe(mu > 0 ? sigma * sigma : 0);
+    }
+    const y = applyElementwise({ size: 2, mean: Float64Array.from([1, 2]), variance: Float64Array.from([1e-320, 1e-320]), covariance: Float64Array.from([1e-320, 1e-320, 1e-320, 1e-320]) }, reluMoments);
+    for (const c of y.covariance!) expect(Number.isFinite(c)).toBe(true);
+  });
+
+  it('softmax moments of strongly noisy correlated logits match sampling (QMC with linear control variate)', () => {
+    const mean = Float64Array.from([0, 1, -1]);
+    const L = [2, 0, 0, 1, 1.5, 0, -0.5, 0.5, 2.5]; // lower Cholesky factor
+    const covariance = new Float64Array(9);
+    for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) for (let k = 0; k < 3; k++) covariance[a * 3 + b] += L[a * 3 + k] * L[b * 3 + k];
+    const r = softmaxMoments({ size: 3, mean, variance: Float64Array.from([covariance[0], covariance[4], covariance[8]]), covariance }, 1, 3, 1);
+    const draws = 200000;
+    const z = new Float64Array(3 * draws);
+    createRng('softmax-check').fillNormal(z);
+    const m1 = new Float64Array(3);
+    const m2 = new Float64Array(3);
+    for (let d = 0; d < draws; d++) {
+      const l = [0, 1, 2].map((a) => mean[a] + L[a * 3] * z[3 * d] + L[a * 3 + 1] * z[3 * d + 1] + L[a * 3 + 2] * z[3 * d + 2]);
+      const top = Math.max(...l);
+      const e = l.map((v) => Math.exp(v - top));
+      const sum = e[0] + e[1] + e[2];
+      for (let a = 0; a < 3; a++) {
+        m1[a] += e[a] / sum / draws;
+        m2[a] += (e[a] / sum) ** 2 / draws;
+      }
+    }
+    for (let a = 0; a < 3; a++) {
+      expect(Math.abs(r.mean[a] - m1[a])).toBeLessThan(3e-3);
+      expect(Math.abs(r.variance[a] - (m2[a] - m1[a] ** 2)) / (m2[a] - m1[a] ** 2)).toBeLessThan(0.02);
     }
   });
 

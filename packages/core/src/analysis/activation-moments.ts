@@ -63,7 +63,10 @@ export function applyElementwise(x: ActivationMoments, fn: GaussianMomentFunctio
     for (let b = a + 1; b < size; b++) {
       const c = input[a * size + b];
       if (c === 0 || sigmas[b] === 0) continue;
-      const rho = c / (sigmas[a] * sigmas[b]);
+      // a correlation, clamped against rounding (and underflow of sigma_a sigma_b for tiny variances)
+      const ratio = c / sigmas[a] / sigmas[b];
+      const rho = ratio > 1 ? 1 : ratio < -1 ? -1 : ratio;
+      if (rho !== rho) continue;
       const cb = b * HERMITE_ORDER;
       let power = rho;
       let sum = 0;

@@ -40,6 +40,10 @@ export function reluMoments(mu: number, sigma: number, out: ElementwiseOut): voi
 
 /** Var(max(m + Z, 0)) for standard normal Z, without cancellation at large |m|. */
 function rectifiedVarianceScaled(m: number): number {
+  // beyond |m| = 37 the normal tail underflows (and m^2 times it would be 0 * Infinity for tiny sigma):
+  // the ReLU is the identity (Var = 1) or 0 there to double precision
+  if (m > 37) return 1;
+  if (m < -37) return 0;
   if (m > 0) {
     // Var = 1 - Var(max(-m - Z, 0)) - 2 E[...]: use Var(Y) with Y = m + Z - max(m + Z, 0)... direct:
     const tail = normalSf(m); // P(Z < -m)

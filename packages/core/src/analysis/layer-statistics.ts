@@ -5,6 +5,7 @@ import { adcStep } from '../periphery/adc.js';
 import type { Matrix } from '../tensor/matrix.js';
 import type { Seconds, Siemens } from '../units.js';
 import type { ErrorSources } from './sources.js';
+import type { TiledAdc } from './tiled-adc.js';
 
 /**
  * What the analytical engine needs of one CrossbarLayer (outputs x inputs, in weight units: the
@@ -36,6 +37,12 @@ export interface LayerStatistics {
    * additive Delta^2 / 12 noise: per output, output units per ampere, code size and full scale (A).
    */
   readonly adc?: { readonly scale: Float64Array; readonly step: Float64Array; readonly range: Float64Array };
+  /**
+   * When every output is one channel per tile but the layer spans several row tiles: each tile's
+   * partial sum is quantized exactly on its own (tiled-adc.ts); outputVariance then holds the output
+   * noise only.
+   */
+  readonly tiledAdc?: TiledAdc;
 }
 
 /** Covariance terms of the shared reference column (offset scheme), in weight^2 units via gains. */
@@ -210,11 +217,25 @@ export function layerStatistics(
     for (let w = 0; w < meanWeights.length; w++) meanWeights[w] += original.data[w] - mapped.data[w];
   }
   const range = layer.adcRangeAmperes;
-  const exactAdc = sources.adc && config.adc.bits > 0 && tiled.rowTiles === 1 && mapping.channelGain.length === outputs;
+  const oneChannel = sources.adc && config.adc.bits > 0 && mapping.channelGain.length === outputs;
+  const exactAdc = oneChannel && tiled.rowTiles === 1;
   const adc = exactAdc ? { scale: new Float64Array(outputs), step: new Float64Array(outputs), range: new Float64Array(outputs) } : undefined;
+  const rowTiles = tiled.rowTiles;
+  const tiledAdc: TiledAdc | undefined =
+    oneChannel && rowTiles > 1
+      ? {
+          rowTiles,
+          rowStart: new Int32Array(rowTiles),
+          rowCount: new Int32Array(rowTiles),
+          scale: new Float64Array(rowTiles * outputs),
+          step: new Float64Array(rowTiles * outputs),
+          range: new Float64Array(rowTiles * outputs),
+          noiseVariance: new Float64Array(rowTiles * outputs),
+        }
+      : undefined;
   tiled.tiles.forEach((tile, t) => {
     const step = adcStep(config.adc, range[t]);
-    const quantization = sources.adc && step > 0 && !exactAdc ? (step * step) / 12 : 0;
+    const quantization = sources.adc && step > 0 && !exactAdc && !tiledAdc ? (step * step) / 12 : 0;
     if (adc) {
       for (let k = 0; k < tile.channelGain.length; k++) {
         const o = tile.channelOutput[k];
@@ -224,9 +245,22 @@ export function layerStatistics(
       }
     }
     const noiseSigma = sources.outputNoise ? config.adc.noiseRelative * range[t] : 0;
+    const rowTile = Math.floor(t / columnTiles);
+    if (tiledAdc) {
+      tiledAdc.rowStart[rowTile] = tile.rowStart;
+      tiledAdc.rowCount[rowTile] = tile.rowCount;
+    }
     for (let k = 0; k < tile.channelGain.length; k++) {
       const scale = tile.channelGain[k] / voltsPerInput; // output units per ampere
-      outputVariance[tile.channelOutput[k]] += scale * scale * (quantization + noiseSigma * noiseSigma);
+      const o = tile.channelOutput[k];
+      outputVariance[o] += scale * scale * (quantization + noiseSigma * noiseSigma);
+      if (tiledAdc) {
+        const e = rowTile * outputs + o;
+        tiledAdc.scale[e] = scale;
+        tiledAdc.step[e] = step;
+        tiledAdc.range[e] = range[t];
+        tiledAdc.noiseVariance[e] = scale * scale * noiseSigma * noiseSigma;
+      }
     }
   });
   const factor = config.driftCompensation ? driftCompensationFactor(layer, sources, cacheAt) : 1;
@@ -238,10 +272,16 @@ export function layerStatistics(
     }
     for (let o = 0; o < outputs; o++) outputVariance[o] *= factor * factor;
     if (adc) for (let o = 0; o < outputs; o++) adc.scale[o] *= factor;
+    if (tiledAdc) {
+      for (let e = 0; e < tiledAdc.scale.length; e++) {
+        tiledAdc.scale[e] *= factor;
+        tiledAdc.noiseVariance[e] *= factor * factor;
+      }
+    }
     if (reference) for (let o = 0; o < outputs; o++) reference.gain[o] *= factor;
   }
   const inputSigma = sources.inputNoise ? config.dac.noiseRelative * config.dac.inputRange : 0;
-  return { inputs, outputs, meanWeights, programVariance, readVariance, reference, outputVariance, inputNoiseVariance: inputSigma * inputSigma, adc };
+  return { inputs, outputs, meanWeights, programVariance, readVariance, reference, outputVariance, inputNoiseVariance: inputSigma * inputSigma, adc, tiledAdc };
 }
 
 /**

@@ -15,6 +15,7 @@ import { softmaxMoments } from './softmax.js';
 import { ALL_SOURCES, type ErrorSources } from './sources.js';
 import { propagateWeightNode } from './weight-node.js';
 import { type BatchMoments, type DiagonalKernel, diagonalKernel, elementwiseBatch, exactBatch, weightNodeBatch } from './batched-diagonal.js';
+import { tiledAdcBatch } from './tiled-adc.js';
 
 /** Predicted error of one node's output against the ideal network. */
 export interface NodePrediction {
@@ -212,8 +213,9 @@ export class MseAnalyzer {
         const stats = this.statistics.get(node.name)!;
         let kernels = this.kernels.get(node.name);
         if (!kernels) this.kernels.set(node.name, (kernels = stats.map(diagonalKernel)));
-        const analog = weightNodeBatch(this.throughDacBatch(x, entry), entry.layout, kernels);
-        return finishBatch(analog, entry.layout, stats, node.bias);
+        const input = this.throughDacBatch(x, entry);
+        const analog = weightNodeBatch(input, entry.layout, kernels);
+        return finishBatch(stats[0].tiledAdc ? tiledAdcBatch(input, entry.layout, stats, analog) : analog, entry.layout, stats, node.bias);
       }
       case 'relu':
         return elementwiseBatch(x, reluMoments);

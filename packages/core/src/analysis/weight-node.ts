@@ -2,6 +2,7 @@ import type { PatchLayout } from '../hardware/patches.js';
 import { type ActivationMoments, type CovarianceMode, applyElementwise } from './activation-moments.js';
 import { quantizerMoments } from './elementwise-moments.js';
 import type { LayerStatistics } from './layer-statistics.js';
+import { applyTiledAdc } from './tiled-adc.js';
 
 /**
  * Moments of a weight node's output (dense or conv as im2col) given the moments of its crossbar
@@ -64,7 +65,10 @@ export function propagateWeightNode(
       }
     }
   }
-  if (!covariance || !gamma) return finishOutputs({ size: n, mean, variance }, layout, stats, bias);
+  if (!covariance || !gamma) {
+    if (stats[0].tiledAdc) applyTiledAdc(x, layout, stats, { mean, variance });
+    return finishOutputs({ size: n, mean, variance }, layout, stats, bias);
+  }
   // A Gamma A^T (skipped when the input is exact)
   if (!inputExact) addTransformedCovariance(layout, stats, gamma, x.size, covariance, outIndex);
   for (let o = 0; o < n; o++) covariance[o * n + o] += variance[o];
@@ -113,6 +117,7 @@ export function propagateWeightNode(
     if (s.reference) addReferenceCovariance(layout, g, s, x, covariance, outIndex);
   }
   for (let o = 0; o < n; o++) variance[o] = covariance[o * n + o];
+  if (stats[0].tiledAdc) applyTiledAdc(x, layout, stats, { mean, variance, covariance });
   return finishOutputs({ size: n, mean, variance, covariance }, layout, stats, bias);
 }
 
