@@ -1,12 +1,11 @@
 import { resolve } from 'node:path';
-import { type HardwareSpec, type Network, type Tensor, encodeNpy, runNetworkBatched, sameShape, tensor } from '@xbar/core';
-import { OnnxImportError, importOnnx } from '@xbar/onnx';
+import { type HardwareSpec, type Network, type Tensor, encodeNpy, runNetworkBatched } from '@xbar/core';
 import type { Command } from 'commander';
 import { runtimeError, usageError } from '../exit-codes.js';
 import { loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { readBytes, readNpyFile, requireFlag, shapeText } from '../io/files.js';
+import { loadOnnxNetwork, readBytes, readModelInputs, requireFlag, shapeText } from '../io/files.js';
 import { hardwareSpecFromDesign } from '../netlist/hardware-spec.js';
 import { runOnHardware } from '../netlist/hardware-inference.js';
 import { loadNetlist } from '../netlist/load.js';
@@ -21,17 +20,6 @@ interface InferOptions {
   readonly ideal?: boolean;
   readonly seed?: string;
   readonly batchSize?: string;
-}
-
-/** The network of an ONNX file; unreadable, malformed or unsupported models are runtime errors naming the file. */
-export function loadOnnxNetwork(path: string, cwd: string): Network {
-  const bytes = readBytes(path, cwd);
-  try {
-    return importOnnx(bytes).network;
-  } catch (error) {
-    if (error instanceof OnnxImportError || error instanceof RangeError) throw runtimeError(`${path}: ${error.message}`);
-    throw error;
-  }
 }
 
 /**
@@ -66,16 +54,8 @@ export const inferCommand: CliCommand = {
         const batchSize = Number(options.batchSize ?? '256');
         if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw usageError(`--batch-size must be a whole number >= 1, got '${options.batchSize}'`);
         const network = loadOnnxNetwork(modelPath, io.cwd);
-        const input = readNpyFile(inputPath, io.cwd);
-        const single = sameShape(input.shape, network.inputShape);
-        if (!single && !(input.shape.length === network.inputShape.length + 1 && sameShape(input.shape.slice(1), network.inputShape))) {
-          throw runtimeError(`${inputPath}: inputs of shape ${shapeText(input.shape)} do not fit ${modelPath}, which takes (B, ${network.inputShape.join(', ')})`);
-        }
         if (network.outputs.length !== 1) throw runtimeError(`${modelPath}: the model has ${network.outputs.length} outputs; xbar infer writes models with one output`);
-        for (let k = 0; k < input.data.length; k++) {
-          if (!Number.isFinite(input.data[k])) throw runtimeError(`${inputPath}: element ${k} is ${input.data[k]}; inputs must be finite`);
-        }
-        const batch = single ? tensor([1, ...input.shape], input.data) : tensor(input.shape, input.data);
+        const { batch, single } = readModelInputs(inputPath, io.cwd, network, modelPath);
         const hardware = options.netlist !== undefined && !options.ideal ? await loadHardware(options.netlist, modelPath, network, io) : undefined;
         const seed = options.seed !== undefined ? Number(options.seed) : hardware?.seed;
         let output: Tensor;

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import {
   ALL_SOURCES,
   ERROR_SOURCE_NAMES,
@@ -8,22 +6,19 @@ import {
   HardwareNetwork,
   MseAnalyzer,
   type Network,
-  type NpyArray,
-  NpyFormatError,
   type Tensor,
-  decodeNpy,
   idealNodeOutputs,
   networkMonteCarlo,
-  sameShape,
-  tensor,
 } from '@xbar/core';
 import { Option, type Command } from 'commander';
 import { CliError, runtimeError, usageError } from '../exit-codes.js';
+import { loadConfigForNetlist } from '../config/load.js';
+import { loadRegistryWithPlugins } from '../config/plugins.js';
+import { loadOnnxNetwork, readBytes, readModelInputs, requireFlag } from '../io/files.js';
 import { hardwareSpecFromDesign } from '../netlist/hardware-spec.js';
 import { loadNetlist } from '../netlist/load.js';
 import { onnxWeightInitializers } from '../netlist/onnx-initializers.js';
 import type { CliCommand, CliIo } from '../program.js';
-import { loadOnnxNetwork } from './infer.js';
 
 interface MseFlags {
   readonly model?: string;
@@ -60,37 +55,6 @@ export interface MseReport {
   readonly mc_trials: number;
   readonly seed: number;
   readonly timing: { readonly predicted_s: number; readonly mc_s: number | null };
-}
-
-function required(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw usageError(`${flag} is required`);
-  return value;
-}
-
-function readBytes(path: string, cwd: string): Uint8Array {
-  try {
-    return readFileSync(resolve(cwd, path));
-  } catch (error) {
-    throw runtimeError(`cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-}
-
-function readInputs(path: string, cwd: string, network: Network): Tensor {
-  let array: NpyArray;
-  try {
-    array = decodeNpy(readBytes(path, cwd));
-  } catch (error) {
-    if (error instanceof NpyFormatError) throw runtimeError(`${path}: ${error.message}`);
-    throw error;
-  }
-  const single = sameShape(array.shape, network.inputShape);
-  if (!single && !(array.shape.length === network.inputShape.length + 1 && sameShape(array.shape.slice(1), network.inputShape))) {
-    throw runtimeError(`${path}: inputs of shape (${array.shape.join(', ')}) do not fit the model, which takes (B, ${network.inputShape.join(', ')})`);
-  }
-  for (let k = 0; k < array.data.length; k++) {
-    if (!Number.isFinite(array.data[k])) throw runtimeError(`${path}: element ${k} is ${array.data[k]}; inputs must be finite`);
-  }
-  return single ? tensor([1, ...array.shape], Float64Array.from(array.data)) : tensor(array.shape, Float64Array.from(array.data));
 }
 
 /** `--sources a,b,...` (names of ERROR_SOURCE_NAMES, or `all`) as switches. */
@@ -193,16 +157,17 @@ export const mseCommand: CliCommand = {
       .option('--sources <list>', `error sources of the prediction, comma-separated: ${ERROR_SOURCE_NAMES.join(', ')}, or all`, 'all')
       .addOption(new Option('--mode <mode>', 'diagonal (fast, batched) or full covariance (exact shared-kernel and input-noise correlations)').choices(['diagonal', 'full']).default('full'))
       .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table'))
-      .action((flags: MseFlags) => {
-        const modelPath = required(flags.model, '--model');
-        const netlistPath = required(flags.netlist, '--netlist');
-        const inputPath = required(flags.input, '--input');
+      .action(async (flags: MseFlags) => {
+        const modelPath = requireFlag(flags.model, '--model');
+        const netlistPath = requireFlag(flags.netlist, '--netlist');
+        const inputPath = requireFlag(flags.input, '--input');
         const trials = flags.mc === undefined ? 0 : wholeNumber(flags.mc, '--mc', 2);
         const seedFlag = flags.seed === undefined ? undefined : wholeNumber(flags.seed, '--seed', Number.MIN_SAFE_INTEGER);
         const sources = parseSources(flags.sources);
         const network = loadOnnxNetwork(modelPath, io.cwd);
-        const input = readInputs(inputPath, io.cwd, network);
-        const design = loadNetlist(netlistPath, io);
+        const input = readModelInputs(inputPath, io.cwd, network, modelPath).batch;
+        const registry = await loadRegistryWithPlugins(loadConfigForNetlist(netlistPath, io.cwd));
+        const design = loadNetlist(netlistPath, io, { registry });
         const spec = hardwareSpecFromDesign(design, network, onnxWeightInitializers(readBytes(modelPath, io.cwd)));
         let report: MseReport;
         try {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type NpyArray, NpyFormatError, decodeNpy } from '@xbar/core';
+import { type Network, type NpyArray, NpyFormatError, type Tensor, decodeNpy, sameShape, tensor } from '@xbar/core';
+import { OnnxImportError, importOnnx } from '@xbar/onnx';
 import { runtimeError, usageError } from '../exit-codes.js';
 
 /** The bytes of a file (relative to `cwd`); an unreadable file is a runtime error naming it. */
@@ -32,4 +33,32 @@ export function requireFlag(value: string | undefined, flag: string): string {
 /** A shape for messages: `(3, 4)`. */
 export function shapeText(shape: readonly number[]): string {
   return `(${shape.join(', ')})`;
+}
+
+/**
+ * A batch of network inputs from a .npy file: B x the model's input shape, or one sample without the
+ * batch axis (`single`). Shapes that do not fit and non-finite values are runtime errors naming the file.
+ */
+export function readModelInputs(path: string, cwd: string, network: Network, modelPath: string): { batch: Tensor; single: boolean } {
+  const input = readNpyFile(path, cwd);
+  const single = sameShape(input.shape, network.inputShape);
+  if (!single && !(input.shape.length === network.inputShape.length + 1 && sameShape(input.shape.slice(1), network.inputShape))) {
+    throw runtimeError(`${path}: inputs of shape ${shapeText(input.shape)} do not fit ${modelPath}, which takes (B, ${network.inputShape.join(', ')})`);
+  }
+  for (let k = 0; k < input.data.length; k++) {
+    if (!Number.isFinite(input.data[k])) throw runtimeError(`${path}: element ${k} is ${input.data[k]}; inputs must be finite`);
+  }
+  const data = Float64Array.from(input.data);
+  return { batch: single ? tensor([1, ...input.shape], data) : tensor(input.shape, data), single };
+}
+
+/** The network of an ONNX file; unreadable, malformed or unsupported models are runtime errors naming the file. */
+export function loadOnnxNetwork(path: string, cwd: string): Network {
+  const bytes = readBytes(path, cwd);
+  try {
+    return importOnnx(bytes).network;
+  } catch (error) {
+    if (error instanceof OnnxImportError || error instanceof RangeError) throw runtimeError(`${path}: ${error.message}`);
+    throw error;
+  }
 }
