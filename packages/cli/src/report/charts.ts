@@ -1,6 +1,15 @@
 import type { ChartConfiguration, ChartDataset, ScatterDataPoint } from 'chart.js';
 import type { AnalyticalVsMonteCarloPlot, BandSeries, ColumnCurrentsPlot, MseBreakdownPlot, ReportData, RetentionPlot, SweepPlot } from './data.js';
 
+/** A point of a scatter series; y = null leaves a gap (a value a log axis cannot show). */
+type XY = ScatterDataPoint | { x: number; y: null };
+
+/** The Chart.js configurations the report draws: bars per layer, scatter plots, bars or lines per column. */
+export type ReportChartConfiguration =
+  | ChartConfiguration<'bar', (number | null)[], string>
+  | ChartConfiguration<'scatter', XY[]>
+  | ChartConfiguration<'bar' | 'line', number[], number>;
+
 /** One chart of the report: its canvas id, heading, Chart.js configuration (pure JSON) and notes. */
 export interface ReportChart {
   /** Id of the canvas element, unique in the report. */
@@ -9,7 +18,7 @@ export interface ReportChart {
   readonly section: string;
   readonly title: string;
   /** Chart.js configuration; JSON only (no functions), embedded as data in the page. */
-  readonly config: ChartConfiguration;
+  readonly config: ReportChartConfiguration;
   /** Indexes of datasets left out of the legend (band edges, CI segments, the y = x line). */
   readonly legendHidden: readonly number[];
   /** A sentence under the chart (what the band or bars mean, values left out of a log axis). */
@@ -92,13 +101,11 @@ export function mseBreakdownChart(plot: MseBreakdownPlot): Omit<ReportChart, 'id
   return {
     section: SECTIONS.mseBreakdowns,
     title: plot.title,
-    config: config as unknown as ChartConfiguration,
+    config,
     legendHidden: [],
     ...(dropped ? { note: 'Zero MSE values are not drawn on the logarithmic axis.' } : {}),
   };
 }
-
-type XY = ScatterDataPoint | { x: number; y: null };
 
 /** Monte-Carlo vs analytical MSE, log-log: points, vertical 95 % CI segments, and the y = x line. */
 export function analyticalVsMonteCarloChart(plot: AnalyticalVsMonteCarloPlot): Omit<ReportChart, 'id'> {
@@ -140,7 +147,7 @@ export function analyticalVsMonteCarloChart(plot: AnalyticalVsMonteCarloPlot): O
   return {
     section: SECTIONS.analyticalVsMonteCarlo,
     title: plot.title,
-    config: config as unknown as ChartConfiguration,
+    config,
     legendHidden: [1, 2],
     note: `Points: ${labels || 'none with both MSEs > 0'}. Vertical segments: 95 % confidence interval of the Monte-Carlo mean. Dashed: y = x.`,
   };
@@ -182,7 +189,7 @@ function xyChart(title: string, section: string, xTitle: string, xScale: AxisSca
     data: { datasets },
     options: { ...baseOptions(title), scales: { x: axis(xTitle, xScale), y: axis(yTitle, yScale) } },
   };
-  return { section, title, config: config as unknown as ChartConfiguration, legendHidden: hidden, note };
+  return { section, title, config, legendHidden: hidden, note };
 }
 
 const BAND_NOTE = 'Lines: mean over Monte-Carlo runs; shaded band: the spread given by the run (min to max, or mean ± std).';
@@ -226,7 +233,7 @@ export function columnCurrentsChart(plot: ColumnCurrentsPlot): Omit<ReportChart,
   return {
     section: SECTIONS.columnCurrents,
     title: plot.title,
-    config: config as unknown as ChartConfiguration,
+    config,
     legendHidden: [],
     note: `${plot.description ? `${plot.description} ` : ''}Largest relative change from IR drop: ${worst.toPrecision(3)} % of the ideal current.`,
   };
