@@ -15,10 +15,26 @@ export interface ActivationMoments {
   readonly covariance?: Float64Array;
 }
 
-/** Exact values (no variance), e.g. the network input. */
+const zeroCovariances = new Map<number, Float64Array>();
+
+/**
+ * A shared all-zero size x size covariance (read-only: never written by the engine, which always
+ * allocates the covariance it fills). Saves allocating and clearing size^2 values per sample for
+ * exact values (the network input, a DAC of an exact input).
+ */
+export function zeroCovariance(size: number): Float64Array {
+  let found = zeroCovariances.get(size);
+  if (!found) {
+    if (zeroCovariances.size >= 8) zeroCovariances.clear();
+    zeroCovariances.set(size, (found = new Float64Array(size * size)));
+  }
+  return found;
+}
+
+/** Exact values (no variance), e.g. the network input. The full-mode covariance is the shared read-only zero matrix. */
 export function exactMoments(values: Float64Array, mode: CovarianceMode): ActivationMoments {
   const size = values.length;
-  return { size, mean: Float64Array.from(values), variance: new Float64Array(size), covariance: mode === 'full' ? new Float64Array(size * size) : undefined };
+  return { size, mean: Float64Array.from(values), variance: new Float64Array(size), covariance: mode === 'full' ? zeroCovariance(size) : undefined };
 }
 
 /** Whether every variance is zero. */
@@ -54,6 +70,10 @@ export function applyElementwise(x: ActivationMoments, fn: GaussianMomentFunctio
     }
   }
   if (!x.covariance || !coefficients) return { size, mean, variance };
+  let exact = true;
+  for (let i = 0; i < size && exact; i++) exact = sigmas[i] === 0 && variance[i] === 0;
+  // every input and output deterministic: every covariance is 0 (the loop below would skip every row)
+  if (exact) return { size, mean, variance, covariance: zeroCovariance(size) };
   const input = x.covariance;
   const covariance = new Float64Array(size * size);
   for (let a = 0; a < size; a++) {

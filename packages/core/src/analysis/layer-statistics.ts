@@ -80,14 +80,26 @@ export class MomentCache {
   }
 
   get(target: Siemens): ConductanceMoments {
+    const out = { mean: 0, variance: 0, readVariance: 0 };
+    this.into(target, out);
+    return out;
+  }
+
+  /** `get` without allocating: the moments of `target` written into `out`. */
+  into(target: Siemens, out: { mean: number; variance: number; readVariance: number }): void {
     const { minSiemens, maxSiemens } = this.device.states;
-    if (this.tableNodes > 0 && target >= minSiemens && target <= maxSiemens) return this.interpolate(target);
+    if (this.tableNodes > 0 && target >= minSiemens && target <= maxSiemens) {
+      this.interpolate(target, out);
+      return;
+    }
     let found = this.cache.get(target);
     if (!found) {
       found = this.device.moments(target, this.timeSeconds);
       this.cache.set(target, found);
     }
-    return found;
+    out.mean = found.mean;
+    out.variance = found.variance;
+    out.readVariance = found.readVariance;
   }
 
   /** Distinct exact evaluations so far (table nodes included). */
@@ -95,7 +107,7 @@ export class MomentCache {
     return this.cache.size + (this.table ? this.tableNodes : 0);
   }
 
-  private interpolate(target: Siemens): ConductanceMoments {
+  private interpolate(target: Siemens, out: { mean: number; variance: number; readVariance: number }): void {
     const table = this.table ?? this.buildTable();
     const n = this.tableNodes;
     const u = (target - table.low) / table.step;
@@ -106,9 +118,13 @@ export class MomentCache {
     const w1 = (t * (t - 2) * (t - 3)) / 2;
     const w2 = (-t * (t - 1) * (t - 3)) / 2;
     const w3 = (t * (t - 1) * (t - 2)) / 6;
-    const at = (a: Float64Array) => w0 * a[i] + w1 * a[i + 1] + w2 * a[i + 2] + w3 * a[i + 3];
-    const variance = Math.max(0, at(table.variance));
-    return { mean: at(table.mean), variance, readVariance: Math.min(variance, Math.max(0, at(table.readVariance))) };
+    const m = table.mean;
+    const v = table.variance;
+    const r = table.readVariance;
+    const variance = Math.max(0, w0 * v[i] + w1 * v[i + 1] + w2 * v[i + 2] + w3 * v[i + 3]);
+    out.mean = w0 * m[i] + w1 * m[i + 1] + w2 * m[i + 2] + w3 * m[i + 3];
+    out.variance = variance;
+    out.readVariance = Math.min(variance, Math.max(0, w0 * r[i] + w1 * r[i + 1] + w2 * r[i + 2] + w3 * r[i + 3]));
   }
 
   private buildTable() {
@@ -129,19 +145,25 @@ export class MomentCache {
   }
 }
 
-/** Mean and variances of one cell as the switched-on sources see them. */
-function cellTerms(cache: MomentCache, target: Siemens, sources: ErrorSources): { mean: number; program: number; read: number } {
+/** Mean and variances of one cell as the switched-on sources see them (written into `out`, no allocation). */
+interface CellTerms {
+  mean: number;
+  program: number;
+  read: number;
+}
+const momentScratch = { mean: 0, variance: 0, readVariance: 0 };
+function cellTerms(cache: MomentCache, target: Siemens, sources: ErrorSources, out: CellTerms): CellTerms {
   const states = cache.device.states;
   const snapped = snapToState(states, target);
   const clipped = Math.min(states.maxSiemens, Math.max(states.minSiemens, target));
-  const moments = cache.get(target);
+  const moments = momentScratch;
+  cache.into(target, moments);
   let mean = sources.quantization ? snapped : clipped;
   if (sources.deviceMean) mean += moments.mean - snapped;
-  return {
-    mean,
-    program: sources.programming ? Math.max(0, moments.variance - moments.readVariance) : 0,
-    read: sources.read ? moments.readVariance : 0,
-  };
+  out.mean = mean;
+  out.program = sources.programming ? Math.max(0, moments.variance - moments.readVariance) : 0;
+  out.read = sources.read ? moments.readVariance : 0;
+  return out;
 }
 
 /** Layer statistics of `layer` read at its configured time, with the given sources switched on. */
@@ -181,6 +203,8 @@ export function layerStatistics(
     : undefined;
   const voltsPerInput = config.dac.readVoltage / config.dac.inputRange;
   const outputVariance = new Float64Array(outputs);
+  const plusTerms: CellTerms = { mean: 0, program: 0, read: 0 };
+  const minusTerms: CellTerms = { mean: 0, program: 0, read: 0 };
   tiled.tiles.forEach((tile, t) => {
     const columnTile = t % columnTiles;
     const channels = tile.channelGain.length;
@@ -196,8 +220,8 @@ export function layerStatistics(
       }
       for (let i = 0; i < tile.rowCount; i++) {
         const j = tile.rowStart + i;
-        const plus = cellTerms(cache, tile.targets[i * tile.cols + pos], sources);
-        const minus = cellTerms(cache, tile.targets[i * tile.cols + neg], sources);
+        const plus = cellTerms(cache, tile.targets[i * tile.cols + pos], sources, plusTerms);
+        const minus = cellTerms(cache, tile.targets[i * tile.cols + neg], sources, minusTerms);
         const w = o * inputs + j;
         meanWeights[w] += gain * (plus.mean - minus.mean);
         programVariance[w] += gain * gain * (plus.program + minus.program);
@@ -294,12 +318,13 @@ function driftCompensationFactor(layer: CrossbarLayer, sources: ErrorSources, ca
   const referenceTime = config.driftReferenceSeconds ?? DEFAULT_DRIFT_REFERENCE_SECONDS;
   const sums = (cache: MomentCache): Float64Array => {
     const y = new Float64Array(layer.outputs);
+    const terms: CellTerms = { mean: 0, program: 0, read: 0 };
     for (const tile of tiled.tiles) {
       for (let k = 0; k < tile.channelGain.length; k++) {
         let s = 0;
         for (let i = 0; i < tile.rowCount; i++) {
-          s += cellTerms(cache, tile.targets[i * tile.cols + tile.channelPositive[k]], sources).mean;
-          s -= cellTerms(cache, tile.targets[i * tile.cols + tile.channelNegative[k]], sources).mean;
+          s += cellTerms(cache, tile.targets[i * tile.cols + tile.channelPositive[k]], sources, terms).mean;
+          s -= cellTerms(cache, tile.targets[i * tile.cols + tile.channelNegative[k]], sources, terms).mean;
         }
         y[tile.channelOutput[k]] += tile.channelGain[k] * s;
       }

@@ -40,6 +40,8 @@ export function propagateWeightNode(
   for (let g = 0; g < layout.groups; g++) {
     const s = stats[g];
     const W = s.meanWeights;
+    const totalNoise = noiseVariance(s);
+    const inputNoise = s.inputNoiseVariance;
     const patchBase = g * positions * K;
     // means and the diagonal
     for (let p = 0; p < positions; p++) {
@@ -51,8 +53,8 @@ export function propagateWeightNode(
         let v = s.outputVariance[mm];
         for (let k = 0; k < K; k++) {
           const w = W[wBase + k];
-          const noise = s.programVariance[wBase + k] + s.readVariance[wBase + k];
-          v += s.inputNoiseVariance * (w * w + noise);
+          const noise = totalNoise[wBase + k];
+          if (inputNoise !== 0) v += inputNoise * (w * w + noise);
           const j = index[row + k];
           if (j < 0) continue;
           const mj = xm[j];
@@ -121,6 +123,19 @@ export function propagateWeightNode(
   return finishOutputs({ size: n, mean, variance, covariance }, layout, stats, bias);
 }
 
+const noiseVariances = new WeakMap<LayerStatistics, Float64Array>();
+
+/** programVariance + readVariance of every weight, computed once per layer statistics. */
+function noiseVariance(s: LayerStatistics): Float64Array {
+  let found = noiseVariances.get(s);
+  if (!found) {
+    found = new Float64Array(s.programVariance.length);
+    for (let w = 0; w < found.length; w++) found[w] = s.programVariance[w] + s.readVariance[w];
+    noiseVariances.set(s, found);
+  }
+  return found;
+}
+
 /**
  * The digital side after the analog sums: the ADC as an exact quantizer of each channel current
  * (when the layer statistics allow it; otherwise its Delta^2 / 12 is already in the variance), then
@@ -161,6 +176,10 @@ function addTransformedCovariance(
 ): void {
   const { positions, patchSize: K, channelsPerGroup: M, index } = layout;
   const n = layout.outputSize;
+  if (positions === 1) {
+    denseTransformedCovariance(layout, stats, gamma, inputSize, covariance, outIndex);
+    return;
+  }
   // rows of A as (output index, patch row base, weight base, group)
   const rows: { o: number; patch: number; weights: Float64Array; wBase: number }[] = [];
   for (let g = 0; g < layout.groups; g++) {
@@ -188,6 +207,59 @@ function addTransformedCovariance(
       }
       covariance[r.o * n + c.o] += sum;
       if (c.o !== r.o) covariance[c.o * n + r.o] += sum;
+    }
+  }
+}
+
+/**
+ * `addTransformedCovariance` for one position per group (dense layers): A (outputs x inputs) is
+ * gathered once into a flat matrix, then T = A Gamma row by row and A Gamma A^T = T A^T on the upper
+ * triangle, all on typed arrays (same sums, same order of the k terms per row of T).
+ */
+function denseTransformedCovariance(
+  layout: PatchLayout,
+  stats: readonly LayerStatistics[],
+  gamma: Float64Array,
+  inputSize: number,
+  covariance: Float64Array,
+  outIndex: (m: number, p: number) => number,
+): void {
+  const { patchSize: K, channelsPerGroup: M, index } = layout;
+  const n = layout.outputSize;
+  const rows = layout.groups * M;
+  const a = new Float64Array(rows * inputSize);
+  const out = new Int32Array(rows);
+  for (let g = 0; g < layout.groups; g++) {
+    const W = stats[g].meanWeights;
+    const patch = g * K;
+    for (let mm = 0; mm < M; mm++) {
+      const r = g * M + mm;
+      out[r] = outIndex(r, 0);
+      for (let k = 0; k < K; k++) {
+        const i = index[patch + k];
+        if (i >= 0) a[r * inputSize + i] += W[mm * K + k];
+      }
+    }
+  }
+  const t = new Float64Array(inputSize);
+  for (let r = 0; r < rows; r++) {
+    t.fill(0);
+    const aBase = r * inputSize;
+    for (let i = 0; i < inputSize; i++) {
+      const w = a[aBase + i];
+      if (w === 0) continue;
+      const base = i * inputSize;
+      for (let j = 0; j < inputSize; j++) t[j] += w * gamma[base + j];
+    }
+    const or = out[r];
+    for (let c = 0; c < rows; c++) {
+      const oc = out[c];
+      if (oc < or) continue;
+      const cBase = c * inputSize;
+      let sum = 0;
+      for (let j = 0; j < inputSize; j++) sum += a[cBase + j] * t[j];
+      covariance[or * n + oc] += sum;
+      if (oc !== or) covariance[oc * n + or] += sum;
     }
   }
 }
