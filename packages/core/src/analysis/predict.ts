@@ -17,6 +17,9 @@ import { propagateWeightNode } from './weight-node.js';
 import { type BatchMoments, type DiagonalKernel, diagonalKernel, elementwiseBatch, exactBatch, weightNodeBatch } from './batched-diagonal.js';
 import { tiledAdcBatch } from './tiled-adc.js';
 
+/** Gaussian moments of each smooth or piecewise-linear activation, shared by both propagation modes. */
+const ACTIVATION_MOMENTS = { relu: reluMoments, sigmoid: sigmoidMoments, tanh: tanhMoments } as const;
+
 /** Predicted error of one node's output against the ideal network. */
 export interface NodePrediction {
   readonly name: string;
@@ -218,11 +221,9 @@ export class MseAnalyzer {
         return finishBatch(stats[0].tiledAdc ? tiledAdcBatch(input, entry.layout, stats, analog) : analog, entry.layout, stats, node.bias);
       }
       case 'relu':
-        return elementwiseBatch(x, reluMoments);
       case 'sigmoid':
-        return elementwiseBatch(x, sigmoidMoments);
       case 'tanh':
-        return elementwiseBatch(x, tanhMoments);
+        return elementwiseBatch(x, ACTIVATION_MOMENTS[node.op]);
       case 'identity':
       case 'reshape':
         return x;
@@ -275,11 +276,9 @@ export class MseAnalyzer {
         return propagateWeightNode(this.throughDac(x, entry), entry.layout, this.statistics.get(node.name)!, node.bias, mode);
       }
       case 'relu':
-        return applyElementwise(x, reluMoments);
       case 'sigmoid':
-        return applyElementwise(x, sigmoidMoments);
       case 'tanh':
-        return applyElementwise(x, tanhMoments);
+        return applyElementwise(x, ACTIVATION_MOMENTS[node.op]);
       case 'identity':
       case 'reshape':
         return x;
