@@ -6,6 +6,7 @@ export * from './device/levels.js';
 export * from './device/registry.js';
 export * from './device/container.js';
 export * from './device/conformance.js';
+export * from './device/moment-cache.js';
 export * from './devices/ideal.js';
 export * from './devices/gaussian.js';
 export * from './devices/builtin.js';
