@@ -40,6 +40,32 @@ describe('xbar mse', () => {
     expect(report.timing.mc_s).toBeGreaterThan(0);
   });
 
+  it('--sources switches the same sources off in the Monte-Carlo: one netlist, each source alone agrees', async () => {
+    const everything = join(folder, 'everything.xbar');
+    writeFileSync(
+      everything,
+      '.model g gaussian (gmin=0 gmax=1e-4 levels=17 sigma_prog=2e-6 sigma_read=2e-6)\n' +
+        '.array default rows=128 cols=128 model=g dac_range=16 dac_bits=7 dac_noise=0.01 adc_bits=7 adc_range=calibrated adc_noise=0.01\n',
+    );
+    const run = async (sources: string, trials: number) => {
+      const args = ['mse', '--model', modelPath('mnist-mlp-pca'), '--netlist', everything, '--input', inputPath('mnist-mlp-pca'), '--sources', sources, '--mc', String(trials), '--seed', '2', '--format', 'json'];
+      const result = await runXbar(args);
+      expect(result.code).toBe(0);
+      return (JSON.parse(result.stdout) as { output: { predicted_mse: number; mc_mse: number; mc_ci95: number } }).output;
+    };
+    const all = await run('all', 20);
+    for (const source of ['programming', 'read', 'inputNoise']) {
+      const output = await run(source, 40);
+      expect(output.mc_mse).toBeLessThan(0.7 * all.mc_mse); // the other sources really are off
+      expect(Math.abs(output.predicted_mse - output.mc_mse)).toBeLessThanOrEqual(0.1 * output.mc_mse + output.mc_ci95);
+    }
+    for (const source of ['quantization', 'dac']) {
+      const output = await run(source, 2); // deterministic: equal up to rounding
+      expect(output.mc_ci95).toBeLessThanOrEqual(1e-12 * output.mc_mse);
+      expect(Math.abs(output.predicted_mse - output.mc_mse)).toBeLessThanOrEqual(1e-9 * output.mc_mse);
+    }
+  });
+
   it('prints a table, switches sources, and exits 2 / 3 on usage / input errors', async () => {
     const table = await runXbar(['mse', '--model', modelPath('digits-cnn'), '--netlist', netlist, '--input', inputPath('digits-cnn'), '--sources', 'programming,read', '--mode', 'diagonal']);
     expect(table.code).toBe(0);

@@ -6,6 +6,7 @@ import {
   HardwareNetwork,
   MseAnalyzer,
   type Network,
+  hardwareWithSources,
   type Tensor,
   idealNodeOutputs,
   networkMonteCarlo,
@@ -92,9 +93,10 @@ export function mseReport(
   let monteCarlo: ReturnType<typeof networkMonteCarlo> | undefined;
   if (options.trials > 0) {
     const t1 = performance.now();
-    // the Monte-Carlo reference has every source on: the switches only act on the prediction, so
-    // a single-source comparison needs a netlist whose other sources are off (see docs/mse.md)
-    monteCarlo = networkMonteCarlo(hardware, input, { seed: options.seed, trials: options.trials, ideal });
+    // the Monte-Carlo reference samples the same sources as the prediction: the others are switched
+    // off in the hardware itself (hardwareWithSources)
+    const sampled = ERROR_SOURCE_NAMES.every((name) => options.sources[name]) ? hardware : hardwareWithSources(hardware, options.sources);
+    monteCarlo = networkMonteCarlo(sampled, input, { seed: options.seed, trials: options.trials, ideal });
     mcSeconds = (performance.now() - t1) / 1000;
   }
   const row = (name: string): MseRow => {
@@ -154,7 +156,7 @@ export const mseCommand: CliCommand = {
       .option('--input <file>', 'inputs (.npy): B x the model input shape; the MSE is the mean over them')
       .option('--mc <trials>', 'also run this many Monte-Carlo trials (one programming each)')
       .option('--seed <n>', "Monte-Carlo seed (default: the netlist's .options seed)")
-      .option('--sources <list>', `error sources of the prediction, comma-separated: ${ERROR_SOURCE_NAMES.join(', ')}, or all`, 'all')
+      .option('--sources <list>', `error sources switched on (prediction and Monte-Carlo), comma-separated: ${ERROR_SOURCE_NAMES.join(', ')}, or all`, 'all')
       .addOption(new Option('--mode <mode>', 'diagonal (fast, batched) or full covariance (exact shared-kernel and input-noise correlations)').choices(['diagonal', 'full']).default('full'))
       .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table'))
       .action(async (flags: MseFlags) => {

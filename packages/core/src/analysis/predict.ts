@@ -4,7 +4,7 @@ import { broadcastAdd } from '../network/kernels.js';
 import type { NetworkNode } from '../network/graph.js';
 import { networkShapes } from '../network/shapes.js';
 import { type Tensor, shapeSize, tensor } from '../network/tensor.js';
-import { dacStep } from '../periphery/dac.js';
+import { dacStep, isIdentityDac } from '../periphery/dac.js';
 import type { Seconds } from '../units.js';
 import { type ActivationMoments, type CovarianceMode, applyElementwise, exactMoments } from './activation-moments.js';
 import { type ElementwiseOut, quantizerMoments, reluMoments, sigmoidMoments, tanhMoments } from './elementwise-moments.js';
@@ -255,8 +255,8 @@ export class MseAnalyzer {
 
   /** `throughDac` for a whole batch. */
   private throughDacBatch(x: BatchMoments, entry: MappedWeightNode): BatchMoments {
-    if (!this.sources.dac) return x;
     const { dac } = entry.config;
+    if (!this.sources.dac || isIdentityDac(dac)) return x;
     const step = dacStep(dac);
     const range = dac.inputRange;
     if (step === 0) {
@@ -315,8 +315,8 @@ export class MseAnalyzer {
 
   /** The crossbar's input after the DAC (clip and quantize) as an element-wise function of the activations. */
   private throughDac(x: ActivationMoments, entry: MappedWeightNode): ActivationMoments {
-    if (!this.sources.dac) return x;
     const { dac } = entry.config;
+    if (!this.sources.dac || isIdentityDac(dac)) return x;
     const step = dacStep(dac);
     const range = dac.inputRange;
     if (step === 0) {

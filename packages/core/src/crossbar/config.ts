@@ -52,6 +52,11 @@ export interface DacConfig {
   readonly bitSerial: boolean;
   /** Std of Gaussian noise added to each applied input, relative to inputRange (aihwkit inp_noise). */
   readonly noiseRelative: number;
+  /**
+   * false: inputs beyond +-inputRange pass unclipped (only with bits = 0: the DAC is then the identity,
+   * as when error-source attribution switches the DAC off). Default true.
+   */
+  readonly clip?: boolean;
 }
 
 export const DEFAULT_DAC: DacConfig = { bits: 0, inputRange: 1, readVoltage: 0.2, bitSerial: false, noiseRelative: 0 };

@@ -113,6 +113,19 @@ export function checkDeviceConformance(instance: DeviceInstance, options: Confor
         failures.push({ check: 'readVariance', targetSiemens: target, timeSeconds: time, message: `readVariance ${analytic.readVariance} exceeds variance ${analytic.variance}` });
       }
 
+      if (instance.readMean && !instance.gaussianRead) {
+        instance.readMean(cells, time, first);
+        const conditionalMean = sampleMoments(first);
+        expectClose('readMean', target, time, analytic.mean, conditionalMean.mean, z * standardErrorOfMean(conditionalMean) + roundingSlack);
+        expectClose(
+          'readMean programmed variance',
+          target,
+          time,
+          analytic.variance - analytic.readVariance,
+          conditionalMean.variance,
+          z * standardErrorOfVariance(conditionalMean) + variance2,
+        );
+      }
       if (instance.gaussianRead) {
         instance.gaussianRead.mean(cells, time, first);
         instance.gaussianRead.variance(cells, time, second);

@@ -76,6 +76,13 @@ export interface DeviceInstance<State extends ProgrammedCells = ProgrammedCells>
   read(state: State, timeSeconds: Seconds, rng: Rng, out: Float64Array): void;
   /** Present when reads are exactly Gaussian given the programmed cell (see `GaussianRead`). */
   readonly gaussianRead?: GaussianRead<State>;
+  /**
+   * E[G_read | cell] at `timeSeconds` after programming, in siemens, into `out`: the part of a read
+   * fixed at programming (drift included), without the fresh read noise. Lets engines switch
+   * programming error and read noise on separately (error-source attribution, `deviceWithSources`).
+   * Devices with `gaussianRead` need not give it (its `mean` is this). Optional for other devices.
+   */
+  readMean?(state: State, timeSeconds: Seconds, out: Float64Array): void;
   /** Exact moments of `read(program(target), t)` for one cell. */
   moments(targetSiemens: Siemens, timeSeconds: Seconds): ConductanceMoments;
   /**

@@ -58,6 +58,19 @@ export class HardwareNetwork {
     return new HardwareNetwork(network, mapped);
   }
 
+  /**
+   * The same network with every crossbar layer replaced by `transform(layer, entry, group)`, which
+   * must keep the layer's mapping (e.g. `CrossbarLayer.reconfigured`).
+   */
+  withLayers(transform: (layer: CrossbarLayer, entry: MappedWeightNode, group: number) => CrossbarLayer): HardwareNetwork {
+    const mapped = new Map<string, MappedWeightNode>();
+    for (const [name, entry] of this.mapped) {
+      const groups = entry.groups.map((layer, g) => transform(layer, entry, g));
+      mapped.set(name, { ...entry, config: groups[0].config, groups });
+    }
+    return new HardwareNetwork(this.network, mapped);
+  }
+
   /** Weight nodes in network order. */
   weightNodes(): MappedWeightNode[] {
     return [...this.mapped.values()].sort((a, b) => a.weightIndex - b.weightIndex);

@@ -1,6 +1,6 @@
 import { type CrossbarResistances, factorCrossbar } from '../circuit/index.js';
 import type { CrossbarConfig, WireConfig } from '../crossbar/config.js';
-import type { DeviceInstance, ProgrammedCells } from '../device/contract.js';
+import type { ConductanceStates, DeviceInstance, ProgrammedCells } from '../device/contract.js';
 import type { ConductanceMapping } from '../map/conductance-mapping.js';
 import { mapWeights, readBackWeights } from '../map/mapping.js';
 import { adcStep, validateAdc } from '../periphery/adc.js';
@@ -22,29 +22,36 @@ export const DEFAULT_DRIFT_REFERENCE_SECONDS: Seconds = 20;
  * `program(rng)` draws one programmed instance (one Monte-Carlo trial) to run noisy MVMs on.
  */
 export class CrossbarLayer {
-  readonly mapping: ConductanceMapping;
-  readonly tiled: TiledLayer;
-  /** Full-scale current of each tile's ADC, in amperes (0 where the ADC is ideal). */
-  readonly adcRangeAmperes: Float64Array;
-
   private constructor(
     readonly config: CrossbarConfig,
-    weights: Matrix,
-  ) {
-    validateDac(config.dac);
-    validateAdc(config.adc);
-    if (!(config.readTimeSeconds >= 0 && Number.isFinite(config.readTimeSeconds))) {
-      throw new RangeError(`read time must be a finite number of seconds >= 0, got ${config.readTimeSeconds}`);
-    }
-    this.mapping = mapWeights(weights, config.mapping, config.device.states);
-    this.tiled = tileMapping(this.mapping, config.rows, config.cols);
-    this.adcRangeAmperes = new Float64Array(this.tiled.tiles.length);
-    this.setWorstCaseAdcRanges();
-  }
+    readonly mapping: ConductanceMapping,
+    readonly tiled: TiledLayer,
+    /** Full-scale current of each tile's ADC, in amperes (0 where the ADC is ideal). */
+    readonly adcRangeAmperes: Float64Array,
+  ) {}
 
   /** Maps `weights` (outputs x inputs) onto tiles as `config` says. */
   static create(weights: Matrix, config: CrossbarConfig): CrossbarLayer {
-    return new CrossbarLayer(config, weights);
+    validateLayerConfig(config);
+    const mapping = mapWeights(weights, config.mapping, config.device.states);
+    const tiled = tileMapping(mapping, config.rows, config.cols);
+    const layer = new CrossbarLayer(config, mapping, tiled, new Float64Array(tiled.tiles.length));
+    layer.setWorstCaseAdcRanges();
+    return layer;
+  }
+
+  /**
+   * The same mapped tiles (targets, channels, ADC ranges as calibrated so far) with another device
+   * model over the same conductance states, or another DAC or ADC: what error-source attribution
+   * needs to switch parts of the hardware off without remapping the weights.
+   */
+  reconfigured(changes: { readonly device?: DeviceInstance; readonly dac?: CrossbarConfig['dac']; readonly adc?: CrossbarConfig['adc'] }): CrossbarLayer {
+    const config: CrossbarConfig = { ...this.config, ...changes };
+    validateLayerConfig(config);
+    if (!sameStates(config.device.states, this.config.device.states)) {
+      throw new RangeError(`a reconfigured layer keeps its targets: device '${config.device.modelName}' must have the conductance states of '${this.config.device.modelName}'`);
+    }
+    return new CrossbarLayer(config, this.mapping, this.tiled, Float64Array.from(this.adcRangeAmperes));
   }
 
   get inputs(): number {
@@ -132,6 +139,20 @@ export class CrossbarLayer {
   checkInputs(x: Matrix): void {
     if (x.cols !== this.inputs) throw new RangeError(`the layer has ${this.inputs} inputs, the batch has vectors of ${x.cols}`);
   }
+}
+
+function validateLayerConfig(config: CrossbarConfig): void {
+  validateDac(config.dac);
+  validateAdc(config.adc);
+  if (!(config.readTimeSeconds >= 0 && Number.isFinite(config.readTimeSeconds))) {
+    throw new RangeError(`read time must be a finite number of seconds >= 0, got ${config.readTimeSeconds}`);
+  }
+}
+
+function sameStates(a: ConductanceStates, b: ConductanceStates): boolean {
+  if (a.minSiemens !== b.minSiemens || a.maxSiemens !== b.maxSiemens) return false;
+  if (!a.levels || !b.levels) return a.levels === b.levels;
+  return a.levels.length === b.levels.length && a.levels.every((level, i) => level === b.levels![i]);
 }
 
 const IDEAL_READOUT: TileReadout = { adcSteps: undefined, adcRanges: undefined, outputNoiseAmperes: undefined };

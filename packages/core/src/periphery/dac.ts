@@ -6,6 +6,11 @@ import type { DacConfig } from '../crossbar/config.js';
  * an ideal DAC (no quantization, clipping only).
  */
 
+/** True when the DAC passes inputs through unchanged (ideal and unclipped). */
+export function isIdentityDac(dac: DacConfig): boolean {
+  return dac.bits === 0 && dac.clip === false;
+}
+
 /** Input units per DAC code, or 0 for an ideal DAC. */
 export function dacStep(dac: DacConfig): number {
   return dac.bits === 0 ? 0 : dac.inputRange / (2 ** (dac.bits - 1) - 1);
@@ -13,6 +18,7 @@ export function dacStep(dac: DacConfig): number {
 
 /** Clips x to +-inputRange and rounds it to the DAC's grid: the input value the DAC represents. */
 export function quantizeInput(x: number, dac: DacConfig, step = dacStep(dac)): number {
+  if (dac.clip === false) return x;
   const clipped = x > dac.inputRange ? dac.inputRange : x < -dac.inputRange ? -dac.inputRange : x;
   return step === 0 ? clipped : Math.round(clipped / step) * step;
 }
@@ -25,5 +31,6 @@ export function validateDac(dac: DacConfig): void {
   if (!(dac.inputRange > 0 && Number.isFinite(dac.inputRange))) throw new RangeError(`DAC inputRange must be > 0, got ${dac.inputRange}`);
   if (!(dac.readVoltage > 0 && dac.readVoltage <= 10)) throw new RangeError(`DAC readVoltage must be in (0, 10] V, got ${dac.readVoltage} V`);
   if (!(dac.noiseRelative >= 0 && dac.noiseRelative <= 10)) throw new RangeError(`DAC noiseRelative must be in [0, 10], got ${dac.noiseRelative}`);
+  if (dac.clip === false && dac.bits !== 0) throw new RangeError(`an unclipped DAC (clip false) must be ideal (bits 0), got ${dac.bits} bits`);
   if (dac.bitSerial && dac.bits === 0) throw new RangeError('bit-serial inputs need a DAC resolution: set DAC bits >= 2');
 }

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceModel } from '../device/contract.js';
 import { type ConformanceOptions, checkDeviceConformance, checkParameterValidation } from '../device/conformance.js';
+import { type DeviceSourceSwitches, deviceWithSources } from '../device/with-sources.js';
+
+/** The device-source splits error attribution uses: each part of the device error alone. */
+const SOURCE_SPLITS: ReadonlyArray<readonly [string, DeviceSourceSwitches]> = [
+  ['programming alone', { quantization: true, deviceMean: false, programming: true, read: false }],
+  ['read noise alone', { quantization: true, deviceMean: false, programming: false, read: true }],
+  ['mean shift alone, unquantized', { quantization: false, deviceMean: true, programming: false, read: false }],
+];
 
 /** A parameter set to run the conformance suite on, e.g. a preset or a configuration with faults. */
 export interface ConformanceCase {
@@ -24,6 +32,15 @@ export function describeDeviceConformance(model: DeviceModel, cases: readonly Co
       ...model.presets.map((preset) => ({ label: `preset ${preset.name}`, values: preset.values })),
       ...cases,
     ];
+    it('each part of its error alone (error-source attribution) samples what its moments say', () => {
+      const instance = model.create();
+      const splits = instance.gaussianRead || instance.readMean ? SOURCE_SPLITS : SOURCE_SPLITS.slice(2);
+      for (const [label, sources] of splits) {
+        const masked = deviceWithSources(instance, sources, { momentTableNodes: 0 });
+        const failures = checkDeviceConformance(masked, { samples: 20_000, ...options });
+        expect(failures.map((failure) => `${label}: ${failure.message}`)).toEqual([]);
+      }
+    });
     for (const testCase of all) {
       it(`sampler agrees with analytic moments (${testCase.label})`, () => {
         const instance = model.create(testCase.values);

@@ -4,6 +4,8 @@ import {
   type DeviceModel,
   type ProgrammedCells,
   makeStates,
+  normalCdf,
+  normalPdf,
   requireRelation,
   resolveParams,
   snapToState,
@@ -12,6 +14,11 @@ import { pcmMoments } from './moments.js';
 import { PCM_PARAMS } from './params.js';
 import { driftExponentStats, driftLogTime, pcmPhysics, programmingSigma, readNoiseAmplitude, readNoiseTimeFactor } from './physics.js';
 import { PCM_PRESETS } from './presets.js';
+
+/** E[max(1 + s Z, 0)] for a standard normal Z: the mean factor of a read clipped at 0 S. */
+function clippedUnitMean(s: number): number {
+  return s > 0 ? normalCdf(1 / s) + s * normalPdf(1 / s) : 1;
+}
 
 /** Number of (level, time) moment results a PCM instance remembers. */
 const MOMENT_CACHE_SIZE = 4096;
@@ -77,6 +84,15 @@ export const pcmDevice: DeviceModel = {
           const drifted = programmed * Math.exp(-state.driftExponent[i] * logTime);
           const relativeSigma = readNoiseAmplitude(physics, programmed) * timeFactor;
           out[i] = Math.max(drifted * (1 + relativeSigma * out[i]), 0);
+        }
+      },
+      readMean(state, timeSeconds, out) {
+        const logTime = driftLogTime(physics, timeSeconds);
+        const timeFactor = readNoiseTimeFactor(physics, timeSeconds);
+        for (let i = 0; i < state.count; i++) {
+          const programmed = state.conductance[i];
+          const drifted = programmed * Math.exp(-state.driftExponent[i] * logTime);
+          out[i] = drifted * clippedUnitMean(readNoiseAmplitude(physics, programmed) * timeFactor);
         }
       },
       moments(target, timeSeconds) {
