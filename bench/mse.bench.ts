@@ -30,10 +30,17 @@ import { SOURCE_CASE_NAMES, caseHardware, layerInputRanges, repeatBatch } from '
 import { type BenchSection, markdownTable, sig } from './harness.js';
 
 const LEVELS = [0.001, 0.01, 0.1];
-/** Agreement rows: Monte-Carlo until the 95 % CI is within TARGET_CI of the mean, MIN_TRIALS .. ROW_MS per row. */
+/**
+ * Agreement rows: Monte-Carlo until the 95 % CI is within TARGET_CI of the mean, MIN_TRIALS .. ROW_MS
+ * per row. Small-noise rows (level <= SMALL_LEVEL, where the prediction must be within 5 %) get a
+ * tighter CI and more time, so that "within 5 %" is resolved by the Monte-Carlo, not hidden in its CI.
+ */
 const TARGET_CI = 0.03;
+const ROW_MS = 20000;
+const SMALL_LEVEL = 0.001;
+const SMALL_TARGET_CI = 0.015;
+const SMALL_ROW_MS = 90000;
 const MIN_TRIALS = 20;
-const ROW_MS = 6000;
 /** Speed rows: Monte-Carlo time cap before extrapolating (see monteCarloToFivePercent). */
 const SPEED_MC_MS = 15000;
 const models = join(import.meta.dirname, '..', 'examples', 'models');
@@ -135,6 +142,7 @@ const section: BenchSection = {
     // agreement
     const rows: (string | number)[][] = [];
     let worst = 0;
+    let worstSmall = 0;
     for (const [label, { network, input }] of examples) {
       const outputName = network.nodes.at(-1)!.name;
       for (const level of LEVELS) {
@@ -144,8 +152,15 @@ const section: BenchSection = {
           const analyzer = new MseAnalyzer(hardware);
           const full = analyzer.predict(input, { mode: 'full' }).output.mse;
           const diagonal = analyzer.predict(input, { mode: 'diagonal' }).output.mse;
-          const mc = monteCarloTo(hardware, input, outputName, { relative: TARGET_CI, minTrials: MIN_TRIALS, maxMs: ROW_MS, seed: 11 });
+          const small = level <= SMALL_LEVEL;
+          const mc = monteCarloTo(hardware, input, outputName, {
+            relative: small ? SMALL_TARGET_CI : TARGET_CI,
+            minTrials: MIN_TRIALS,
+            maxMs: small ? SMALL_ROW_MS : ROW_MS,
+            seed: 11,
+          });
           const error = (full - mc.mse) / mc.mse;
+          if (small) worstSmall = Math.max(worstSmall, Math.abs(error));
           progress(`${label} ${source} ${level}: ${mc.trials} trials, MC ${(mc.ms / 1000).toFixed(1)} s, row ${((performance.now() - started) / 1000).toFixed(1)} s`);
           worst = Math.max(worst, Math.abs(error));
           rows.push([label, source, level, sig(full, 4), sig(diagonal, 4), `${sig(mc.mse, 4)} +- ${sig((100 * mc.ci95) / mc.mse, 2)} %`, mc.trials, `${(100 * error).toFixed(1)} %`, `${((100 * (diagonal - mc.mse)) / mc.mse).toFixed(1)} %`]);
@@ -188,7 +203,7 @@ const section: BenchSection = {
       }
     }
     const markdown = [
-      `Agreement: committed examples, 64 inputs; Monte-Carlo per row until its 95 % CI (relative to the mean) is within ${100 * TARGET_CI} % (at least ${MIN_TRIALS} trials, at most ${ROW_MS / 1000} s: the CNN's shared-kernel rows stop there). Levels: noise std relative to Gmax (device) or to full scale (periphery); quantizers have clamp(round(-log2 level) + 2, 4, 12) bits; DAC ranges per layer from the ideal activations. Relative errors of the full-covariance and the diagonal prediction.`,
+      `Agreement: committed examples, 64 inputs; Monte-Carlo per row until its 95 % CI (relative to the mean) is within ${100 * TARGET_CI} % (at least ${MIN_TRIALS} trials, at most ${ROW_MS / 1000} s: the CNN's shared-kernel rows may stop there), and at level ${SMALL_LEVEL} (small noise, where the target is 5 %) within ${100 * SMALL_TARGET_CI} % (at most ${SMALL_ROW_MS / 1000} s). Largest |error| at level ${SMALL_LEVEL}: \`mse_rel_error_max_small_noise\`. Levels: noise std relative to Gmax (device) or to full scale (periphery); quantizers have clamp(round(-log2 level) + 2, 4, 12) bits; DAC ranges per layer from the ideal activations. Relative errors of the full-covariance and the diagonal prediction.`,
       '',
       markdownTable(['net', 'source', 'level', 'predicted (full)', 'predicted (diag)', 'Monte-Carlo', 'MC trials', 'error full', 'error diag'], rows),
       '',
@@ -196,7 +211,7 @@ const section: BenchSection = {
       '',
       markdownTable(['net', 'devices', 'diag ms', 'full ms', 'MC trials to +-5 %', 'MC ms', 'speedup diag', 'speedup full', 'error diag / full'], speedRows),
     ].join('\n');
-    return { markdown, results: { mse_speedup_vs_mc: headline, mse_speedup_vs_mc_min: smallest, mse_rel_error_max: worst } };
+    return { markdown, results: { mse_speedup_vs_mc: headline, mse_speedup_vs_mc_min: smallest, mse_rel_error_max: worst, mse_rel_error_max_small_noise: worstSmall } };
   },
 };
 
