@@ -102,7 +102,7 @@ for (const [label, build, shape, mapping] of [
     it.each(ERROR_SOURCE_NAMES.filter((name) => name !== 'deviceMean'))('%s', (name) => {
       const sources = onlySource(name);
       const predicted = new MseAnalyzer(hardware, sources).predict(input, { mode: 'full' }).output.mse;
-      const deterministic = name === 'quantization' || name === 'dac' || (name === 'adc' && mapping !== 'nary');
+      const deterministic = name === 'quantization' || name === 'dac' || name === 'adc';
       const mc = networkMonteCarlo(hardwareWithSources(hardware, sources), input, { seed: 3, trials: deterministic ? 2 : 150 }).nodes.get(output)!;
       expect(mc.mse).toBeGreaterThan(0);
       if (deterministic) expect(Math.abs(predicted - mc.mse)).toBeLessThanOrEqual(1e-9 * mc.mse);

@@ -17,8 +17,9 @@ import type { TiledAdc } from './tiled-adc.js';
  *   is shared by every output of the column tile, so outputs o != o' of one column tile covary by
  *   gain_o gain_o' Var(G_ref,i) x_i^2, for its programming and its read noise alike (the sampler
  *   reads the reference column once per vector and subtracts it from every channel),
- * - outputVariance: per output, the ADC quantization (Delta^2 / 12 per channel) and output noise,
- *   in squared output units; inputVariance: the DAC noise per input, in squared input units.
+ * - outputVariance: per output, the output noise (and, when the ADC is not modelled as an exact
+ *   quantizer, its Delta^2 / 12 per channel), in squared output units; inputVariance: the DAC noise
+ *   per input, in squared input units.
  */
 export interface LayerStatistics {
   readonly inputs: number;
@@ -38,9 +39,9 @@ export interface LayerStatistics {
    */
   readonly adc?: { readonly scale: Float64Array; readonly step: Float64Array; readonly range: Float64Array };
   /**
-   * When every output is one channel per tile but the layer spans several row tiles: each tile's
-   * partial sum is quantized exactly on its own (tiled-adc.ts); outputVariance then holds the output
-   * noise only.
+   * When the ADC is modelled and `adc` does not apply (several row tiles, or several channels per
+   * output: the N-ary digits): each (row tile, channel) partial current is quantized exactly on its
+   * own (tiled-adc.ts); outputVariance then holds the output noise only.
    */
   readonly tiledAdc?: TiledAdc;
 }
@@ -118,12 +119,32 @@ export function layerStatistics(
   const outputVariance = new Float64Array(outputs);
   const plusTerms: CellTerms = { mean: 0, program: 0, read: 0 };
   const minusTerms: CellTerms = { mean: 0, program: 0, read: 0 };
+  // The ADC as exact quantizers: one channel per output on one row tile -> `adc`; otherwise (several
+  // row tiles, or several channels per output) -> `tiledAdc`, one part per (row tile, channel).
+  const rowTiles = tiled.rowTiles;
+  const modelAdc = sources.adc && config.adc.bits > 0;
+  const oneChannel = mapping.channelGain.length === outputs;
+  const exactAdc = modelAdc && oneChannel && rowTiles === 1;
+  const partAdc = modelAdc && !exactAdc;
+  const channelOf = channelOrdinals(layer);
+  const channelsPerOutput = channelOf.channels;
+  // per channel of an output (N-ary digit): its own weights, when the ADC needs them apart
+  const split = partAdc && channelsPerOutput > 1;
+  const channelArrays = (): Float64Array[] => Array.from({ length: channelsPerOutput }, () => new Float64Array(outputs * inputs));
+  const channelMean = split ? channelArrays() : [meanWeights];
+  const channelProgram = split ? channelArrays() : [programVariance];
+  const channelRead = split ? channelArrays() : [readVariance];
+  /** Per channel of an output and output: its gain (weight units per siemens), to place the unquantized weights. */
+  const channelGain = split ? new Float64Array(channelsPerOutput * outputs) : undefined;
   tiled.tiles.forEach((tile, t) => {
     const columnTile = t % columnTiles;
     const channels = tile.channelGain.length;
+    const ordinal = channelOf.ordinal[columnTile];
     for (let k = 0; k < channels; k++) {
       const o = tile.channelOutput[k];
       const gain = tile.channelGain[k];
+      const c = ordinal[k];
+      if (channelGain) channelGain[c * outputs + o] = gain;
       const pos = tile.channelPositive[k];
       const neg = tile.channelNegative[k];
       const isReference = neg === tile.referenceColumn;
@@ -139,6 +160,11 @@ export function layerStatistics(
         meanWeights[w] += gain * (plus.mean - minus.mean);
         programVariance[w] += gain * gain * (plus.program + minus.program);
         readVariance[w] += gain * gain * (plus.read + minus.read);
+        if (split) {
+          channelMean[c][w] = gain * (plus.mean - minus.mean);
+          channelProgram[c][w] = gain * gain * (plus.program + minus.program);
+          channelRead[c][w] = gain * gain * (plus.read + minus.read);
+        }
         if (reference && isReference && k === 0) {
           reference.programVariance[columnTile * inputs + j] = minus.program;
           reference.readVariance[columnTile * inputs + j] = minus.read;
@@ -152,27 +178,40 @@ export function layerStatistics(
     const original = options.originalWeights ?? layer.mapping.mappedWeights;
     const mapped = layer.mappedWeights();
     for (let w = 0; w < meanWeights.length; w++) meanWeights[w] += original.data[w] - mapped.data[w];
+    if (channelGain) {
+      // Per channel, the difference goes onto the output's channel of largest gain (the most
+      // significant digit; the first of equal gains), as `hardwareWithSources` places it on the cells
+      // for the Monte-Carlo of the same sources.
+      for (let o = 0; o < outputs; o++) {
+        let best = 0;
+        for (let c = 1; c < channelsPerOutput; c++) if (channelGain[c * outputs + o] > channelGain[best * outputs + o]) best = c;
+        const W = channelMean[best];
+        for (let w = o * inputs; w < (o + 1) * inputs; w++) W[w] += original.data[w] - mapped.data[w];
+      }
+    }
   }
   const range = layer.adcRangeAmperes;
-  const oneChannel = sources.adc && config.adc.bits > 0 && mapping.channelGain.length === outputs;
-  const exactAdc = oneChannel && tiled.rowTiles === 1;
   const adc = exactAdc ? { scale: new Float64Array(outputs), step: new Float64Array(outputs), range: new Float64Array(outputs) } : undefined;
-  const rowTiles = tiled.rowTiles;
-  const tiledAdc: TiledAdc | undefined =
-    oneChannel && rowTiles > 1
-      ? {
-          rowTiles,
-          rowStart: new Int32Array(rowTiles),
-          rowCount: new Int32Array(rowTiles),
-          scale: new Float64Array(rowTiles * outputs),
-          step: new Float64Array(rowTiles * outputs),
-          range: new Float64Array(rowTiles * outputs),
-          noiseVariance: new Float64Array(rowTiles * outputs),
-        }
-      : undefined;
+  const parts = rowTiles * channelsPerOutput;
+  const tiledAdc: TiledAdc | undefined = partAdc
+    ? {
+        parts,
+        rowStart: new Int32Array(parts),
+        rowCount: new Int32Array(parts),
+        channel: new Int32Array(parts),
+        meanWeights: channelMean,
+        programVariance: channelProgram,
+        readVariance: channelRead,
+        scale: new Float64Array(parts * outputs),
+        step: new Float64Array(parts * outputs),
+        range: new Float64Array(parts * outputs),
+        noiseVariance: new Float64Array(parts * outputs),
+      }
+    : undefined;
   tiled.tiles.forEach((tile, t) => {
     const step = adcStep(config.adc, range[t]);
     const quantization = sources.adc && step > 0 && !exactAdc && !tiledAdc ? (step * step) / 12 : 0;
+    const ordinal = channelOf.ordinal[t % columnTiles];
     if (adc) {
       for (let k = 0; k < tile.channelGain.length; k++) {
         const o = tile.channelOutput[k];
@@ -183,16 +222,16 @@ export function layerStatistics(
     }
     const noiseSigma = sources.outputNoise ? config.adc.noiseRelative * range[t] : 0;
     const rowTile = Math.floor(t / columnTiles);
-    if (tiledAdc) {
-      tiledAdc.rowStart[rowTile] = tile.rowStart;
-      tiledAdc.rowCount[rowTile] = tile.rowCount;
-    }
     for (let k = 0; k < tile.channelGain.length; k++) {
       const scale = tile.channelGain[k] / voltsPerInput; // output units per ampere
       const o = tile.channelOutput[k];
       outputVariance[o] += scale * scale * (quantization + noiseSigma * noiseSigma);
       if (tiledAdc) {
-        const e = rowTile * outputs + o;
+        const part = rowTile * channelsPerOutput + ordinal[k];
+        tiledAdc.rowStart[part] = tile.rowStart;
+        tiledAdc.rowCount[part] = tile.rowCount;
+        tiledAdc.channel[part] = ordinal[k];
+        const e = part * outputs + o;
         tiledAdc.scale[e] = scale;
         tiledAdc.step[e] = step;
         tiledAdc.range[e] = range[t];
@@ -207,6 +246,15 @@ export function layerStatistics(
       programVariance[w] *= factor * factor;
       readVariance[w] *= factor * factor;
     }
+    if (split) {
+      for (let c = 0; c < channelsPerOutput; c++) {
+        for (let w = 0; w < meanWeights.length; w++) {
+          channelMean[c][w] *= factor;
+          channelProgram[c][w] *= factor * factor;
+          channelRead[c][w] *= factor * factor;
+        }
+      }
+    }
     for (let o = 0; o < outputs; o++) outputVariance[o] *= factor * factor;
     if (adc) for (let o = 0; o < outputs; o++) adc.scale[o] *= factor;
     if (tiledAdc) {
@@ -219,6 +267,29 @@ export function layerStatistics(
   }
   const inputSigma = sources.inputNoise ? config.dac.noiseRelative * config.dac.inputRange : 0;
   return { inputs, outputs, meanWeights, programVariance, readVariance, reference, outputVariance, inputNoiseVariance: inputSigma * inputSigma, adc, tiledAdc };
+}
+
+/**
+ * Rank of every tile channel among the channels of its output (the N-ary digit; 0 with one channel
+ * per output), per column tile (every row tile has the same channels), and the largest channel count
+ * of an output. Channels are laid out in mapping order, whole, over the column tiles.
+ */
+function channelOrdinals(layer: CrossbarLayer): { ordinal: Int32Array[]; channels: number } {
+  const { tiled, mapping } = layer;
+  const count = new Int32Array(mapping.outputs);
+  const ordinal: Int32Array[] = [];
+  let channels = 1;
+  for (let t = 0; t < tiled.columnTiles; t++) {
+    const tile = tiled.tiles[t];
+    const ranks = new Int32Array(tile.channelGain.length);
+    for (let k = 0; k < ranks.length; k++) {
+      const o = tile.channelOutput[k];
+      ranks[k] = count[o]++;
+      channels = Math.max(channels, count[o]);
+    }
+    ordinal.push(ranks);
+  }
+  return { ordinal, channels };
 }
 
 /**

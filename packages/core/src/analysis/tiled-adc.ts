@@ -4,38 +4,71 @@ import { type ElementwiseOut, HERMITE_ORDER, quantizerMoments } from './elementw
 import type { LayerStatistics } from './layer-statistics.js';
 
 /**
- * The ADC of a layer whose outputs are summed digitally over several row tiles (more inputs than
- * array rows): every tile's channel current (the partial sum over its rows) is digitized on its own,
- * y_o = sum_r scale_r,o Q_r(I_r,o). Per row tile r and output o: output units per ampere, the ADC code
- * size and full scale (A), and the output noise variance added before that ADC (output units^2).
- * Arrays are rowTiles x outputs.
+ * The ADC of a layer whose outputs are digitized in several parts and summed digitally: every
+ * (row tile, channel) partial current of an output is converted by its own ADC,
+ * y_o = sum_p scale_p,o Q_p(I_p,o). A part is one channel of the output (its only column pair or
+ * offset column with the differential and offset schemes, one digit with the N-ary scheme) on one row
+ * tile (the rows of the layer input it sums). Arrays indexed by part are parts x outputs, row-major;
+ * the weight arrays are per channel of an output.
  */
 export interface TiledAdc {
-  readonly rowTiles: number;
-  /** First crossbar row (input of the layer) and row count of every row tile. */
+  /** Parts per output: row tiles x channels per output (part = rowTile * channels + channel). */
+  readonly parts: number;
+  /** Per part: first crossbar row (layer input) and row count of its row tile. */
   readonly rowStart: Int32Array;
   readonly rowCount: Int32Array;
+  /** Per part: its channel of the output (0 .. channels - 1: the N-ary digit; 0 with one channel per output). */
+  readonly channel: Int32Array;
+  /**
+   * Per channel of an output: outputs x inputs, row-major, the mean weights in weight units
+   * (gain (E G+ - E G-)) and the programmed and read variances of its cells in weight units^2
+   * (gain^2 (Var G+ + Var G-)). With one channel per output these are the layer's own meanWeights,
+   * programVariance and readVariance (the same arrays).
+   */
+  readonly meanWeights: readonly Float64Array[];
+  readonly programVariance: readonly Float64Array[];
+  readonly readVariance: readonly Float64Array[];
+  /** Per part and output: output units per ampere (gain / volts per input unit); 0: the output has no such part. */
   readonly scale: Float64Array;
+  /** Per part and output: ADC code size (A). */
   readonly step: Float64Array;
+  /** Per part and output: ADC full scale +-range (A). */
   readonly range: Float64Array;
+  /** Per part and output: output noise variance added before that ADC (output units^2). */
   readonly noiseVariance: Float64Array;
+}
+
+/** The input moments `applyTiledAdc` reads: after the DAC, in input units (covariance: full mode). */
+interface CrossbarInput {
+  readonly mean: Float64Array;
+  readonly variance: Float64Array;
+  readonly covariance?: Float64Array;
+  readonly size: number;
 }
 
 const out: ElementwiseOut = { mean: 0, variance: 0, hermite: new Float64Array(HERMITE_ORDER + 1) };
 
 /**
  * Replaces the analog moments of a weight node's outputs (one sample: `mean`, `variance` and, in full
- * mode, `covariance`, before the bias) by those after the per-tile ADCs. Each partial current is
+ * mode, `covariance`, before the bias) by those after the per-part ADCs. Each partial current is
  * Gaussian-approximated from the crossbar input's moments (x after the DAC: mean, variance, covariance
- * when given) and quantized exactly (clip + round: exact bin sums, so a deterministic partial sum gives
- * its exact rounding error). The tiles' partial currents of one output are independent given the
- * input except through the input's covariance: that cross-tile part (total variance minus the
- * tiles' own variances) and the covariance between outputs are carried through the quantizers by
- * their Stein slopes a_r = E[Q_r'] (variance-weighted mean over the tiles of an output), which is
- * exact to first order and vanishes with the covariance itself when the partial sums are deterministic.
+ * when given) and its part's own weights and cell variances, and quantized exactly (clip + round:
+ * exact bin sums, so a deterministic partial current gives its exact rounding error).
+ *
+ * The parts of one output covary through the input: its covariance (parts on different row tiles,
+ * and the channels of one row tile) and, for the channels of one row tile, the DAC noise they share
+ * (the N-ary digits of one weight read the same inputs, so they are strongly correlated).
+ * - One channel per output (row tiles of one weight matrix): that cross-part covariance (the output's
+ *   total analog variance minus the parts' own variances) passes the quantizers with one Stein slope
+ *   a = E[Q'] per output (variance-weighted mean over its parts); exact to first order. In diagonal
+ *   mode the row tiles share no input and the term is 0, so it is skipped.
+ * - Several channels per output (N-ary): pair by pair, Cov(Q_p, Q_q) = sum_n rho^n / n! h_n,p h_n,q
+ *   (Mehler's expansion to HERMITE_ORDER, first term Stein's a_p a_q C_pq) from the exact cross-part
+ *   covariance C_pq, in both modes: exact for jointly Gaussian partial currents up to the truncation.
+ * The covariance between outputs (full mode) passes the quantizers by the output's Stein slope a.
  */
 export function applyTiledAdc(
-  x: { readonly mean: Float64Array; readonly variance: Float64Array; readonly covariance?: Float64Array; readonly size: number },
+  x: CrossbarInput,
   layout: PatchLayout,
   stats: readonly LayerStatistics[],
   y: { readonly mean: Float64Array; readonly variance: Float64Array; readonly covariance?: Float64Array },
@@ -50,8 +83,19 @@ export function applyTiledAdc(
   for (let g = 0; g < layout.groups; g++) {
     const s = stats[g];
     const adc = s.tiledAdc!;
-    const W = s.meanWeights;
     const patchBase = g * positions * K;
+    if (adc.meanWeights.length > 1) {
+      reserveScratch(adc.parts, K);
+      for (let p = 0; p < positions; p++) {
+        for (let mm = 0; mm < M; mm++) {
+          const o = (g * M + mm) * layout.channelStride + p * layout.positionStride;
+          const a = quantizeChannelParts(x, gamma && !exactInput ? gamma : undefined, s, index, patchBase + p * K, mm, K, M, y, o);
+          if (slope) slope[o] = a;
+        }
+      }
+      continue;
+    }
+    const W = s.meanWeights;
     for (let p = 0; p < positions; p++) {
       const row = patchBase + p * K;
       for (let mm = 0; mm < M; mm++) {
@@ -61,10 +105,12 @@ export function applyTiledAdc(
         let varianceSelf = 0;
         let ownVariance = 0;
         let weightedSlope = 0;
-        for (let r = 0; r < adc.rowTiles; r++) {
+        for (let r = 0; r < adc.parts; r++) {
+          const e = r * M + mm;
+          const scale = adc.scale[e];
+          if (scale === 0) continue;
           const first = adc.rowStart[r];
           const last = first + adc.rowCount[r];
-          const e = r * M + mm;
           let mu = 0;
           let v = adc.noiseVariance[e];
           for (let k = first; k < last; k++) {
@@ -92,7 +138,6 @@ export function applyTiledAdc(
               v += w * sum;
             }
           }
-          const scale = adc.scale[e];
           const sigma = Math.sqrt(Math.max(0, v)) / scale;
           quantizerMoments(mu / scale, sigma, adc.range[e], adc.step[e], out, !covariance);
           mean += scale * out.mean;
@@ -116,6 +161,150 @@ export function applyTiledAdc(
   for (let a = 0; a < n; a++) {
     for (let b = 0; b < n; b++) covariance[a * n + b] = a === b ? y.variance[a] : covariance[a * n + b] * slope[a] * slope[b];
   }
+}
+
+/** Per part of the current output: sigma (output units), scale (output units per A), Hermite coefficients (A). */
+let partSigma = new Float64Array(0);
+let partScale = new Float64Array(0);
+let partHermite = new Float64Array(0);
+/** parts x parts: cross-part covariance C_pq of the analog partial sums (output units^2), p < q. */
+let partCovariance = new Float64Array(0);
+/** parts x patch: (Gamma W_q^T)_k for every patch row k, per part q (input units x weight units = output units). */
+let gammaWeights = new Float64Array(0);
+
+function reserveScratch(parts: number, patch: number): void {
+  if (partSigma.length < parts) {
+    partSigma = new Float64Array(parts);
+    partScale = new Float64Array(parts);
+    partHermite = new Float64Array(parts * (HERMITE_ORDER + 1));
+    partCovariance = new Float64Array(parts * parts);
+  }
+  if (gammaWeights.length < parts * patch) gammaWeights = new Float64Array(parts * patch);
+}
+
+/**
+ * One output (patch rows from `row`, channel `mm` of the group) of a layer with several channels per
+ * output: quantizes every (row tile, channel) part on its own and adds the cross-part covariances by
+ * Mehler's expansion. Writes y.mean[o], y.variance[o]; returns the output's Stein slope (the parts'
+ * E[Q'] weighted by their analog variances) for the covariance between outputs. `gamma`: the input
+ * covariance when the input is random (full mode), else undefined (diagonal mode uses x.variance).
+ */
+function quantizeChannelParts(
+  x: CrossbarInput,
+  gamma: Float64Array | undefined,
+  s: LayerStatistics,
+  index: Int32Array,
+  row: number,
+  mm: number,
+  K: number,
+  M: number,
+  y: { readonly mean: Float64Array; readonly variance: Float64Array },
+  o: number,
+): number {
+  const adc = s.tiledAdc!;
+  const parts = adc.parts;
+  const H = HERMITE_ORDER + 1;
+  const wBase = mm * K;
+  const inputNoise = s.inputNoiseVariance;
+  let mean = 0;
+  let varianceSelf = 0;
+  let ownVariance = 0;
+  let weightedSlope = 0;
+  for (let q = 0; q < parts; q++) {
+    const e = q * M + mm;
+    const scale = adc.scale[e];
+    partScale[q] = scale;
+    partSigma[q] = 0;
+    if (scale === 0) continue;
+    const first = adc.rowStart[q];
+    const last = first + adc.rowCount[q];
+    const c = adc.channel[q];
+    const W = adc.meanWeights[c];
+    const programVariance = adc.programVariance[c];
+    const readVariance = adc.readVariance[c];
+    let mu = 0;
+    let v = adc.noiseVariance[e];
+    for (let k = first; k < last; k++) {
+      const w = W[wBase + k];
+      const noise = programVariance[wBase + k] + readVariance[wBase + k];
+      v += inputNoise * (w * w + noise);
+      const j = index[row + k];
+      if (j < 0) continue;
+      const mj = x.mean[j];
+      mu += w * mj;
+      v += noise * (mj * mj + x.variance[j]);
+      if (!gamma) v += w * w * x.variance[j];
+    }
+    // cross-part covariances with the earlier parts p < q: input covariance, shared DAC noise
+    for (let p = 0; p < q; p++) {
+      let cpq = 0;
+      if (partScale[p] !== 0) {
+        const Wp = adc.meanWeights[adc.channel[p]];
+        const sameRows = adc.rowStart[p] === first;
+        if (gamma) {
+          // W_q (Gamma W_p^T) over the rows of q, from part p's row sums (written at p < q)
+          const u = p * K;
+          for (let k = first; k < last; k++) cpq += W[wBase + k] * gammaWeights[u + k];
+        }
+        if (sameRows) {
+          for (let k = first; k < last; k++) {
+            const j = index[row + k];
+            cpq += Wp[wBase + k] * W[wBase + k] * (inputNoise + (!gamma && j >= 0 ? x.variance[j] : 0));
+          }
+        }
+      }
+      partCovariance[p * parts + q] = cpq;
+    }
+    if (gamma) {
+      // (Gamma W_q^T)_k for every patch row k (kept for the later parts), then W_q Gamma W_q^T
+      const u = q * K;
+      for (let k = 0; k < K; k++) {
+        const j = index[row + k];
+        let sum = 0;
+        if (j >= 0) {
+          const base = j * x.size;
+          for (let l = first; l < last; l++) {
+            const i = index[row + l];
+            if (i >= 0) sum += gamma[base + i] * W[wBase + l];
+          }
+        }
+        gammaWeights[u + k] = sum;
+      }
+      for (let k = first; k < last; k++) v += W[wBase + k] * gammaWeights[u + k];
+    }
+    v = Math.max(0, v);
+    const sigma = Math.sqrt(v) / scale;
+    quantizerMoments(mu / scale, sigma, adc.range[e], adc.step[e], out);
+    mean += scale * out.mean;
+    varianceSelf += scale * scale * out.variance;
+    ownVariance += v;
+    partSigma[q] = Math.sqrt(v);
+    for (let h = 0; h < H; h++) partHermite[q * H + h] = sigma > 0 ? out.hermite[h] : 0;
+    if (sigma > 0) weightedSlope += (out.hermite[1] / sigma) * v;
+  }
+  let cross = 0;
+  for (let q = 1; q < parts; q++) {
+    const sq = partSigma[q];
+    if (!(sq > 0)) continue;
+    for (let p = 0; p < q; p++) {
+      const sp = partSigma[p];
+      if (!(sp > 0)) continue;
+      const rho = Math.max(-1, Math.min(1, partCovariance[p * parts + q] / (sp * sq)));
+      if (rho === 0) continue;
+      let power = 1;
+      let factorial = 1;
+      let sum = 0;
+      for (let h = 1; h < H; h++) {
+        power *= rho;
+        factorial *= h;
+        sum += (power / factorial) * partHermite[p * H + h] * partHermite[q * H + h];
+      }
+      cross += 2 * partScale[p] * partScale[q] * sum;
+    }
+  }
+  y.mean[o] = mean;
+  y.variance[o] = Math.max(0, varianceSelf + cross);
+  return ownVariance > 0 ? weightedSlope / ownVariance : 0;
 }
 
 /** `applyTiledAdc` (diagonal) for a whole batch: x the crossbar inputs, y the analog outputs, both batch-major. */
