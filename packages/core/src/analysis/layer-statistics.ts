@@ -1,9 +1,10 @@
 import { MomentCache } from '../device/moment-cache.js';
-import { snapToState } from '../device/levels.js';
-import { DEFAULT_DRIFT_REFERENCE_SECONDS, type CrossbarLayer } from '../mvm/crossbar-layer.js';
+import type { CrossbarLayer } from '../mvm/crossbar-layer.js';
 import { adcStep } from '../periphery/adc.js';
 import type { Matrix } from '../tensor/matrix.js';
-import type { Seconds, Siemens } from '../units.js';
+import type { Seconds } from '../units.js';
+import { type CellTerms, cellTerms } from './cell-terms.js';
+import { type CompensationNoise, driftCompensation } from './drift-compensation.js';
 import type { ErrorSources } from './sources.js';
 import type { TiledAdc } from './tiled-adc.js';
 
@@ -44,6 +45,8 @@ export interface LayerStatistics {
    * own (tiled-adc.ts); outputVariance then holds the output noise only.
    */
   readonly tiledAdc?: TiledAdc;
+  /** With drift compensation: the randomness of its factor (see drift-compensation.ts). */
+  readonly compensationNoise?: CompensationNoise;
 }
 
 /** Covariance terms of the shared reference column (offset scheme), in weight^2 units via gains. */
@@ -57,27 +60,6 @@ export interface ReferenceTerms {
   /** columnTiles x inputs: read variance of the reference cell, shared across the tile's channels (S^2). */
   readonly readVariance: Float64Array;
   readonly columnTiles: number;
-}
-
-/** Mean and variances of one cell as the switched-on sources see them (written into `out`, no allocation). */
-interface CellTerms {
-  mean: number;
-  program: number;
-  read: number;
-}
-const momentScratch = { mean: 0, variance: 0, readVariance: 0 };
-function cellTerms(cache: MomentCache, target: Siemens, sources: ErrorSources, out: CellTerms): CellTerms {
-  const states = cache.device.states;
-  const snapped = snapToState(states, target);
-  const clipped = Math.min(states.maxSiemens, Math.max(states.minSiemens, target));
-  const moments = momentScratch;
-  cache.into(target, moments);
-  let mean = sources.quantization ? snapped : clipped;
-  if (sources.deviceMean) mean += moments.mean - snapped;
-  out.mean = mean;
-  out.program = sources.programming ? Math.max(0, moments.variance - moments.readVariance) : 0;
-  out.read = sources.read ? moments.readVariance : 0;
-  return out;
 }
 
 /** Layer statistics of `layer` read at its configured time, with the given sources switched on. */
@@ -239,7 +221,8 @@ export function layerStatistics(
       }
     }
   });
-  const factor = config.driftCompensation ? driftCompensationFactor(layer, sources, cacheAt) : 1;
+  const compensation = config.driftCompensation ? driftCompensation(layer, sources, cacheAt) : undefined;
+  const factor = compensation?.factor ?? 1;
   if (factor !== 1) {
     for (let w = 0; w < meanWeights.length; w++) {
       meanWeights[w] *= factor;
@@ -266,7 +249,7 @@ export function layerStatistics(
     if (reference) for (let o = 0; o < outputs; o++) reference.gain[o] *= factor;
   }
   const inputSigma = sources.inputNoise ? config.dac.noiseRelative * config.dac.inputRange : 0;
-  return { inputs, outputs, meanWeights, programVariance, readVariance, reference, outputVariance, inputNoiseVariance: inputSigma * inputSigma, adc, tiledAdc };
+  return { inputs, outputs, meanWeights, programVariance, readVariance, reference, outputVariance, inputNoiseVariance: inputSigma * inputSigma, adc, tiledAdc, compensationNoise: compensation?.noise };
 }
 
 /**
@@ -290,38 +273,4 @@ function channelOrdinals(layer: CrossbarLayer): { ordinal: Int32Array[]; channel
     ordinal.push(ranks);
   }
   return { ordinal, channels };
-}
-
-/**
- * Global drift compensation factor of the sampler, predicted from the mean weights:
- * sum_o |sum_i W(t_ref)_oi| / sum_o |sum_i W(t)_oi| for the all-inputRange calibration vector. The
- * sampler estimates it from one noisy read; its randomness is neglected here.
- */
-function driftCompensationFactor(layer: CrossbarLayer, sources: ErrorSources, cacheAt: (t: Seconds) => MomentCache): number {
-  const { config, tiled } = layer;
-  const referenceTime = config.driftReferenceSeconds ?? DEFAULT_DRIFT_REFERENCE_SECONDS;
-  const sums = (cache: MomentCache): Float64Array => {
-    const y = new Float64Array(layer.outputs);
-    const terms: CellTerms = { mean: 0, program: 0, read: 0 };
-    for (const tile of tiled.tiles) {
-      for (let k = 0; k < tile.channelGain.length; k++) {
-        let s = 0;
-        for (let i = 0; i < tile.rowCount; i++) {
-          s += cellTerms(cache, tile.targets[i * tile.cols + tile.channelPositive[k]], sources, terms).mean;
-          s -= cellTerms(cache, tile.targets[i * tile.cols + tile.channelNegative[k]], sources, terms).mean;
-        }
-        y[tile.channelOutput[k]] += tile.channelGain[k] * s;
-      }
-    }
-    return y;
-  };
-  const then = sums(cacheAt(referenceTime));
-  const now = sums(cacheAt(config.readTimeSeconds));
-  let a = 0;
-  let b = 0;
-  for (let o = 0; o < then.length; o++) {
-    a += Math.abs(then[o]);
-    b += Math.abs(now[o]);
-  }
-  return a > 0 && b > 0 ? a / b : 1;
 }

@@ -17,6 +17,7 @@ import { ALL_SOURCES, type ErrorSources } from './sources.js';
 import { propagateWeightNode } from './weight-node.js';
 import { type BatchMoments, type DiagonalKernel, diagonalKernel, elementwiseBatch, exactBatch, weightNodeBatch } from './batched-diagonal.js';
 import { tiledAdcBatch } from './tiled-adc.js';
+import { addCompensationNoise, addCompensationNoiseBatch } from './drift-compensation.js';
 
 /** Gaussian moments of each smooth or piecewise-linear activation, shared by both propagation modes. */
 const ACTIVATION_MOMENTS = { relu: reluMoments, sigmoid: sigmoidMoments, tanh: tanhMoments } as const;
@@ -219,7 +220,8 @@ export class MseAnalyzer {
         if (!kernels) this.kernels.set(node.name, (kernels = stats.map(diagonalKernel)));
         const input = this.throughDacBatch(x, entry);
         const analog = weightNodeBatch(input, entry.layout, kernels);
-        return finishBatch(stats[0].tiledAdc ? tiledAdcBatch(input, entry.layout, stats, analog) : analog, entry.layout, stats, node.bias);
+        const y = finishBatch(stats[0].tiledAdc ? tiledAdcBatch(input, entry.layout, stats, analog) : analog, entry.layout, stats, node.bias);
+        return addCompensationNoiseBatch(input, y, entry.layout, stats.map((s) => s.compensationNoise), node.bias);
       }
       case 'relu':
       case 'sigmoid':
@@ -274,7 +276,10 @@ export class MseAnalyzer {
       case 'dense':
       case 'conv2d': {
         const entry = this.hardware.mapped.get(node.name)!;
-        return propagateWeightNode(this.throughDac(x, entry), entry.layout, this.statistics.get(node.name)!, node.bias, mode);
+        const stats = this.statistics.get(node.name)!;
+        const crossbarInput = this.throughDac(x, entry);
+        const y = propagateWeightNode(crossbarInput, entry.layout, stats, node.bias, mode);
+        return addCompensationNoise(crossbarInput, y, entry.layout, stats.map((s) => s.compensationNoise), node.bias);
       }
       case 'relu':
       case 'sigmoid':

@@ -161,6 +161,23 @@ export function checkDeviceConformance(instance: DeviceInstance, options: Confor
   if (readA.some((value, i) => !Object.is(value, readB[i]))) {
     failures.push({ check: 'determinism', message: 'the same seed gave different cells or reads' });
   }
+  const conditionalMean = instance.gaussianRead ? instance.gaussianRead.mean.bind(instance.gaussianRead) : instance.readMean?.bind(instance);
+  if (instance.programmedCovariance && conditionalMean && times.length >= 2) {
+    // the programmed part at two read times: sample covariance of E[G | cell] at the first and last time
+    const [early, late] = [times[0], times[times.length - 1]];
+    targets.forEach((target, targetIndex) => {
+      targetArray.fill(target);
+      const cells = instance.program(targetArray, createRng(seed, 'conformance', targetIndex, 'covariance'));
+      conditionalMean(cells, early, first);
+      conditionalMean(cells, late, second);
+      const a = sampleMoments(first);
+      const b = sampleMoments(second);
+      for (let i = 0; i < samples; i++) difference[i] = (first[i] - a.mean) * (second[i] - b.mean);
+      const product = sampleMoments(difference);
+      const expected = instance.programmedCovariance!(target, early, late);
+      expectClose('programmedCovariance', target, late, expected, product.mean, z * standardErrorOfMean(product) + (100 * roundingSlack) ** 2);
+    });
+  }
   return failures;
 }
 

@@ -83,6 +83,14 @@ export interface DeviceInstance<State extends ProgrammedCells = ProgrammedCells>
    * Devices with `gaussianRead` need not give it (its `mean` is this). Optional for other devices.
    */
   readMean?(state: State, timeSeconds: Seconds, out: Float64Array): void;
+  /**
+   * Cov(E[G_read(t1) | cell], E[G_read(t2) | cell]) of one cell aimed at `targetSiemens`, in S^2: how
+   * the part fixed at programming covaries between two read times (a spread of drift rates
+   * decorrelates them). Used for the randomness of drift compensation, which reads the array at a
+   * reference time and at the read time. Absent: engines take sqrt(V(t1) V(t2)) (the programmed part
+   * only scaled by time), with V = variance - readVariance.
+   */
+  programmedCovariance?(targetSiemens: Siemens, t1Seconds: Seconds, t2Seconds: Seconds): number;
   /** Exact moments of `read(program(target), t)` for one cell. */
   moments(targetSiemens: Siemens, timeSeconds: Seconds): ConductanceMoments;
   /**

@@ -10,7 +10,7 @@ import {
   resolveParams,
   snapToState,
 } from '@xbar/core';
-import { pcmMoments } from './moments.js';
+import { pcmMoments, pcmProgrammedCovariance } from './moments.js';
 import { PCM_PARAMS } from './params.js';
 import { driftExponentStats, driftLogTime, pcmPhysics, programmingSigma, readNoiseAmplitude, readNoiseTimeFactor } from './physics.js';
 import { PCM_PRESETS } from './presets.js';
@@ -94,6 +94,9 @@ export const pcmDevice: DeviceModel = {
           const drifted = programmed * Math.exp(-state.driftExponent[i] * logTime);
           out[i] = drifted * clippedUnitMean(readNoiseAmplitude(physics, programmed) * timeFactor);
         }
+      },
+      programmedCovariance(target, t1, t2) {
+        return pcmProgrammedCovariance(physics, snapToState(states, target), t1, t2);
       },
       moments(target, timeSeconds) {
         const level = snapToState(states, target);

@@ -65,3 +65,27 @@ export function pcmMoments(physics: PcmPhysics, level: Siemens, timeSeconds: Sec
   const readVariance = drift.second * programmed.readSpread;
   return { mean, variance: secondMoment - mean * mean, readVariance };
 }
+
+/**
+ * Cov(E[R(t1) | cell], E[R(t2) | cell]) for a cell aimed at `level`: with E[R(t) | cell] =
+ * g_p D(t) m1(q(g_p) tau(t)) and nu independent of g_p,
+ *   E[E[R(t1)|cell] E[R(t2)|cell]] = E[D(t1) D(t2)] E[g_p^2 m1(q tau1) m1(q tau2)],
+ * E[D(t1) D(t2)] = E[exp(-nu (L1 + L2))] in closed form, the g_p expectation by quadrature.
+ */
+export function pcmProgrammedCovariance(physics: PcmPhysics, level: Siemens, t1: Seconds, t2: Seconds): number {
+  const nu = driftExponentStats(physics, level);
+  const rate1 = physics.driftScale * driftLogTime(physics, t1);
+  const rate2 = physics.driftScale * driftLogTime(physics, t2);
+  const drift = foldedNormalExpMoment(nu.mean, nu.sigma, rate1 + rate2);
+  const tau1 = readNoiseTimeFactor(physics, t1);
+  const tau2 = readNoiseTimeFactor(physics, t2);
+  const product = (g: number) => {
+    const q = readNoiseAmplitude(physics, g);
+    return g * g * clippedNormalMoments(1, q * tau1).mean * clippedNormalMoments(1, q * tau2).mean;
+  };
+  const sigma = programmingSigma(physics, level);
+  const programmed = sigma > 0
+    ? normalExpectation((z) => product(level + sigma * z), -level / sigma, Infinity, readNoiseKinks(physics).map((g) => (g - level) / sigma))
+    : product(Math.max(level, 0));
+  return drift * programmed - pcmMoments(physics, level, t1).mean * pcmMoments(physics, level, t2).mean;
+}

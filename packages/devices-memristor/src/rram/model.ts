@@ -7,7 +7,7 @@ import {
   snapToState,
 } from '@xbar/core';
 import { rramCurrentFunction } from './current-voltage.js';
-import { rramMoments } from './moments.js';
+import { rramMoments, rramProgrammedCovariance } from './moments.js';
 import { RRAM_PARAMS } from './params.js';
 import {
   type RramPhysics,
@@ -114,6 +114,9 @@ export function createRram(values: Readonly<Record<string, number>> = {}): RramI
     },
     moments(target, timeSeconds) {
       return rramMoments(physics, snapToState(states, target), timeSeconds);
+    },
+    programmedCovariance(target, t1, t2) {
+      return rramProgrammedCovariance(physics, snapToState(states, target), t1, t2);
     },
   };
   return current ? { ...instance, current } : instance;

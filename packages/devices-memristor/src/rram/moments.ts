@@ -6,7 +6,7 @@
  *   R   = G_p F + sqrt(sigma_r^2 + (rel_r G_p F)^2) xi''   (read: Gaussian given the cell).
  */
 import type { ConductanceMoments, Seconds, Siemens } from '@xbar/core';
-import { type Moments, clippedNormalMoments } from '@xbar/core';
+import { type Moments, clippedNormalMoments, normalExpectation } from '@xbar/core';
 import { type RramPhysics, programmingSigma, readNoiseVariance, retentionDecades } from './physics.js';
 
 interface Component {
@@ -58,4 +58,24 @@ export function rramMoments(physics: RramPhysics, level: Siemens, timeSeconds: S
     readVariance += c.weight * c.readVariance;
   }
   return { mean, variance: programmedVariance + readVariance, readVariance };
+}
+
+/**
+ * Cov(E[R(t1) | cell], E[R(t2) | cell]) of a cell aimed at `level`: E[R(t) | cell] = G_p F(t) for a
+ * working cell, whose retention rate c + s xi' is the same at both times, so
+ *   E[G_p F(t1) G_p F(t2)] = E[G_p^2] E[F(t1) F(t2)]   (the latter by quadrature over xi'),
+ * and the stuck level itself for a stuck cell.
+ */
+export function rramProgrammedCovariance(physics: RramPhysics, level: Siemens, t1: Seconds, t2: Seconds): number {
+  const l1 = retentionDecades(physics, t1);
+  const l2 = retentionDecades(physics, t2);
+  const c = physics.retentionPerDecade;
+  const spread = physics.retentionSpread;
+  const factor = (decades: number, z: number) => Math.max(1 - decades * (c + spread * z), 0);
+  const kinks = [l1, l2].filter((l) => l > 0).map((l) => (1 / l - c) / spread); // where a factor reaches 0
+  const retentionProduct = spread > 0 ? normalExpectation((z) => factor(l1, z) * factor(l2, z), undefined, undefined, kinks) : factor(l1, 0) * factor(l2, 0);
+  const programmed = clippedNormalMoments(level, programmingSigma(physics, level));
+  const working = 1 - physics.rateStuckAtMin - physics.rateStuckAtMax;
+  const product = working * programmed.second * retentionProduct + physics.rateStuckAtMin * physics.gmin ** 2 + physics.rateStuckAtMax * physics.gmax ** 2;
+  return product - rramMoments(physics, level, t1).mean * rramMoments(physics, level, t2).mean;
 }
