@@ -7,7 +7,7 @@ import { type Tensor, shapeSize, tensor } from '../network/tensor.js';
 import { dacStep, isIdentityDac } from '../periphery/dac.js';
 import type { Seconds } from '../units.js';
 import { type ActivationMoments, type CovarianceMode, applyElementwise, exactMoments } from './activation-moments.js';
-import { type ElementwiseOut, quantizerMoments, reluMoments, sigmoidMoments, tanhMoments } from './elementwise-moments.js';
+import { type ElementwiseOut, HERMITE_ORDER, quantizerMoments, reluMoments, sigmoidMoments, tanhMoments } from './elementwise-moments.js';
 import { MomentCache } from '../device/moment-cache.js';
 import { type LayerStatistics, layerStatistics } from './layer-statistics.js';
 import { type SparseLinearMap, addMoments, affineMoments, applyLinearMap, averagePoolMap, globalAveragePoolMap, poolWindows, shiftMoments } from './linear-ops.js';
@@ -18,6 +18,7 @@ import { propagateWeightNode } from './weight-node.js';
 import { type BatchMoments, type DiagonalKernel, diagonalKernel, elementwiseBatch, exactBatch, weightNodeBatch } from './batched-diagonal.js';
 import { tiledAdcBatch } from './tiled-adc.js';
 import { addCompensationNoise, addCompensationNoiseBatch } from './drift-compensation.js';
+import { ResidualTracker } from './residual.js';
 
 /** Gaussian moments of each smooth or piecewise-linear activation, shared by both propagation modes. */
 const ACTIVATION_MOMENTS = { relu: reluMoments, sigmoid: sigmoidMoments, tanh: tanhMoments } as const;
@@ -75,6 +76,7 @@ export class MseAnalyzer {
   private readonly linearMaps = new Map<string, SparseLinearMap>();
   private readonly windows = new Map<string, number[][]>();
   private readonly kernels = new Map<string, DiagonalKernel[]>();
+  private readonly residual: ResidualTracker;
 
   constructor(
     readonly hardware: HardwareNetwork,
@@ -109,6 +111,21 @@ export class MseAnalyzer {
     }
     this.statistics = statistics;
     this.shapes = networkShapes(hardware.network);
+    this.residual = new ResidualTracker({
+      network: hardware.network,
+      weightNode: (name) => {
+        const entry = hardware.mapped.get(name);
+        const stats = statistics.get(name);
+        return entry && stats ? { layout: entry.layout, meanWeights: stats.map((s) => s.meanWeights), dacSlope: (x) => this.dacSlopes(x, entry) } : undefined;
+      },
+      elementwise: (node) => (node.op === 'relu' || node.op === 'sigmoid' || node.op === 'tanh' ? ACTIVATION_MOMENTS[node.op] : undefined),
+      linearMap: (node) => {
+        const inputShape = this.shapes.get(node.inputs[0])!;
+        if (node.op === 'avgpool') return this.linearMap(node.name, () => averagePoolMap(node, inputShape));
+        if (node.op === 'globalavgpool') return this.linearMap(node.name, () => globalAveragePoolMap(inputShape));
+        return undefined;
+      },
+    });
   }
 
   /** Predicted per-node and output MSE for a batch (B x inputShape). */
@@ -129,7 +146,9 @@ export class MseAnalyzer {
     network.nodes.forEach((node, index) => node.inputs.forEach((name) => lastUse.set(name, index)));
     const outputNode = network.nodes.find((node) => node.output === network.outputs[0])!;
     const outputMoments: ActivationMoments[] = [];
+    const residual = mode === 'full' && this.residual.active ? this.residual : undefined;
     for (let b = 0; b < batch; b++) {
+      residual?.reset();
       const values = new Map<string, ActivationMoments>([[network.inputName, exactMoments(input.data.subarray(b * sampleSize, (b + 1) * sampleSize), mode)]]);
       // ReLU inputs, kept for a following max pooling: maxpool(relu(x)) = relu(maxpool(x)) since relu
       // is monotone, and Clark's moments are far better on the (near-Gaussian) pre-activations.
@@ -137,9 +156,10 @@ export class MseAnalyzer {
       network.nodes.forEach((node, index) => {
         const inputs = node.inputs.map((name) => values.get(name)!);
         const preActivation = node.op === 'maxpool' ? beforeRelu.get(node.inputs[0]) : undefined;
-        const result = preActivation
+        const computed = preActivation
           ? applyElementwise(this.propagateNode(node, [preActivation], mode), reluMoments)
           : this.propagateNode(node, inputs, mode);
+        const result = residual ? residual.afterNode(node, index, inputs, computed) : computed;
         if (node.op === 'relu') beforeRelu.set(node.output, inputs[0]);
         values.set(node.output, result);
         const z = ideal.get(node.name)!.data;
@@ -157,6 +177,7 @@ export class MseAnalyzer {
           if ((lastUse.get(name) ?? -1) <= index && !network.outputs.includes(name)) {
             values.delete(name);
             beforeRelu.delete(name);
+            residual?.release(name);
           }
         }
       });
@@ -316,6 +337,23 @@ export class MseAnalyzer {
     let map = this.linearMaps.get(name);
     if (!map) this.linearMaps.set(name, (map = build()));
     return map;
+  }
+
+  /** Mean slopes E[Q'(x_i)] of the DAC per crossbar input element, or undefined where it is the identity. */
+  private dacSlopes(x: ActivationMoments, entry: MappedWeightNode): Float64Array | undefined {
+    const { dac } = entry.config;
+    if (!this.sources.dac || isIdentityDac(dac)) return undefined;
+    const step = dacStep(dac);
+    const range = dac.inputRange;
+    const out: ElementwiseOut = { mean: 0, variance: 0, hermite: new Float64Array(HERMITE_ORDER + 1) };
+    const slope = new Float64Array(x.size);
+    for (let i = 0; i < x.size; i++) {
+      const sigma = Math.sqrt(x.variance[i]);
+      if (!(sigma > 0)) continue;
+      quantizerMoments(x.mean[i], sigma, range, step, out);
+      slope[i] = out.hermite[1] / sigma;
+    }
+    return slope;
   }
 
   /** The crossbar's input after the DAC (clip and quantize) as an element-wise function of the activations. */
