@@ -1,4 +1,4 @@
-import type { MomentCache } from '../device/moment-cache.js';
+import type { MomentCache, ProgrammedCovarianceCache } from '../device/moment-cache.js';
 import { normalCdf, normalPdf } from '../math/normal.js';
 import type { PatchLayout } from '../hardware/patches.js';
 import { DEFAULT_DRIFT_REFERENCE_SECONDS, type CrossbarLayer } from '../mvm/crossbar-layer.js';
@@ -39,17 +39,10 @@ export interface DriftCompensation {
   readonly noise?: CompensationNoise;
 }
 
-/** Cov of the programmed part of a cell between two read times, per distinct target (cached). */
-function programmedCovariance(cache: Map<number, number>, later: MomentCache, earlier: MomentCache, target: Siemens, early: CellTerms, late: CellTerms): number {
+/** Cov of the programmed part of a cell between the two read times (sqrt(V V') when the device gives none). */
+function programmedCovariance(cache: ProgrammedCovarianceCache, target: Siemens, early: CellTerms, late: CellTerms): number {
   if (early.program === 0 || late.program === 0) return 0;
-  const device = later.device;
-  if (!device.programmedCovariance) return Math.sqrt(early.program * late.program);
-  let found = cache.get(target);
-  if (found === undefined) {
-    found = device.programmedCovariance(target, earlier.timeSeconds, later.timeSeconds);
-    cache.set(target, found);
-  }
-  return found;
+  return cache.available ? cache.get(target) : Math.sqrt(early.program * late.program);
 }
 
 /**
@@ -70,7 +63,7 @@ export function driftCompensation(layer: CrossbarLayer, sources: ErrorSources, c
   const programNow = new Float64Array(outputs * inputs); // V_oi(t), weight units^2
   const earlyMeans = new Float64Array(outputs * inputs); // W(t_ref) and W(t), for the input noise of the calibration reads
   const lateMeans = new Float64Array(outputs * inputs);
-  const covariances = new Map<number, number>();
+  const covariances = now.programmedCovariances(then.timeSeconds);
   const p1: CellTerms = { mean: 0, program: 0, read: 0 };
   const n1: CellTerms = { mean: 0, program: 0, read: 0 };
   const p2: CellTerms = { mean: 0, program: 0, read: 0 };
@@ -104,7 +97,7 @@ export function driftCompensation(layer: CrossbarLayer, sources: ErrorSources, c
         varianceA[o] += g2 * (p1.program + n1.program + p1.read + n1.read);
         varianceB[o] += g2 * (p2.program + n2.program + p2.read + n2.read);
         programNow[w] += g2 * (p2.program + n2.program);
-        crossTime[w] += g2 * (programmedCovariance(covariances, now, then, plus, p1, p2) + programmedCovariance(covariances, now, then, minus, n1, n2));
+        crossTime[w] += g2 * (programmedCovariance(covariances, plus, p1, p2) + programmedCovariance(covariances, minus, n1, n2));
       }
       a[o] += gain * sumThen;
       b[o] += gain * sumNow;

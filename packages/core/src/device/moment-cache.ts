@@ -10,6 +10,7 @@ import type { Seconds, Siemens } from '../units.js';
  */
 export class MomentCache {
   private readonly cache = new Map<number, ConductanceMoments>();
+  private readonly covariances = new Map<Seconds, ProgrammedCovarianceCache>();
   private table?: { readonly low: number; readonly step: number; readonly mean: Float64Array; readonly variance: Float64Array; readonly readVariance: Float64Array };
   readonly tableNodes: number;
 
@@ -20,6 +21,17 @@ export class MomentCache {
   ) {
     const continuous = !device.states.levels && device.states.maxSiemens > device.states.minSiemens;
     this.tableNodes = continuous && tableNodes >= 4 ? Math.floor(tableNodes) : 0;
+  }
+
+  /**
+   * The covariance of each cell's programmed part between `earlierSeconds` and this cache's time,
+   * tabulated like these moments; one per earlier time, kept with this cache (so layers sharing a
+   * MomentCache share it too).
+   */
+  programmedCovariances(earlierSeconds: Seconds): ProgrammedCovarianceCache {
+    let found = this.covariances.get(earlierSeconds);
+    if (!found) this.covariances.set(earlierSeconds, (found = new ProgrammedCovarianceCache(this.device, earlierSeconds, this.timeSeconds, this.tableNodes)));
+    return found;
   }
 
   get(target: Siemens): ConductanceMoments {
@@ -85,5 +97,64 @@ export class MomentCache {
     }
     this.table = { low: minSiemens, step, mean, variance, readVariance };
     return this.table;
+  }
+}
+
+/**
+ * Cov(E[G(t1) | cell], E[G(t2) | cell]) per target (the device's `programmedCovariance`): exact and
+ * cached per distinct target, or, with `tableNodes` >= 4 for a continuous device, interpolated from
+ * that many exact evaluations on a uniform grid over the window (4-point cubic Lagrange), as
+ * MomentCache does for the moments. `get` is undefined when the device does not give it.
+ */
+export class ProgrammedCovarianceCache {
+  private readonly cache = new Map<number, number>();
+  private table?: Float64Array;
+  private readonly tableNodes: number;
+
+  constructor(
+    readonly device: DeviceInstance,
+    readonly t1Seconds: Seconds,
+    readonly t2Seconds: Seconds,
+    tableNodes = 0,
+  ) {
+    const continuous = !device.states.levels && device.states.maxSiemens > device.states.minSiemens;
+    this.tableNodes = continuous && tableNodes >= 4 ? Math.floor(tableNodes) : 0;
+  }
+
+  get available(): boolean {
+    return this.device.programmedCovariance !== undefined;
+  }
+
+  get(target: Siemens): number {
+    const { minSiemens, maxSiemens } = this.device.states;
+    if (this.tableNodes > 0 && target >= minSiemens && target <= maxSiemens) {
+      const n = this.tableNodes;
+      const step = (maxSiemens - minSiemens) / (n - 1);
+      const table = this.table ?? this.buildTable(step);
+      const u = (target - minSiemens) / step;
+      const i = Math.min(n - 3, Math.max(1, Math.floor(u))) - 1;
+      const t = u - i;
+      return (
+        ((-(t - 1) * (t - 2) * (t - 3)) / 6) * table[i] +
+        ((t * (t - 2) * (t - 3)) / 2) * table[i + 1] +
+        ((-t * (t - 1) * (t - 3)) / 2) * table[i + 2] +
+        ((t * (t - 1) * (t - 2)) / 6) * table[i + 3]
+      );
+    }
+    let found = this.cache.get(target);
+    if (found === undefined) {
+      found = this.device.programmedCovariance!(target, this.t1Seconds, this.t2Seconds);
+      this.cache.set(target, found);
+    }
+    return found;
+  }
+
+  private buildTable(step: number): Float64Array {
+    const { minSiemens, maxSiemens } = this.device.states;
+    const n = this.tableNodes;
+    const table = new Float64Array(n);
+    for (let k = 0; k < n; k++) table[k] = this.device.programmedCovariance!(k === n - 1 ? maxSiemens : minSiemens + k * step, this.t1Seconds, this.t2Seconds);
+    this.table = table;
+    return table;
   }
 }

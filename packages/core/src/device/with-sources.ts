@@ -146,6 +146,10 @@ export function deviceWithSources(device: DeviceInstance, sources: DeviceSourceS
     },
   };
   const current = device.current?.bind(device);
+  const innerCovariance = device.programmedCovariance?.bind(device);
+  const programmedCovariance = !sources.programming
+    ? () => 0
+    : innerCovariance;
   const readMean = conditionalMean || !(sources.programming || sources.read) ? (cells: MaskedCells, time: Seconds, out: Float64Array) => deterministicPart(cells, time, out, true) : undefined;
-  return { ...masked, ...(readMean ? { readMean } : {}), ...(current ? { current } : {}) };
+  return { ...masked, ...(readMean ? { readMean } : {}), ...(current ? { current } : {}), ...(programmedCovariance ? { programmedCovariance } : {}) };
 }

@@ -3,6 +3,8 @@ import {
   type DeviceInstance,
   type DeviceModel,
   type ProgrammedCells,
+  type Seconds,
+  type Siemens,
   makeStates,
   normalCdf,
   normalPdf,
@@ -10,7 +12,7 @@ import {
   resolveParams,
   snapToState,
 } from '@xbar/core';
-import { pcmMoments, pcmProgrammedCovariance } from './moments.js';
+import { pcmMoments, pcmProgrammedProduct } from './moments.js';
 import { PCM_PARAMS } from './params.js';
 import { driftExponentStats, driftLogTime, pcmPhysics, programmingSigma, readNoiseAmplitude, readNoiseTimeFactor } from './physics.js';
 import { PCM_PRESETS } from './presets.js';
@@ -57,6 +59,18 @@ export const pcmDevice: DeviceModel = {
     const physics = pcmPhysics(params);
     // The moments need quadrature (about a millisecond); engines ask again and again for the same levels.
     const momentCache = new Map<string, ConductanceMoments>();
+    const productCache = new Map<string, number>(); // E[E[R(t1)|cell] E[R(t2)|cell]] per (level, t1, t2)
+    const moments = (target: Siemens, timeSeconds: Seconds): ConductanceMoments => {
+      const level = snapToState(states, target);
+      const key = `${level}@${timeSeconds}`;
+      let found = momentCache.get(key);
+      if (!found) {
+        found = pcmMoments(physics, level, timeSeconds);
+        if (momentCache.size >= MOMENT_CACHE_SIZE) momentCache.clear();
+        momentCache.set(key, found);
+      }
+      return found;
+    };
     return {
       modelName: 'pcm',
       params,
@@ -96,19 +110,17 @@ export const pcmDevice: DeviceModel = {
         }
       },
       programmedCovariance(target, t1, t2) {
-        return pcmProgrammedCovariance(physics, snapToState(states, target), t1, t2);
-      },
-      moments(target, timeSeconds) {
         const level = snapToState(states, target);
-        const key = `${level}@${timeSeconds}`;
-        let moments = momentCache.get(key);
-        if (!moments) {
-          moments = pcmMoments(physics, level, timeSeconds);
-          if (momentCache.size >= MOMENT_CACHE_SIZE) momentCache.clear();
-          momentCache.set(key, moments);
+        const key = `${level}@${t1}@${t2}`;
+        let product = productCache.get(key);
+        if (product === undefined) {
+          product = pcmProgrammedProduct(physics, level, t1, t2);
+          if (productCache.size >= MOMENT_CACHE_SIZE) productCache.clear();
+          productCache.set(key, product);
         }
-        return moments;
+        return product - moments(target, t1).mean * moments(target, t2).mean;
       },
+      moments,
     };
   },
 };

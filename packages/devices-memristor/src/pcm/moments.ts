@@ -67,12 +67,12 @@ export function pcmMoments(physics: PcmPhysics, level: Siemens, timeSeconds: Sec
 }
 
 /**
- * Cov(E[R(t1) | cell], E[R(t2) | cell]) for a cell aimed at `level`: with E[R(t) | cell] =
- * g_p D(t) m1(q(g_p) tau(t)) and nu independent of g_p,
- *   E[E[R(t1)|cell] E[R(t2)|cell]] = E[D(t1) D(t2)] E[g_p^2 m1(q tau1) m1(q tau2)],
+ * E[E[R(t1) | cell] E[R(t2) | cell]] for a cell aimed at `level` (its covariance once the means are
+ * subtracted): with E[R(t) | cell] = g_p D(t) m1(q(g_p) tau(t)) and nu independent of g_p,
+ *   E[D(t1) D(t2)] E[g_p^2 m1(q tau1) m1(q tau2)],
  * E[D(t1) D(t2)] = E[exp(-nu (L1 + L2))] in closed form, the g_p expectation by quadrature.
  */
-export function pcmProgrammedCovariance(physics: PcmPhysics, level: Siemens, t1: Seconds, t2: Seconds): number {
+export function pcmProgrammedProduct(physics: PcmPhysics, level: Siemens, t1: Seconds, t2: Seconds): number {
   const nu = driftExponentStats(physics, level);
   const rate1 = physics.driftScale * driftLogTime(physics, t1);
   const rate2 = physics.driftScale * driftLogTime(physics, t2);
@@ -87,5 +87,5 @@ export function pcmProgrammedCovariance(physics: PcmPhysics, level: Siemens, t1:
   const programmed = sigma > 0
     ? normalExpectation((z) => product(level + sigma * z), -level / sigma, Infinity, readNoiseKinks(physics).map((g) => (g - level) / sigma))
     : product(Math.max(level, 0));
-  return drift * programmed - pcmMoments(physics, level, t1).mean * pcmMoments(physics, level, t2).mean;
+  return drift * programmed;
 }
