@@ -111,19 +111,9 @@ export function applyTiledAdc(
           if (scale === 0) continue;
           const first = adc.rowStart[r];
           const last = first + adc.rowCount[r];
-          let mu = 0;
-          let v = adc.noiseVariance[e];
-          for (let k = first; k < last; k++) {
-            const w = W[wBase + k];
-            const noise = s.programVariance[wBase + k] + s.readVariance[wBase + k];
-            v += s.inputNoiseVariance * (w * w + noise);
-            const j = index[row + k];
-            if (j < 0) continue;
-            const mj = x.mean[j];
-            mu += w * mj;
-            v += noise * (mj * mj + x.variance[j]);
-            if (!gamma) v += w * w * x.variance[j];
-          }
+          partialCurrent(x, gamma, index, row, W, s.programVariance, s.readVariance, wBase, first, last, s.inputNoiseVariance, adc.noiseVariance[e], current);
+          const mu = current.mean;
+          let v = current.variance;
           if (gamma && !exactInput) {
             // W_r Gamma_rr W_r^T over the tile's rows
             for (let k = first; k < last; k++) {
@@ -222,19 +212,9 @@ function quantizeChannelParts(
     const W = adc.meanWeights[c];
     const programVariance = adc.programVariance[c];
     const readVariance = adc.readVariance[c];
-    let mu = 0;
-    let v = adc.noiseVariance[e];
-    for (let k = first; k < last; k++) {
-      const w = W[wBase + k];
-      const noise = programVariance[wBase + k] + readVariance[wBase + k];
-      v += inputNoise * (w * w + noise);
-      const j = index[row + k];
-      if (j < 0) continue;
-      const mj = x.mean[j];
-      mu += w * mj;
-      v += noise * (mj * mj + x.variance[j]);
-      if (!gamma) v += w * w * x.variance[j];
-    }
+    partialCurrent(x, gamma, index, row, W, programVariance, readVariance, wBase, first, last, inputNoise, adc.noiseVariance[e], current);
+    const mu = current.mean;
+    let v = current.variance;
     // cross-part covariances with the earlier parts p < q: input covariance, shared DAC noise
     for (let p = 0; p < q; p++) {
       let cpq = 0;
@@ -314,4 +294,44 @@ export function tiledAdcBatch(x: BatchMoments, layout: PatchLayout, stats: reado
     applyTiledAdc(input, layout, stats, { mean: y.mean.subarray(b * y.size, (b + 1) * y.size), variance: y.variance.subarray(b * y.size, (b + 1) * y.size) });
   }
   return y;
+}
+
+const current = { mean: 0, variance: 0 };
+
+/**
+ * Mean and own variance of one partial current (rows first .. last - 1 of a patch, weights W from
+ * wBase) in output units: the input's means and variances (its covariance only when `gamma` is
+ * absent, i.e. diagonal mode; full mode adds W Gamma W^T itself), the cells' programmed and read
+ * variances, the DAC noise of every row and the ADC input's own noise `noiseVariance`.
+ */
+function partialCurrent(
+  x: { readonly mean: Float64Array; readonly variance: Float64Array },
+  gamma: Float64Array | undefined,
+  index: Int32Array,
+  row: number,
+  W: Float64Array,
+  programVariance: Float64Array,
+  readVariance: Float64Array,
+  wBase: number,
+  first: number,
+  last: number,
+  inputNoise: number,
+  noiseVariance: number,
+  out: { mean: number; variance: number },
+): void {
+  let mu = 0;
+  let v = noiseVariance;
+  for (let k = first; k < last; k++) {
+    const w = W[wBase + k];
+    const noise = programVariance[wBase + k] + readVariance[wBase + k];
+    v += inputNoise * (w * w + noise);
+    const j = index[row + k];
+    if (j < 0) continue;
+    const mj = x.mean[j];
+    mu += w * mj;
+    v += noise * (mj * mj + x.variance[j]);
+    if (!gamma) v += w * w * x.variance[j];
+  }
+  out.mean = mu;
+  out.variance = v;
 }
