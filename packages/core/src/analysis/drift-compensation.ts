@@ -3,7 +3,7 @@ import { normalCdf, normalPdf } from '../math/normal.js';
 import type { PatchLayout } from '../hardware/patches.js';
 import { DEFAULT_DRIFT_REFERENCE_SECONDS, type CrossbarLayer } from '../mvm/crossbar-layer.js';
 import type { Seconds, Siemens } from '../units.js';
-import type { ActivationMoments } from './activation-moments.js';
+import { type ActivationMoments, newCovariance } from './activation-moments.js';
 import type { BatchMoments } from './batched-diagonal.js';
 import { type CellTerms, cellTerms } from './cell-terms.js';
 import type { ErrorSources } from './sources.js';
@@ -216,13 +216,23 @@ export function addCompensationNoise(x: ActivationMoments, y: ActivationMoments,
     mean[o] = y.mean[o] + d[o];
   }
   if (!y.covariance) return { size: n, mean, variance };
-  const covariance = new Float64Array(n * n);
+  // in place on the node's own (freshly computed) covariance, the upper triangle mirrored; a shared
+  // read-only zero matrix (an exact output) is replaced by a new one
+  const covariance = y.variance.some((v) => v > 0) ? y.covariance : newCovariance(n * n);
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const shared = group[i] === group[j] ? scale[i] * (analog[i] * analog[j] + y.covariance[i * n + j]) + analog[i] * d[j] + analog[j] * d[i] : 0;
-      covariance[i * n + j] = y.covariance[i * n + j] + shared;
+    const si = scale[i];
+    const ai = analog[i];
+    const di = d[i];
+    const gi = group[i];
+    const row = i * n;
+    for (let j = i + 1; j < n; j++) {
+      if (group[j] !== gi) continue;
+      const c = covariance[row + j];
+      const value = c + si * (ai * analog[j] + c) + ai * d[j] + analog[j] * di;
+      covariance[row + j] = value;
+      covariance[j * n + i] = value;
     }
-    covariance[i * n + i] = variance[i];
+    covariance[row + i] = variance[i];
   }
   return { size: n, mean, variance, covariance };
 }

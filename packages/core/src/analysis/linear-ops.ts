@@ -1,7 +1,7 @@
 import type { AffineNode, Pool2dNode } from '../network/graph.js';
 import { windowOutputSize2d } from '../network/shapes.js';
 import { shapeSize } from '../network/tensor.js';
-import type { ActivationMoments } from './activation-moments.js';
+import { type ActivationMoments, newCovariance } from './activation-moments.js';
 
 /**
  * A sparse linear map y = A x + c on one sample: row r of A has entries (columns[e], coefficients[e])
@@ -35,15 +35,10 @@ export function applyLinearMap(x: ActivationMoments, map: SparseLinearMap): Acti
   if (!x.covariance) return { size: n, mean, variance };
   const gamma = x.covariance;
   const size = x.size;
-  const covariance = new Float64Array(n * n);
+  const covariance = newCovariance(n * n);
   const t = new Float64Array(size);
   for (let r = 0; r < n; r++) {
-    t.fill(0);
-    for (let e = rowStart[r]; e < rowStart[r + 1]; e++) {
-      const a = coefficients[e];
-      const base = columns[e] * size;
-      for (let j = 0; j < size; j++) t[j] += a * gamma[base + j];
-    }
+    rowTimesGamma(map, r, gamma, size, t);
     for (let c = r; c < n; c++) {
       let sum = 0;
       for (let e = rowStart[c]; e < rowStart[c + 1]; e++) sum += coefficients[e] * t[columns[e]];
@@ -53,6 +48,30 @@ export function applyLinearMap(x: ActivationMoments, map: SparseLinearMap): Acti
     variance[r] = covariance[r * n + r];
   }
   return { size: n, mean, variance, covariance };
+}
+
+/**
+ * t = (A Gamma)[r, :] = sum_e a_e Gamma[column_e, :], up to four entries per pass over t (t is
+ * written, not accumulated, by the first pass). Each t[j] is summed in entry order from 0 as by one
+ * entry at a time, so the result is the same.
+ */
+function rowTimesGamma(map: SparseLinearMap, r: number, gamma: Float64Array, size: number, t: Float64Array): void {
+  const { rowStart, columns, coefficients } = map;
+  const start = rowStart[r];
+  const end = rowStart[r + 1];
+  if (end - start < 4) t.fill(0);
+  let e = start;
+  for (; e + 4 <= end; e += 4) {
+    const [a0, a1, a2, a3] = [coefficients[e], coefficients[e + 1], coefficients[e + 2], coefficients[e + 3]];
+    const [g0, g1, g2, g3] = [columns[e] * size, columns[e + 1] * size, columns[e + 2] * size, columns[e + 3] * size];
+    if (e === start) for (let j = 0; j < size; j++) t[j] = a0 * gamma[g0 + j] + a1 * gamma[g1 + j] + a2 * gamma[g2 + j] + a3 * gamma[g3 + j];
+    else for (let j = 0; j < size; j++) t[j] = t[j] + a0 * gamma[g0 + j] + a1 * gamma[g1 + j] + a2 * gamma[g2 + j] + a3 * gamma[g3 + j];
+  }
+  for (; e < end; e++) {
+    const a = coefficients[e];
+    const base = columns[e] * size;
+    for (let j = 0; j < size; j++) t[j] += a * gamma[base + j];
+  }
 }
 
 /** Builds a SparseLinearMap from per-row entry lists. */
@@ -140,7 +159,7 @@ export function affineMoments(x: ActivationMoments, node: AffineNode, inputShape
     variance[i] = scale[i] * scale[i] * x.variance[i];
   }
   if (!x.covariance) return { size: x.size, mean, variance };
-  const covariance = new Float64Array(x.size * x.size);
+  const covariance = newCovariance(x.size * x.size);
   for (let a = 0; a < x.size; a++) for (let b = 0; b < x.size; b++) covariance[a * x.size + b] = scale[a] * scale[b] * x.covariance[a * x.size + b];
   return { size: x.size, mean, variance, covariance };
 }
@@ -158,7 +177,7 @@ export function addMoments(a: ActivationMoments, b: ActivationMoments): Activati
     variance[i] = a.variance[i] + b.variance[i];
   }
   if (!a.covariance || !b.covariance) return { size: a.size, mean, variance };
-  const covariance = new Float64Array(a.covariance.length);
+  const covariance = newCovariance(a.covariance.length);
   for (let i = 0; i < covariance.length; i++) covariance[i] = a.covariance[i] + b.covariance[i];
   return { size: a.size, mean, variance, covariance };
 }

@@ -1,5 +1,5 @@
 import { normalCdf, normalPdf } from '../math/normal.js';
-import type { ActivationMoments } from './activation-moments.js';
+import { type ActivationMoments, newCovariance } from './activation-moments.js';
 
 /**
  * Max pooling with Clark's moments of the maximum of Gaussians (Clark 1961), folding a window one
@@ -66,25 +66,85 @@ export function maxPoolMoments(x: ActivationMoments, windows: readonly number[][
     coefficients.push(a);
   }
   if (!gamma) return { size: n, mean, variance };
-  const covariance = new Float64Array(n * n);
+  return { size: n, mean, variance, covariance: windowCovariance(gamma, x.size, windows, coefficients, variance) };
+}
+
+/**
+ * Cov(out_u, out_w) = a_u^T Gamma a_w over the windows' members (u != w), the diagonal the Clark
+ * variances. Members, their rows of Gamma and the coefficients are flattened once into typed arrays
+ * (the pair loop is the cost: n^2 / 2 pairs of windows); same terms in the same order as per window.
+ */
+function windowCovariance(gamma: Float64Array, size: number, windows: readonly number[][], coefficients: readonly Float64Array[], variance: Float64Array): Float64Array {
+  const n = windows.length;
+  const start = new Int32Array(n + 1);
+  for (let u = 0; u < n; u++) start[u + 1] = start[u] + windows[u].length;
+  const member = new Int32Array(start[n]);
+  const weight = new Float64Array(start[n]);
+  for (let u = 0; u < n; u++) {
+    member.set(windows[u], start[u]);
+    weight.set(coefficients[u], start[u]);
+  }
+  const covariance = newCovariance(n * n);
+  if (start[n] === 4 * n) {
+    windowCovarianceFour(gamma, size, member, weight, variance, covariance);
+    return covariance;
+  }
   for (let u = 0; u < n; u++) {
     covariance[u * n + u] = variance[u];
-    const wu = windows[u];
-    const au = coefficients[u];
+    const first = start[u];
+    const last = start[u + 1];
     for (let w = u + 1; w < n; w++) {
-      const wv = windows[w];
-      const av = coefficients[w];
+      const from = start[w];
+      const to = start[w + 1];
       let sum = 0;
-      for (let e = 0; e < wu.length; e++) {
-        if (au[e] === 0) continue;
-        const row = wu[e] * x.size;
+      for (let e = first; e < last; e++) {
+        const a = weight[e];
+        if (a === 0) continue;
+        const row = member[e] * size;
         let inner = 0;
-        for (let f = 0; f < wv.length; f++) inner += av[f] * gamma[row + wv[f]];
-        sum += au[e] * inner;
+        for (let f = from; f < to; f++) inner += weight[f] * gamma[row + member[f]];
+        sum += a * inner;
       }
       covariance[u * n + w] = sum;
       covariance[w * n + u] = sum;
     }
   }
-  return { size: n, mean, variance, covariance };
+  return covariance;
+}
+
+/**
+ * `windowCovariance` when every window has four members (2 x 2 pooling), unrolled: window u's rows
+ * of Gamma and coefficients in locals, per window w its four members and coefficients (the same
+ * sums in the same order; a zero coefficient of u adds an exact 0).
+ */
+function windowCovarianceFour(gamma: Float64Array, size: number, member: Int32Array, weight: Float64Array, variance: Float64Array, covariance: Float64Array): void {
+  const n = variance.length;
+  for (let u = 0; u < n; u++) {
+    covariance[u * n + u] = variance[u];
+    const r0 = member[4 * u] * size;
+    const r1 = member[4 * u + 1] * size;
+    const r2 = member[4 * u + 2] * size;
+    const r3 = member[4 * u + 3] * size;
+    const a0 = weight[4 * u];
+    const a1 = weight[4 * u + 1];
+    const a2 = weight[4 * u + 2];
+    const a3 = weight[4 * u + 3];
+    for (let w = u + 1; w < n; w++) {
+      const m0 = member[4 * w];
+      const m1 = member[4 * w + 1];
+      const m2 = member[4 * w + 2];
+      const m3 = member[4 * w + 3];
+      const b0 = weight[4 * w];
+      const b1 = weight[4 * w + 1];
+      const b2 = weight[4 * w + 2];
+      const b3 = weight[4 * w + 3];
+      let sum = 0;
+      if (a0 !== 0) sum += a0 * (b0 * gamma[r0 + m0] + b1 * gamma[r0 + m1] + b2 * gamma[r0 + m2] + b3 * gamma[r0 + m3]);
+      if (a1 !== 0) sum += a1 * (b0 * gamma[r1 + m0] + b1 * gamma[r1 + m1] + b2 * gamma[r1 + m2] + b3 * gamma[r1 + m3]);
+      if (a2 !== 0) sum += a2 * (b0 * gamma[r2 + m0] + b1 * gamma[r2 + m1] + b2 * gamma[r2 + m2] + b3 * gamma[r2 + m3]);
+      if (a3 !== 0) sum += a3 * (b0 * gamma[r3 + m0] + b1 * gamma[r3 + m1] + b2 * gamma[r3 + m2] + b3 * gamma[r3 + m3]);
+      covariance[u * n + w] = sum;
+      covariance[w * n + u] = sum;
+    }
+  }
 }

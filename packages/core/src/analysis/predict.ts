@@ -6,7 +6,7 @@ import { networkShapes } from '../network/shapes.js';
 import { type Tensor, shapeSize, tensor } from '../network/tensor.js';
 import { dacStep, isIdentityDac } from '../periphery/dac.js';
 import type { Seconds } from '../units.js';
-import { type ActivationMoments, type CovarianceMode, applyElementwise, exactMoments } from './activation-moments.js';
+import { type ActivationMoments, type CovarianceMode, applyElementwise, exactMoments, recycleCovariance } from './activation-moments.js';
 import { type ElementwiseOut, HERMITE_ORDER, quantizerMoments, reluMoments, sigmoidMoments, tanhMoments } from './elementwise-moments.js';
 import { MomentCache } from '../device/moment-cache.js';
 import { type LayerStatistics, layerStatistics } from './layer-statistics.js';
@@ -146,7 +146,10 @@ export class MseAnalyzer {
     network.nodes.forEach((node, index) => node.inputs.forEach((name) => lastUse.set(name, index)));
     const outputNode = network.nodes.find((node) => node.output === network.outputs[0])!;
     const outputMoments: ActivationMoments[] = [];
+    const varianceOnly = reluOnlyBeforeMaxPool(network);
     const residual = mode === 'full' && this.residual.active ? this.residual : undefined;
+    // dead values' covariance matrices are reused (not while residual tracking may hold on to values)
+    const recycle = mode === 'full' && !residual;
     for (let b = 0; b < batch; b++) {
       residual?.reset();
       const values = new Map<string, ActivationMoments>([[network.inputName, exactMoments(input.data.subarray(b * sampleSize, (b + 1) * sampleSize), mode)]]);
@@ -157,8 +160,8 @@ export class MseAnalyzer {
         const inputs = node.inputs.map((name) => values.get(name)!);
         const preActivation = node.op === 'maxpool' ? beforeRelu.get(node.inputs[0]) : undefined;
         const computed = preActivation
-          ? applyElementwise(this.propagateNode(node, [preActivation], mode), reluMoments)
-          : this.propagateNode(node, inputs, mode);
+          ? reluAfterPool(this.propagateNode(node, [preActivation], mode), recycle)
+          : this.propagateNode(node, varianceOnly.has(node) ? [withoutCovariance(inputs[0])] : inputs, mode);
         const result = residual ? residual.afterNode(node, index, inputs, computed) : computed;
         if (node.op === 'relu') beforeRelu.set(node.output, inputs[0]);
         values.set(node.output, result);
@@ -173,13 +176,16 @@ export class MseAnalyzer {
         variance.set(node.name, variance.get(node.name)! + v);
         bias.set(node.name, bias.get(node.name)! + d2);
         if (node === outputNode) outputMoments.push(result);
+        const dropped: ActivationMoments[] = [];
         for (const name of node.inputs) {
           if ((lastUse.get(name) ?? -1) <= index && !network.outputs.includes(name)) {
+            for (const map of [values, beforeRelu]) if (map.has(name)) dropped.push(map.get(name)!);
             values.delete(name);
             beforeRelu.delete(name);
             residual?.release(name);
           }
         }
+        if (recycle) recycleDropped(dropped, values, beforeRelu);
       });
     }
     const nodes = network.nodes.map((node) => {
@@ -300,7 +306,10 @@ export class MseAnalyzer {
         const stats = this.statistics.get(node.name)!;
         const crossbarInput = this.throughDac(x, entry);
         const y = propagateWeightNode(crossbarInput, entry.layout, stats, node.bias, mode);
-        return addCompensationNoise(crossbarInput, y, entry.layout, stats.map((s) => s.compensationNoise), node.bias);
+        const compensated = addCompensationNoise(crossbarInput, y, entry.layout, stats.map((s) => s.compensationNoise), node.bias);
+        // y's covariance is this node's own: reusable once replaced
+        if (compensated.covariance !== y.covariance) recycleCovariance(y.covariance);
+        return compensated;
       }
       case 'relu':
       case 'sigmoid':
@@ -371,6 +380,47 @@ export class MseAnalyzer {
   }
 }
 
+
+/**
+ * ReLU nodes whose output only feeds max poolings (and is no network output): the poolings read the
+ * ReLU's input instead (maxpool(relu(x)) = relu(maxpool(x))), so only the ReLU's own mean and variance
+ * are ever used and its covariance (size^2 Mehler sums per sample) need not be formed.
+ */
+function reluOnlyBeforeMaxPool(network: HardwareNetwork['network']): Set<NetworkNode> {
+  const found = new Set<NetworkNode>();
+  for (const node of network.nodes) {
+    if (node.op !== 'relu' || network.outputs.includes(node.output)) continue;
+    const consumers = network.nodes.filter((other) => other.inputs.includes(node.output));
+    if (consumers.length > 0 && consumers.every((other) => other.op === 'maxpool')) found.add(node);
+  }
+  return found;
+}
+
+/** ReLU of a max pooling's output (the pooled pre-activations); the pooled covariance is recycled when allowed. */
+function reluAfterPool(pooled: ActivationMoments, recycle: boolean): ActivationMoments {
+  const result = applyElementwise(pooled, reluMoments);
+  if (recycle && result.covariance !== pooled.covariance) recycleCovariance(pooled.covariance);
+  return result;
+}
+
+/**
+ * Hands the covariance matrices of values that just died back for reuse (`newCovariance`), unless a
+ * live value still holds the same matrix (identity, reshape and shifts pass it on unchanged).
+ */
+function recycleDropped(dropped: readonly ActivationMoments[], ...live: ReadonlyMap<string, ActivationMoments>[]): void {
+  for (const x of dropped) {
+    const matrix = x.covariance;
+    if (!matrix) continue;
+    let used = false;
+    for (const map of live) for (const y of map.values()) used ||= y.covariance === matrix;
+    if (!used) recycleCovariance(matrix);
+  }
+}
+
+/** The same moments without the covariance (element-wise functions then skip the pair terms). */
+function withoutCovariance(x: ActivationMoments): ActivationMoments {
+  return { size: x.size, mean: x.mean, variance: x.variance };
+}
 
 /** A node's predicted MSE from its batch moments and the ideal outputs. */
 function batchPrediction(node: NetworkNode, y: BatchMoments, ideal: Float64Array): NodePrediction {
