@@ -284,15 +284,9 @@ export class MseAnalyzer {
 
   /** `throughDac` for a whole batch. */
   private throughDacBatch(x: BatchMoments, entry: MappedWeightNode): BatchMoments {
-    const { dac } = entry.config;
-    if (!this.sources.dac || isIdentityDac(dac)) return x;
-    const step = dacStep(dac);
-    const range = dac.inputRange;
-    if (step === 0) {
-      let inside = true;
-      for (let i = 0; i < x.mean.length && inside; i++) inside = Math.abs(x.mean[i]) + 12 * Math.sqrt(x.variance[i]) < range;
-      if (inside) return x;
-    }
+    const dac = this.activeDac(entry, x.mean, x.variance);
+    if (!dac) return x;
+    const { range, step } = dac;
     return elementwiseBatch(x, (mu, sigma, out) => quantizerMoments(mu, sigma, range, step, out, true));
   }
 
@@ -348,12 +342,29 @@ export class MseAnalyzer {
     return map;
   }
 
-  /** Mean slopes E[Q'(x_i)] of the DAC per crossbar input element, or undefined where it is the identity. */
-  private dacSlopes(x: ActivationMoments, entry: MappedWeightNode): Float64Array | undefined {
+  /**
+   * The DAC of a weight node as the analysis sees it: its range and code size, or undefined where it
+   * leaves the activations unchanged (switched off, identity, or ideal with no input within 12 sigma
+   * of clipping).
+   */
+  private activeDac(entry: MappedWeightNode, mean: Float64Array, variance: Float64Array): { range: number; step: number } | undefined {
     const { dac } = entry.config;
     if (!this.sources.dac || isIdentityDac(dac)) return undefined;
     const step = dacStep(dac);
     const range = dac.inputRange;
+    if (step === 0) {
+      let inside = true;
+      for (let i = 0; i < mean.length && inside; i++) inside = Math.abs(mean[i]) + 12 * Math.sqrt(variance[i]) < range;
+      if (inside) return undefined;
+    }
+    return { range, step };
+  }
+
+  /** Mean slopes E[Q'(x_i)] of the DAC per crossbar input element, or undefined where it is the identity. */
+  private dacSlopes(x: ActivationMoments, entry: MappedWeightNode): Float64Array | undefined {
+    const dac = this.activeDac(entry, x.mean, x.variance);
+    if (!dac) return undefined;
+    const { range, step } = dac;
     const out: ElementwiseOut = { mean: 0, variance: 0, hermite: new Float64Array(HERMITE_ORDER + 1) };
     const slope = new Float64Array(x.size);
     for (let i = 0; i < x.size; i++) {
@@ -367,15 +378,9 @@ export class MseAnalyzer {
 
   /** The crossbar's input after the DAC (clip and quantize) as an element-wise function of the activations. */
   private throughDac(x: ActivationMoments, entry: MappedWeightNode): ActivationMoments {
-    const { dac } = entry.config;
-    if (!this.sources.dac || isIdentityDac(dac)) return x;
-    const step = dacStep(dac);
-    const range = dac.inputRange;
-    if (step === 0) {
-      let inside = true;
-      for (let i = 0; i < x.size && inside; i++) inside = Math.abs(x.mean[i]) + 12 * Math.sqrt(x.variance[i]) < range;
-      if (inside) return x;
-    }
+    const dac = this.activeDac(entry, x.mean, x.variance);
+    if (!dac) return x;
+    const { range, step } = dac;
     return applyElementwise(x, (mu: number, sigma: number, out: ElementwiseOut) => quantizerMoments(mu, sigma, range, step, out));
   }
 }
