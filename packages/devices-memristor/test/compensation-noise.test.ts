@@ -32,6 +32,7 @@ describe('drift compensation noise', () => {
     for (const f of factors) variance += (f - mean) ** 2 / (trials - 1);
     const relative = variance / (mean * mean);
     // the sample variance of 3000 draws is within +-5.2 % (2 SE) of the true one; first order in eps
+    if (process.env.XBAR_MSE_LOG) console.log(JSON.stringify({ predictedVariance: stats.compensationNoise?.variance, sampledVariance: relative, predictedMean: stats.compensationNoise?.factor, sampledMean: mean }));
     expect(stats.compensationNoise).toBeDefined();
     expect(Math.abs(stats.compensationNoise!.variance / relative - 1)).toBeLessThan(0.08);
     // and its mean: F0 from E|a_o|, E|b_o| (second-order bias ~ Var(eps) = 0.2 %, SE of the mean 0.08 %)
@@ -42,6 +43,7 @@ describe('drift compensation noise', () => {
     const hardware = hardwareOf(pcmDevice.create({}), 86400);
     const predicted = new MseAnalyzer(hardware).predict(input).output.mse;
     const mc = networkMonteCarlo(hardware, input, { seed: 17, trials: 1000 }).nodes.get('fc2')!;
+    if (process.env.XBAR_MSE_LOG) console.log(JSON.stringify({ predicted, mc: mc.mse, ci95: mc.ci95, error: (predicted - mc.mse) / mc.mse }));
     expect(Math.abs(predicted - mc.mse)).toBeLessThanOrEqual(0.01 * mc.mse + mc.ci95);
   });
 });
