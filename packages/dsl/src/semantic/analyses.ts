@@ -23,7 +23,7 @@ import type {
   TensorDefinition,
   Workload,
 } from './design.js';
-import { checkNumber, type EnumSpec, type NumberSpec, type OptionSpec, type OptionValues, readOptions } from './options.js';
+import { checkNumber, PARAM_UNIT, type EnumSpec, type NumberSpec, type OptionSpec, type OptionValues, readOptions } from './options.js';
 import { shapeOf } from './tensors.js';
 
 type AnalysisKind = Analysis['kind'];
@@ -84,8 +84,8 @@ export function analysisOptionSpecs(kind: AnalysisKind, limits: Limits, options?
     case 'optimize':
       return [
         { kind: 'ref', name: 'param', target: 'param', required: true, doc: 'the .param to vary' },
-        { kind: 'number', name: 'from', unit: '1', min: -Number.MAX_VALUE, max: Number.MAX_VALUE, required: true, doc: 'lower end of the search interval' },
-        { kind: 'number', name: 'to', unit: '1', min: -Number.MAX_VALUE, max: Number.MAX_VALUE, required: true, doc: 'upper end of the search interval' },
+        { kind: 'number', name: 'from', unit: PARAM_UNIT, min: -Number.MAX_VALUE, max: Number.MAX_VALUE, required: true, doc: 'lower end of the search interval' },
+        { kind: 'number', name: 'to', unit: PARAM_UNIT, min: -Number.MAX_VALUE, max: Number.MAX_VALUE, required: true, doc: 'upper end of the search interval' },
         { kind: 'enum', name: 'scale', values: ['lin', 'log'], default: 'lin', doc: 'search on a linear or logarithmic scale' },
         { kind: 'number', name: 'points', unit: '1', min: 2, max: limits.maxSweepPoints, integer: true, default: 20, doc: 'evaluations of the metric' },
         { kind: 'enum', name: 'metric', values: METRIC.values, required: true, doc: METRIC.doc },

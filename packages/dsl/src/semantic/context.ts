@@ -11,6 +11,7 @@ import { parseEngineeringNumber } from '../lex/numbers.js';
 import type { Limits } from '../limits.js';
 import { didYouMean } from '../suggest.js';
 import { CONSTANTS, evaluate } from './expressions.js';
+import { isBareMilliTime, unitLettersProblem } from './unit-letters.js';
 
 /** Kinds of named things a netlist defines. */
 export type DefinitionKind = 'param' | 'model' | 'array' | 'weights' | 'inputs' | 'labels' | 'network';
@@ -109,10 +110,16 @@ export class SemanticContext {
   number(value: Value, context: UnitContext = {}): number | undefined {
     let result: number | undefined;
     switch (value.kind) {
-      case 'number':
+      case 'number': {
+        const problem = unitLettersProblem(value.text, context.unit);
+        if (problem) {
+          this.bag.error('E510', value.span, problem.message, problem.hint);
+          return undefined;
+        }
         result = value.value;
         this.checkMilli(value.text, value.span, context);
         break;
+      }
       case 'expr':
         result = evaluate(value.expr, (name, span) => this.lookupParam(name, span), this.bag);
         break;
@@ -132,6 +139,11 @@ export class SemanticContext {
 
   /** SPICE reads `M` as milli: warn where that is probably not what was meant. */
   private checkMilli(text: string, span: Span, context: UnitContext): void {
+    if (isBareMilliTime(text, context.unit)) {
+      const mantissa = text.replace(/[A-Za-z_]+$/, '');
+      this.bag.warning('W203', span, `'${text}' means ${mantissa} millisecond${mantissa === '1' ? '' : 's'} (SPICE's m is milli), not minutes`, `write ${mantissa}ms for milliseconds, ${mantissa}min for minutes`);
+      return;
+    }
     const parsed = parseEngineeringNumber(text.replace(/^[+-]/, ''));
     if (!parsed.capitalM) return;
     const unit = context.unit;

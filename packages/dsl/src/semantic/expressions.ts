@@ -5,6 +5,7 @@
 import type { Expr, Span } from '../ast.js';
 import type { DiagnosticBag } from '../diagnostics.js';
 import { didYouMean } from '../suggest.js';
+import { unitLettersProblem } from './unit-letters.js';
 
 interface FunctionSpec {
   readonly minArgs: number;
@@ -46,8 +47,14 @@ export type NameLookup = (name: string, span: Span) => number | undefined;
 /** Evaluates `expr`; undefined if any part failed (each failure reported once). */
 export function evaluate(expr: Expr, lookup: NameLookup, bag: DiagnosticBag): number | undefined {
   switch (expr.kind) {
-    case 'num':
+    case 'num': {
+      const problem = unitLettersProblem(expr.text, undefined);
+      if (problem) {
+        bag.error('E510', expr.span, problem.message, problem.hint);
+        return undefined;
+      }
       return expr.value;
+    }
     case 'ref':
       return lookup(expr.name, expr.span);
     case 'unary': {

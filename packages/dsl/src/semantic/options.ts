@@ -18,7 +18,7 @@ interface BaseSpec {
 
 export interface NumberSpec extends BaseSpec {
   readonly kind: 'number';
-  /** SI unit symbol or `1`. */
+  /** SI unit symbol or `1`; `param` when it is that of a parameter (unknown: any unit word is accepted). */
   readonly unit: string;
   readonly default?: number;
   readonly min: number;
@@ -66,7 +66,7 @@ export type OptionSpec = NumberSpec | EnumSpec | FlagSpec | RefSpec | RefListSpe
 
 /** The allowed range of a number spec with its unit, e.g. `[1, 65536]` or `(0, 10] V`. */
 export function describeNumberRange(spec: NumberSpec): string {
-  const unit = spec.unit === '1' ? '' : ` ${spec.unit}`;
+  const unit = spec.unit === '1' || spec.unit === PARAM_UNIT ? '' : ` ${spec.unit}`;
   return `${spec.minExclusive ? '(' : '['}${spec.min}, ${spec.max}]${unit}`;
 }
 
@@ -76,6 +76,9 @@ function describeWritten(value: Value, number: number, unit: string): string {
   if (value.kind === 'number') return value.text === String(number) ? si : `${value.text} (${si.trim()})`;
   return si;
 }
+
+/** The unit of a number spec whose quantity is that of a `.param` (`.optimize from=`, `to=`). */
+export const PARAM_UNIT = 'param';
 
 type Parsed = number | boolean | string | readonly string[];
 
@@ -178,7 +181,7 @@ export function readOptions(
 function parseOption(ctx: SemanticContext, spec: OptionSpec, value: Value, key: string, file: string): Parsed | undefined {
   switch (spec.kind) {
     case 'number': {
-      const number = ctx.number(value, { unit: spec.unit });
+      const number = ctx.number(value, spec.unit === PARAM_UNIT ? {} : { unit: spec.unit });
       if (number === undefined) return undefined;
       return checkNumber(ctx, spec, number, value) ? number : undefined;
     }
@@ -236,7 +239,7 @@ function wordOf(value: Value): string | undefined {
 
 /** Range and integer checks with the unit in the message; a hint when `M` (milli) is the likely cause. */
 export function checkNumber(ctx: SemanticContext, spec: NumberSpec, number: number, value: Value): boolean {
-  const unit = spec.unit === '1' ? '' : ` ${spec.unit}`;
+  const unit = spec.unit === '1' || spec.unit === PARAM_UNIT ? '' : ` ${spec.unit}`;
   const milliHint = value.kind === 'number' && /\d[mM](?![eE][gG]|[iI][lL])/.test(value.text) ? ` (in SPICE, ${value.text} is milli; mega is MEG)` : '';
   if (spec.integer && !Number.isInteger(number)) {
     ctx.bag.error('E503', value.span, `${spec.name} must be a whole number, got ${number}${milliHint}`, `allowed: whole numbers in ${describeNumberRange(spec)}`);
