@@ -178,7 +178,7 @@ const section: BenchSection = {
       const ranges = layerInputRanges(network, input);
       for (const device of DEVICES) {
         const hardware = HardwareNetwork.create(network, (_node, k) => device.config(ranges[k]));
-        hardware.calibrateAdc(input);
+        hardware.calibrate(input);
         const runs = device.label.startsWith('PCM') ? 3 : 5;
         let diagonalMse = 0;
         let fullMse = 0;

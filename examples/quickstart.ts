@@ -41,7 +41,7 @@ console.log(`xbar quick start: a ${weights.rows} x ${weights.cols} layer on 64 x
 const header = ['configuration', 'tiles', 'output MSE', '95% CI', 'SNR (dB)'];
 const rows = configurations.map(({ name, options }) => {
   const layer = CrossbarLayer.create(weights, crossbarConfig({ rows: 64, cols: 64, ...options }));
-  layer.calibrateAdc(inputs);
+  layer.calibrate(inputs);
   const result = monteCarloMse(layer, inputs, { seed: 1, trials: 50, reference: exact });
   const snr = result.mse > 0 ? (10 * Math.log10(outputPower / result.mse)).toFixed(1) : 'inf';
   return [name, String(layer.tiled.tiles.length), result.mse.toExponential(3), `±${result.ci95.toExponential(1)}`, snr];

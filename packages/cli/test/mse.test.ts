@@ -118,7 +118,7 @@ describe('memristive devices: predicted vs Monte-Carlo (fixture MLP, full mode)'
   const input = exampleInputs(16, [64]);
   const hardwareOf = (options: CrossbarOptions) => {
     const hardware = HardwareNetwork.create(network, (node) => crossbarConfig({ ...options, dac: { inputRange: node.name === 'fc1' ? 1 : 4 } }));
-    hardware.calibrateAdc(input);
+    hardware.calibrate(input);
     return hardware;
   };
   const monteCarlo = (hardware: HardwareNetwork, trials: number) => networkMonteCarlo(hardware, input, { seed: 17, trials }).nodes.get('fc2')!;

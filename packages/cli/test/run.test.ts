@@ -127,9 +127,17 @@ describe('xbar run', () => {
     expect((await runXbar(['run', join(folder, 'nope.xbar')])).code).toBe(3);
     const missing = await runXbar(['run', netlist('npy.xbar', [...BASE.filter((l) => !l.startsWith('.inputs')), '.inputs X npy="x.npy"', '.mc net=mlp inputs=X runs=2'])]);
     expect(missing.code).toBe(1); // the checker reports the missing data file
-    const ir = await runXbar(['run', netlist('ir.xbar', [...BASE, '.mc net=mlp inputs=X runs=2 mode=ir'])]);
-    expect(ir.code).toBe(3);
-    expect(ir.stderr).toMatch(/mode=ir needs the wire resistances/);
+  });
+
+  it('mode=ir on arrays without wires warns (checker and result) and reads them with ideal wires', async () => {
+    // was exit 3 after the checker's warning
+    const file = netlist('ir.xbar', [...BASE, '.mc net=mlp inputs=X runs=2 mode=ir', '.mc net=mlp inputs=X runs=2 mode=noisy']);
+    const ir = await runXbar(['run', file, '--format', 'json']);
+    expect(ir.code).toBe(0);
+    expect(ir.stderr).toMatch(/W501.*mode=ir, but array/);
+    const [withIr, noisy] = (JSON.parse(ir.stdout) as { analyses: (JsonTable & { warnings: string[] })[] }).analyses;
+    expect(withIr.warnings.join('\n')).toMatch(/mode=ir, but the arrays of layers 'hidden', 'out' have no wire resistance: they were read with ideal wires/);
+    expect(withIr.rows).toEqual(noisy.rows);
   });
 
   it('mode=ir solves the arrays as circuits: zero wires give the noisy result, wire resistance lowers the outputs', async () => {

@@ -66,7 +66,7 @@ export function caseHardware(network: Network, input: Tensor, source: string, le
   if (!c) throw new RangeError(`unknown source case '${source}'`);
   const ranges = layerInputRanges(network, input);
   const hardware = HardwareNetwork.create(network, (_node, k) => c.config(ranges[k]));
-  hardware.calibrateAdc(input);
+  hardware.calibrate(input);
   return hardware;
 }
 

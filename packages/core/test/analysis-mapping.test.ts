@@ -12,7 +12,7 @@ function agreement(network: Network, input: Tensor, options: Omit<CrossbarOption
   const hardware = HardwareNetwork.create(network, (node) =>
     crossbarConfig({ ...options, device: gaussianDevice.create({ gmin: 0, gmax: 1e-4, ...options.device }), dac: { ...options.dac, inputRange: node.name === 'fc1' || node.name === 'conv1' ? 1 : 4 } }),
   );
-  hardware.calibrateAdc(input);
+  hardware.calibrate(input);
   const analyzer = new MseAnalyzer(hardware);
   const full = analyzer.predict(input, { mode: 'full' }).output.mse;
   const diagonal = analyzer.predict(input, { mode: 'diagonal' }).output.mse;

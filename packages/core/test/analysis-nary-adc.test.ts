@@ -34,7 +34,7 @@ function naryHardware(network: Network, input: Tensor, layout: Layout, device: R
       dac: { inputRange: node.name === first ? 1 : 4, noiseRelative: inputNoise },
     }),
   );
-  hardware.calibrateAdc(input);
+  hardware.calibrate(input);
   return hardware;
 }
 

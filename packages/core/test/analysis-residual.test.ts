@@ -11,7 +11,7 @@ import { exampleInputs, exampleResidualCnn, exampleResidualMlp } from './analysi
 function compare(network: Network, input: Tensor, source: string, level: number, trials: number) {
   const c = sourceCases(level).find((s) => s.source === source)!;
   const hardware = HardwareNetwork.create(network, (_node, k) => c.config(k === 0 ? 1 : 8));
-  hardware.calibrateAdc(input);
+  hardware.calibrate(input);
   const predicted = new MseAnalyzer(hardware).predict(input, { mode: 'full' });
   const mc = networkMonteCarlo(hardware, input, { seed: 5, trials });
   return network.nodes

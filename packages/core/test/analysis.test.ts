@@ -114,7 +114,7 @@ describe('element-wise Gaussian moments', () => {
 function agreement(network: Network, input: Tensor, source: string, level: number, trials: number) {
   const c = sourceCases(level).find((s) => s.source === source)!;
   const hardware = HardwareNetwork.create(network, (_node, k) => c.config(k === 0 ? 1 : 8));
-  hardware.calibrateAdc(input);
+  hardware.calibrate(input);
   const analyzer = new MseAnalyzer(hardware);
   const full = analyzer.predict(input, { mode: 'full' }).output.mse;
   const diagonal = analyzer.predict(input, { mode: 'diagonal' }).output.mse;

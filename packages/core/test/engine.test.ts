@@ -31,7 +31,7 @@ function withoutFastPath(device: DeviceInstance): DeviceInstance {
 const ideal = idealDevice.create({ gmin: 1e-6, gmax: 100e-6 });
 
 describe('DAC', () => {
-  const dac: DacConfig = { bits: 8, inputRange: 1, readVoltage: 0.2, bitSerial: false, noiseRelative: 0 };
+  const dac: DacConfig = { bits: 8, range: 'fixed', inputRange: 1, calibrationMargin: 1, readVoltage: 0.2, bitSerial: false, noiseRelative: 0 };
   it('has 2^(b-1) - 1 codes per sign over the input range (aihwkit inp_res = 1/254 of the full range)', () => {
     expect(dacStep(dac)).toBeCloseTo(1 / 127, 15);
     expect(quantizeInput(0.5, dac)).toBeCloseTo(64 / 127, 15);

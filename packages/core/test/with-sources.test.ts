@@ -33,7 +33,7 @@ function noisyHardware(network: Network, input: Tensor, mapping: 'differential' 
       adc: { bits: 7, noiseRelative: 0.02 },
     }),
   );
-  hardware.calibrateAdc(input);
+  hardware.calibrate(input);
   return hardware;
 }
 

@@ -13,7 +13,7 @@ describe('drift compensation noise', () => {
   const input = exampleInputs(16, [64]);
   const hardwareOf = (device: ReturnType<typeof pcmDevice.create>, time: number) => {
     const hardware = HardwareNetwork.create(network, (node) => crossbarConfig({ device, readTimeSeconds: time, driftCompensation: true, dac: { inputRange: node.name === 'fc1' ? 1 : 4 } }));
-    hardware.calibrateAdc(input);
+    hardware.calibrate(input);
     return hardware;
   };
 

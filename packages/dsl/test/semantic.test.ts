@@ -37,6 +37,39 @@ describe('models', () => {
 });
 
 describe('arrays', () => {
+  it('takes the states of an N-ary array from a device with levels, and refuses a mismatch', () => {
+    // was: a 4-level device under states=8 ran, the 8 targets snapped to 4 levels (twice the MSE)
+    const mapping = (text: string) => check(text).design.arrays.get('xb')?.config.mapping;
+    expect(mapping('.model m ideal (levels=4)\n.array xb rows=4 cols=4 model=m mapping=nary digits=2\n')).toMatchObject({ statesPerCell: 4, cellsPerWeight: 2 });
+    expect(mapping('.model m ideal (levels=8)\n.array xb rows=4 cols=4 model=m mapping=nary states=8\n')).toMatchObject({ statesPerCell: 8 });
+    expect(mapping('.model m ideal\n.array xb rows=4 cols=4 model=m mapping=nary states=8\n')).toMatchObject({ statesPerCell: 8 });
+    const [error] = check('.model m ideal (levels=4)\n.array xb rows=4 cols=4 model=m mapping=nary states=8\n').diagnostics;
+    expect(error).toMatchObject({ code: 'E503', line: 2, message: "states=8 on array 'xb', but its model 'm' (ideal) has 4 levels: each N-ary digit is one device level" });
+    const layer = check(`.model m ideal (levels=4)
+.model m8 ideal (levels=8)
+.array xb rows=4 cols=4 model=m mapping=nary
+.weights W [[1] [2] [3] [4]]
+.network n
+.layer a weights=W array=xb model=m8
+.endnetwork
+`);
+    expect(layer.diagnostics).toEqual([]);
+    expect(layer.design.networks.get('n')!.layers[0]!.config.mapping.statesPerCell).toBe(8);
+    expect(codes('.model m ideal (levels=4)\n.model m8 ideal (levels=8)\n.array xb rows=4 cols=4 model=m mapping=nary states=4\n.weights W [[1] [2] [3] [4]]\n.network n\n.layer a weights=W array=xb model=m8\n.endnetwork\n')).toEqual(['E503']);
+  });
+
+  it('calibrates the DAC range by default; fixed or a number keeps it fixed', () => {
+    const dac = (options: string) => check(`.model m ideal\n.array xb rows=4 cols=4 model=m ${options}\n`).design.arrays.get('xb')?.config.dac;
+    expect(dac('')).toMatchObject({ range: 'calibrated', calibrationMargin: 1 });
+    expect(dac('dac_range=calibrated dac_margin=1.5')).toMatchObject({ range: 'calibrated', calibrationMargin: 1.5 });
+    expect(dac('dac_range=fixed')).toMatchObject({ range: 'fixed', inputRange: 1 });
+    expect(dac('dac_range=8')).toMatchObject({ range: 'fixed', inputRange: 8 });
+    expect(codes('.model m ideal\n.array xb rows=4 cols=4 model=m dac_range=fixed dac_margin=2\n')).toEqual(['W501']);
+    const [error] = check('.model m ideal\n.array xb rows=4 cols=4 model=m dac_range=calibrate\n').diagnostics;
+    expect(error).toMatchObject({ code: 'E504', hint: "did you mean 'calibrated'?" });
+    expect(check('.param r=4\n.model m ideal\n.array xb rows=4 cols=4 model=m dac_range=r\n').design.arrays.get('xb')?.config.dac).toMatchObject({ range: 'fixed', inputRange: 4 });
+  });
+
   it('builds a CrossbarConfig from core defaults', () => {
     const array = check(BASE).design.arrays.get('xb')!;
     expect(array.model).toBe('r1');
@@ -46,7 +79,7 @@ describe('arrays', () => {
 
   it('fills every option', () => {
     const text = `${BASE}.options readtime=10
-.array full rows=128 cols=256 model=g1 gmax=90u mapping=nary scale=column clip=0.9 states=8 digits=2
+.array full rows=128 cols=256 model=r1 gmax=90u mapping=nary scale=column clip=0.9 states=8 digits=2
 + dac_bits=6 dac_range=2 vread=0.1 bitserial=yes dac_noise=0.01
 + adc_bits=7 adc_range=fixed adc_fullscale=50u adc_margin=1.2 adc_noise=0.02
 + driftcomp=1 rwire=2 rcol=3 rsource=100 rsense=10
@@ -55,13 +88,13 @@ describe('arrays', () => {
     expect(result.diagnostics).toEqual([]);
     const config = result.design.arrays.get('full')!.config;
     expect(config.mapping).toEqual({ scheme: 'nary', scale: 'column', clipFraction: 0.9, statesPerCell: 8, cellsPerWeight: 2 });
-    expect(config.dac).toEqual({ bits: 6, inputRange: 2, readVoltage: 0.1, bitSerial: true, noiseRelative: 0.01 });
+    expect(config.dac).toEqual({ bits: 6, range: 'fixed', inputRange: 2, calibrationMargin: 1, readVoltage: 0.1, bitSerial: true, noiseRelative: 0.01 });
     expect(config.adc).toEqual({ bits: 7, range: 'fixed', rangeAmperes: 50e-6, calibrationMargin: 1.2, noiseRelative: 0.02 });
     expect(config.wires).toEqual({ rowSegmentOhms: 2, columnSegmentOhms: 3, sourceOhms: 100, senseOhms: 10 });
     expect(config.readTimeSeconds).toBe(10);
     expect(config.driftCompensation).toBe(true);
     expect(config.device.params.gmax).toBe(90e-6);
-    expect(config.device.params.levels).toBe(128);
+    expect(config.device.modelName).toBe('rram');
   });
 
   it('refuses huge arrays before allocating anything', () => {

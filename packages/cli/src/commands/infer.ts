@@ -11,6 +11,7 @@ import { runOnHardware } from '../netlist/hardware-inference.js';
 import { loadNetlist } from '../netlist/load.js';
 import { onnxWeightInitializers } from '../netlist/onnx-initializers.js';
 import type { CliCommand, CliIo } from '../program.js';
+import { dacNotes } from '../run/hardware-notes.js';
 
 interface InferOptions {
   readonly model?: string;
@@ -59,8 +60,15 @@ export const inferCommand: CliCommand = {
         const hardware = options.netlist !== undefined && !options.ideal ? await loadHardware(options.netlist, modelPath, network, io) : undefined;
         const seed = options.seed !== undefined ? Number(options.seed) : hardware?.seed;
         let output: Tensor;
+        let warnings: readonly string[] = [];
         try {
-          [output] = hardware ? [runOnHardware(network, hardware.spec, batch, seed!, batchSize)] : runNetworkBatched(network, batch, batchSize);
+          if (hardware) {
+            const run = runOnHardware(network, hardware.spec, batch, seed!, batchSize);
+            output = run.output;
+            warnings = dacNotes(run.dacClipping).warnings;
+          } else {
+            [output] = runNetworkBatched(network, batch, batchSize);
+          }
         } catch (error) {
           throw runtimeError(`running ${modelPath} failed: ${error instanceof Error ? error.message : String(error)}`);
         }
@@ -70,6 +78,7 @@ export const inferCommand: CliCommand = {
         } catch (error) {
           throw runtimeError(`cannot write ${outputPath}: ${error instanceof Error ? error.message : String(error)}`);
         }
+        for (const warning of warnings) io.stderr(`xbar: warning: ${warning}\n`);
         io.stderr(`xbar infer: ${modelPath}, ${batch.shape[0]} sample${batch.shape[0] === 1 ? '' : 's'}, ${hardware ? `on the hardware of ${options.netlist} (seed ${seed})` : 'ideal float64'}, wrote ${outputPath} ${shapeText(shape)}\n`);
       });
   },

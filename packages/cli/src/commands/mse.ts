@@ -20,6 +20,7 @@ import { hardwareSpecFromDesign } from '../netlist/hardware-spec.js';
 import { loadNetlist } from '../netlist/load.js';
 import { onnxWeightInitializers } from '../netlist/onnx-initializers.js';
 import type { CliCommand, CliIo } from '../program.js';
+import { analysableHardware, analyticalOmissions, dacNotes } from '../run/hardware-notes.js';
 
 interface MseFlags {
   readonly model?: string;
@@ -56,6 +57,10 @@ export interface MseReport {
   readonly mc_trials: number;
   readonly seed: number;
   readonly timing: { readonly predicted_s: number; readonly mc_s: number | null };
+  /** The DAC of every weight node: input range and clipped percentage (DAC_COLUMNS, as rows of objects). */
+  readonly dac: readonly Record<string, string | number>[];
+  /** What the prediction (and its Monte-Carlo reference) leaves out of the netlist, and DAC layers that clip. */
+  readonly warnings: readonly string[];
 }
 
 /** `--sources a,b,...` (names of ERROR_SOURCE_NAMES, or `all`) as switches. */
@@ -86,8 +91,14 @@ export function mseReport(
   options: { sources: ErrorSources; mode: 'diagonal' | 'full'; trials: number; seed: number; model: string; netlist: string },
 ): MseReport {
   const ideal = idealNodeOutputs(network, input);
+  const entries = hardware.weightNodes();
+  const notes = dacNotes(hardware.dacClipping(input, ideal));
+  const omitted = analyticalOmissions(
+    entries.map((entry) => entry.config),
+    entries.map((entry) => entry.node.name),
+  );
   const t0 = performance.now();
-  const prediction = new MseAnalyzer(hardware, options.sources).predict(input, { mode: options.mode, ideal });
+  const prediction = new MseAnalyzer(analysableHardware(hardware), options.sources).predict(input, { mode: options.mode, ideal });
   const predictedSeconds = (performance.now() - t0) / 1000;
   let mcSeconds: number | null = null;
   let monteCarlo: ReturnType<typeof networkMonteCarlo> | undefined;
@@ -125,6 +136,12 @@ export function mseReport(
     mc_trials: monteCarlo?.trials ?? 0,
     seed: options.seed,
     timing: { predicted_s: predictedSeconds, mc_s: mcSeconds },
+    dac: notes.dac.rows.map((row) => Object.fromEntries(notes.dac.columns.map((column, c) => [column, row[c]]))),
+    warnings: [
+      ...omitted,
+      ...(options.trials > 0 && entries.some((entry) => entry.config.wires !== undefined) ? ['the Monte-Carlo reference of xbar mse samples the arrays with ideal wires too, like the prediction'] : []),
+      ...notes.warnings,
+    ],
   };
 }
 
@@ -174,13 +191,14 @@ export const mseCommand: CliCommand = {
         let report: MseReport;
         try {
           const hardware = HardwareNetwork.create(network, spec);
-          hardware.calibrateAdc(input);
+          hardware.calibrate(input);
           report = mseReport(network, hardware, input, { sources, mode: flags.mode, trials, seed: seedFlag ?? design.options.seed, model: modelPath, netlist: netlistPath });
         } catch (error) {
           if (error instanceof CliError) throw error;
           throw runtimeError(`mse of ${modelPath} failed: ${error instanceof Error ? error.message : String(error)}`);
         }
         io.stdout(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : tableText(report));
+        for (const warning of report.warnings) io.stderr(`xbar: warning: ${warning}\n`);
       });
   },
 };

@@ -100,6 +100,7 @@ async function runRun(file: string, flags: RunFlags, io: CliIo): Promise<void> {
   if (settings.format === 'json') io.stdout(`${JSON.stringify(resultsJson(file, design.title, tables, settings.seed), null, 2)}\n`);
   else if (settings.format === 'csv') io.stdout(tables.map((table) => `# ${table.title}\n${formatCsv(table)}`).join('\n'));
   else io.stdout(tables.map(formatTable).join('\n'));
+  for (const table of tables) for (const warning of table.warnings) io.stderr(`xbar: warning: .${table.kind} (line ${table.line}): ${warning}\n`);
   if (settings.out !== undefined) {
     writeResults(settings.out, file, design.title, tables, settings.seed);
     const report = runReportData({

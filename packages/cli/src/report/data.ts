@@ -48,6 +48,10 @@ export interface ReportTable {
   readonly title: string;
   readonly columns: readonly string[];
   readonly rows: readonly (readonly (string | number)[])[];
+  /** The DAC of every weight layer: input range and clipped percentage (shown under the table). */
+  readonly dac?: { readonly columns: readonly string[]; readonly rows: readonly (readonly (string | number)[])[] };
+  /** What the result leaves out, or where the hardware saturates (shown above the table). */
+  readonly warnings?: readonly string[];
 }
 
 /** MSE of each layer (groups on x) split by error source (one bar series per source). */

@@ -83,11 +83,17 @@ function formatNumber(value: number): string {
 }
 
 function renderTable(table: ReportTable): string {
-  const head = table.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
-  const body = table.rows
+  const warnings = table.warnings?.length ? `<ul class="warnings">${table.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>\n` : '';
+  const dac = table.dac ? `\n<p class="note">DAC per layer</p>\n${renderCells(table.dac.columns, table.dac.rows)}` : '';
+  return `<h3>${escapeHtml(table.title)}</h3>\n${warnings}${renderCells(table.columns, table.rows)}${dac}`;
+}
+
+function renderCells(columns: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
+  const body = rows
     .map((row) => `<tr>${row.map((cell) => (typeof cell === 'number' ? `<td class="num">${formatNumber(cell)}</td>` : `<td>${escapeHtml(cell)}</td>`)).join('')}</tr>`)
     .join('\n');
-  return `<h3>${escapeHtml(table.title)}</h3>\n<div class="table-scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
+  return `<div class="table-scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table></div>`;
 }
 
 function renderChartSection(section: string, charts: readonly ReportChart[]): string {

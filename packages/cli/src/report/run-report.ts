@@ -59,7 +59,7 @@ export function runReportData(input: RunReportInput): ReportData {
       ...(input.configFile !== undefined ? { configFile: input.configFile } : {}),
       durationSeconds: input.durationSeconds,
     },
-    tables: input.tables.map(({ title, columns, rows }) => ({ title, columns, rows })),
+    tables: input.tables.map(({ title, columns, rows, dac, warnings }) => ({ title, columns, rows, ...(dac ? { dac } : {}), ...(warnings?.length ? { warnings } : {}) })),
     mseBreakdowns,
     analyticalVsMonteCarlo: unswept ? analyticalVsMonteCarloFromTables(input.tables) : [],
     sweeps: overTime ? [] : sweeps,

@@ -19,5 +19,6 @@ pre { background: var(--panel); border: 1px solid var(--rule); padding: 10px 12p
 .chart-canvas { position: relative; height: 360px; }
 .note { color: var(--muted); font-size: 12.5px; margin: 6px 0 2px; }
 .error { color: #b00020; font-weight: 600; }
+.warnings { color: #8a4b00; background: #fff6e5; border: 1px solid #f0d9a8; border-radius: 4px; padding: 6px 10px 6px 28px; margin: 6px 0; }
 footer { margin-top: 40px; color: var(--muted); font-size: 12px; }
 `;

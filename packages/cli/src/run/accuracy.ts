@@ -1,6 +1,7 @@
 import type { AccuracyAnalysis } from '@xbar/dsl';
 import { runtimeError } from '../exit-codes.js';
 import type { RunContext } from './context.js';
+import { withWorkloadNotes } from './hardware-notes.js';
 import { layerMseCells, layerMseColumns, metricCells, metricColumns } from './evaluate.js';
 import type { TrialPlan } from './trial-plan.js';
 
@@ -15,9 +16,14 @@ export function accuracyPlan(ctx: RunContext, analysis: AccuracyAnalysis): Trial
   const workload = { kind: 'network', network: analysis.network } as const;
   return {
     requests: [{ ...analysis, workload, inputs, labels, seed: ctx.seed(analysis) }],
-    rows: ([{ built, evaluation }]) => ({
-      columns: ['net', 'samples', 'runs', ...metricColumns('accuracy'), ...layerMseColumns(built)],
-      rows: [[analysis.network, evaluation.samples, evaluation.trials, ...metricCells('accuracy', evaluation), ...layerMseCells(built, evaluation)]],
-    }),
+    rows: ([{ built, evaluation }]) =>
+      withWorkloadNotes(
+        {
+          columns: ['net', 'samples', 'runs', ...metricColumns('accuracy'), ...layerMseColumns(built)],
+          rows: [[analysis.network, evaluation.samples, evaluation.trials, ...metricCells('accuracy', evaluation), ...layerMseCells(built, evaluation)]],
+        },
+        built,
+        analysis.mode,
+      ),
   };
 }

@@ -1,15 +1,16 @@
 import type { CompareAnalysis } from '@xbar/dsl';
 import { runtimeError } from '../exit-codes.js';
 import type { RunContext } from './context.js';
+import { withWorkloadNotes } from './hardware-notes.js';
 import { layerMseCells, layerMseColumns, metricCells, metricColumns, metricLabels } from './evaluate.js';
 import type { Cell } from './results.js';
 import type { TrialPlan } from './trial-plan.js';
 
 /**
  * `.compare`: the same workload with each listed device model in place of every layer's device (the
- * rest of each array's configuration kept; the model's own gmin/gmax, not the array's overrides),
- * always sampled (the checked design carries no mode for .compare), the metric's statistics and the
- * per-layer MSE side by side, one row per model. Every model runs with the same seed, so the trials
+ * rest of each array's configuration kept; the model's own gmin/gmax, not the array's overrides,
+ * which the checker warns about), in the card's mode, the metric's statistics and the per-layer MSE
+ * side by side, one row per model. Every model runs with the same seed, so the trials
  * differ only by the device.
  */
 export function comparePlan(ctx: RunContext, analysis: CompareAnalysis): TrialPlan {
@@ -21,7 +22,7 @@ export function comparePlan(ctx: RunContext, analysis: CompareAnalysis): TrialPl
     return model;
   });
   return {
-    requests: models.map((model) => ({ ...analysis, mode: 'noisy', inputs, labels, seed: ctx.seed(analysis), device: model.device }) as const),
+    requests: models.map((model) => ({ ...analysis, inputs, labels, seed: ctx.seed(analysis), device: model.device })),
     rows: (results) => {
       const rows: Cell[][] = results.map(({ built, evaluation }, m) => [
         models[m].name,
@@ -32,7 +33,9 @@ export function comparePlan(ctx: RunContext, analysis: CompareAnalysis): TrialPl
         ...layerMseCells(built, evaluation),
       ]);
       const mseColumns = results.length > 0 ? layerMseColumns(results[0].built) : [];
-      return { columns: ['model', 'type', 'samples', 'runs', ...metricColumns(analysis.metric), ...mseColumns], rows };
+      const table = { columns: ['model', 'type', 'samples', 'runs', ...metricColumns(analysis.metric), ...mseColumns], rows };
+      // The DAC is calibrated on the ideal activations, the same for every model: one table.
+      return results.length > 0 ? withWorkloadNotes(table, results[0].built, analysis.mode) : table;
     },
   };
 }

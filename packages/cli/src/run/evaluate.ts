@@ -3,7 +3,7 @@ import type { MvmMode, Workload } from '@xbar/dsl';
 import { runtimeError } from '../exit-codes.js';
 import type { RunContext } from './context.js';
 import type { Cell } from './results.js';
-import { type BuiltWorkload, buildWorkload, percent, requireWiresForIr } from './workload.js';
+import { type BuiltWorkload, buildWorkload, percent } from './workload.js';
 
 /** What one metric evaluation needs. */
 export interface MetricRequest {
@@ -21,8 +21,7 @@ export interface MetricRequest {
 
 /** The workload evaluated: ideal, then `runs` programmings (none for mode=ideal). */
 export function evaluateWorkload(ctx: RunContext, request: MetricRequest): { built: BuiltWorkload; evaluation: NetworkEvaluation } {
-  const built = buildWorkload(ctx, request.workload, request.inputs, request.device);
-  requireWiresForIr(request.mode, built, 'mode=ir');
+  const built = buildWorkload(ctx, request.workload, request.inputs, { ...(request.device ? { device: request.device } : {}) });
   try {
     const evaluation = evaluateNetwork(built.hardware, request.inputs, request.labels, {
       seed: request.seed,

@@ -37,7 +37,7 @@ export async function runTrialRangeJob(job: TrialRangeJob): Promise<TrialValues>
     const plan = trialPlan(ctx, ctx.design.analyses[job.analysisIndex]);
     const request = plan?.requests[job.requestIndex];
     if (!request) throw new Error(`analysis ${job.analysisIndex} has no trial request ${job.requestIndex}`);
-    entry = { request, built: buildWorkload(ctx, request.workload, request.inputs, request.device) };
+    entry = { request, built: buildWorkload(ctx, request.workload, request.inputs, { ...(request.device ? { device: request.device } : {}) }) };
     workloads.set(key, entry);
   }
   return evaluateTrialRange(entry.built, entry.request, { first: job.first, count: job.count });

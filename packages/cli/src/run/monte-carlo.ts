@@ -1,5 +1,6 @@
 import type { MonteCarloAnalysis } from '@xbar/dsl';
 import type { RunContext } from './context.js';
+import { withWorkloadNotes } from './hardware-notes.js';
 import { layerMseCells, layerMseColumns, layerMseStdCells, layerMseStdColumns, metricCells, metricColumns, metricLabels } from './evaluate.js';
 import type { TrialPlan } from './trial-plan.js';
 
@@ -13,11 +14,16 @@ export function monteCarloPlan(ctx: RunContext, analysis: MonteCarloAnalysis): T
   const labels = metricLabels(ctx, analysis.metric, analysis.labels, inputs.shape[0], '.mc');
   return {
     requests: [{ ...analysis, inputs, labels, seed: ctx.seed(analysis) }],
-    rows: ([{ built, evaluation }]) => ({
-      columns: ['metric', 'samples', 'runs', ...metricColumns(analysis.metric), ...layerMseColumns(built), ...layerMseStdColumns(built)],
-      rows: [
-        [analysis.metric, evaluation.samples, evaluation.trials, ...metricCells(analysis.metric, evaluation), ...layerMseCells(built, evaluation), ...layerMseStdCells(built, evaluation)],
-      ],
-    }),
+    rows: ([{ built, evaluation }]) =>
+      withWorkloadNotes(
+        {
+          columns: ['metric', 'samples', 'runs', ...metricColumns(analysis.metric), ...layerMseColumns(built), ...layerMseStdColumns(built)],
+          rows: [
+            [analysis.metric, evaluation.samples, evaluation.trials, ...metricCells(analysis.metric, evaluation), ...layerMseCells(built, evaluation), ...layerMseStdCells(built, evaluation)],
+          ],
+        },
+        built,
+        analysis.mode,
+      ),
   };
 }

@@ -2,7 +2,8 @@ import { MseAnalyzer } from '@xbar/core';
 import type { MseAnalysis } from '@xbar/dsl';
 import { runtimeError } from '../exit-codes.js';
 import type { RunContext } from './context.js';
-import type { Cell } from './results.js';
+import { analysableHardware, withWorkloadNotes } from './hardware-notes.js';
+import type { AnalysisRows, Cell } from './results.js';
 import { SOURCE_COLUMNS, mseBySource } from './mse-sources.js';
 import { buildWorkload } from './workload.js';
 
@@ -11,19 +12,17 @@ import { buildWorkload } from './workload.js';
  * against the ideal network, from core's MseAnalyzer: no sampling. Rows: one per weight layer, then
  * the output. Columns: the MSE with every error source, its variance and squared-bias parts, then the
  * MSE with each error source alone (mse_quantization, mse_device_mean, mse_programming, ...). The read
- * time is the arrays' own (`time=` is not applied by the analytical engine here).
+ * time is `time=`, else each array's own.
  */
-export function runMse(ctx: RunContext, analysis: MseAnalysis): { columns: string[]; rows: Cell[][] } {
+export function runMse(ctx: RunContext, analysis: MseAnalysis): AnalysisRows {
   const inputs = ctx.inputs(analysis.inputs);
-  const built = buildWorkload(ctx, analysis.workload, inputs);
-  if (analysis.readTimeSeconds !== undefined) {
-    throw runtimeError('.mse: time= is not supported by xbar run yet; set readtime= on the arrays (or .options readtime=) instead');
-  }
+  const built = buildWorkload(ctx, analysis.workload, inputs, analysis.readTimeSeconds !== undefined ? { readTimeSeconds: analysis.readTimeSeconds } : {});
   let prediction;
   let bySource;
   try {
-    prediction = new MseAnalyzer(built.hardware).predict(inputs);
-    bySource = mseBySource(built.hardware, inputs);
+    const hardware = analysableHardware(built.hardware);
+    prediction = new MseAnalyzer(hardware).predict(inputs);
+    bySource = mseBySource(hardware, inputs);
   } catch (error) {
     throw runtimeError(`.mse: the analytical engine failed: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -32,5 +31,5 @@ export function runMse(ctx: RunContext, analysis: MseAnalysis): { columns: strin
     const node = byName.get(name)!;
     return [i === built.layerNames.length ? `output (${name})` : name, node.mse, node.variance, node.biasSquared, ...bySource.get(name)!];
   });
-  return { columns: ['node', 'mse', 'variance', 'bias_squared', ...SOURCE_COLUMNS], rows };
+  return withWorkloadNotes({ columns: ['node', 'mse', 'variance', 'bias_squared', ...SOURCE_COLUMNS], rows }, built, 'analytical');
 }

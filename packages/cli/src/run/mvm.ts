@@ -2,8 +2,9 @@ import { ProgrammedNetwork, runNetwork } from '@xbar/core';
 import type { MvmAnalysis } from '@xbar/dsl';
 import { firstTileColumnCurrents } from './column-currents.js';
 import type { RunContext } from './context.js';
+import { withWorkloadNotes } from './hardware-notes.js';
 import type { AnalysisRows, Cell } from './results.js';
-import { buildWorkload, requireWiresForIr } from './workload.js';
+import { buildWorkload } from './workload.js';
 
 /**
  * `.mvm`: the workload's outputs for every input vector; `mode=ideal` the exact float64 product (one
@@ -14,7 +15,6 @@ import { buildWorkload, requireWiresForIr } from './workload.js';
 export function runMvm(ctx: RunContext, analysis: MvmAnalysis): AnalysisRows {
   const inputs = ctx.inputs(analysis.inputs);
   const built = buildWorkload(ctx, analysis.workload, inputs);
-  requireWiresForIr(analysis.mode, built, '.mvm');
   const rows: Cell[][] = [];
   const append = (trial: number, data: Float64Array, width: number) => {
     for (let v = 0; v < inputs.shape[0]; v++) rows.push([trial, v, ...data.subarray(v * width, (v + 1) * width)]);
@@ -35,5 +35,5 @@ export function runMvm(ctx: RunContext, analysis: MvmAnalysis): AnalysisRows {
   }
   const columns = ['trial', 'vector', ...Array.from({ length: width }, (_, o) => `y${o}`)];
   const columnCurrents = analysis.mode === 'ir' ? firstTileColumnCurrents(built, inputs) : undefined;
-  return { columns, rows, ...(columnCurrents !== undefined ? { columnCurrents } : {}) };
+  return withWorkloadNotes({ columns, rows, ...(columnCurrents !== undefined ? { columnCurrents } : {}) }, built, analysis.mode);
 }

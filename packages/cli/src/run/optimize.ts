@@ -2,7 +2,9 @@ import type { OptimizeAnalysis } from '@xbar/dsl';
 import { runtimeError } from '../exit-codes.js';
 import type { RunContext } from './context.js';
 import { evaluateWorkload, metricCells, metricColumns, metricLabels } from './evaluate.js';
-import type { Cell } from './results.js';
+import { withWorkloadNotes } from './hardware-notes.js';
+import type { AnalysisRows, Cell } from './results.js';
+import type { BuiltWorkload } from './workload.js';
 
 /** The grid of an `.optimize`: `points` values from lower to upper, evenly or log-spaced, both ends included. */
 export function optimizeGrid(analysis: OptimizeAnalysis): number[] {
@@ -18,14 +20,16 @@ export function optimizeGrid(analysis: OptimizeAnalysis): number[] {
  * metric evaluated by Monte-Carlo (`runs` programmings, mean over runs); the row of the best mean
  * (smallest for goal=min, largest for max; the first on ties) is marked `best`.
  */
-export function runOptimize(ctx: RunContext, analysis: OptimizeAnalysis): { columns: string[]; rows: Cell[][] } {
+export function runOptimize(ctx: RunContext, analysis: OptimizeAnalysis): AnalysisRows {
   const rows: Cell[][] = [];
   const scores: number[] = [];
+  const workloads: BuiltWorkload[] = [];
   for (const value of optimizeGrid(analysis)) {
     const point = ctx.withDesign(ctx.recheck({ [analysis.param.toLowerCase()]: value }));
     const inputs = point.inputs(analysis.inputs);
     const labels = metricLabels(point, analysis.metric, analysis.labels, inputs.shape[0], '.optimize');
-    const { evaluation } = evaluateWorkload(point, { ...analysis, mode: 'noisy', inputs, labels, seed: ctx.seed(analysis) });
+    const { built, evaluation } = evaluateWorkload(point, { ...analysis, inputs, labels, seed: ctx.seed(analysis) });
+    workloads.push(built);
     const cells = metricCells(analysis.metric, evaluation);
     scores.push(Number(analysis.metric === 'accuracy' ? cells[1] : cells[0]));
     rows.push([value, ...cells, '']);
@@ -36,5 +40,6 @@ export function runOptimize(ctx: RunContext, analysis: OptimizeAnalysis): { colu
     if (analysis.goal === 'min' ? score < scores[best] : score > scores[best]) best = i;
   });
   rows[best][rows[best].length - 1] = 'best';
-  return { columns: [analysis.param, ...metricColumns(analysis.metric), 'best'], rows };
+  // The DAC table and warnings of the best point's hardware.
+  return withWorkloadNotes({ columns: [analysis.param, ...metricColumns(analysis.metric), 'best'], rows }, workloads[best], analysis.mode);
 }

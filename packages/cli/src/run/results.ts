@@ -3,12 +3,22 @@ import type { TileColumnCurrents } from './column-currents.js';
 /** A cell of a result table: a number (SI units, or as the column name says) or text. */
 export type Cell = string | number;
 
+/** A small table beside a result: its columns and rows. */
+export interface SubTable {
+  readonly columns: readonly string[];
+  readonly rows: Cell[][];
+}
+
 /** What one analysis card gives at one `.step` point: its columns and rows. */
 export interface AnalysisRows {
   readonly columns: string[];
   readonly rows: Cell[][];
   /** `.mvm mode=ir`: a tile's column currents with and without IR drop, for the report (not a table column). */
   readonly columnCurrents?: TileColumnCurrents;
+  /** Per weight layer of the workload: its DAC input range and the inputs the DAC clips (DAC_COLUMNS). */
+  readonly dac?: SubTable;
+  /** What the result leaves out of what the netlist asks for, or where the hardware saturates. */
+  readonly warnings?: readonly string[];
 }
 
 /** The result of one analysis card (all `.step` points): named columns, one row per result. */
@@ -26,6 +36,10 @@ export interface ResultTable {
   readonly estimateKey?: string;
   /** Without `.step`: the card's column currents with and without IR drop (see AnalysisRows). */
   readonly columnCurrents?: TileColumnCurrents;
+  /** The DAC of every weight layer (rows start with the `.step` values, as in `rows`). */
+  readonly dac?: SubTable;
+  /** Warnings of every point, each once (with the points it holds at, when not all). */
+  readonly warnings: readonly string[];
 }
 
 /** A number as text: integers as they are, others with 6 significant digits. */
@@ -36,8 +50,14 @@ function formatCell(cell: Cell): string {
   return Number(cell.toPrecision(6)).toString();
 }
 
-/** An aligned text table: a title line, the header, a rule, then the rows (numbers right-aligned). */
+/** An aligned text table: a title line, the header, a rule, then the rows (numbers right-aligned); then its DAC table. */
 export function formatTable(table: ResultTable): string {
+  const main = alignedTable(table.title, table.columns, table.rows);
+  return table.dac ? `${main}\n${alignedTable('DAC per layer', table.dac.columns, table.dac.rows)}` : main;
+}
+
+function alignedTable(title: string, columns: readonly string[], rows: readonly (readonly Cell[])[]): string {
+  const table = { title, columns, rows };
   const text = table.rows.map((row) => row.map(formatCell));
   const widths = table.columns.map((column, c) => Math.max(column.length, ...text.map((row) => (row[c] ?? '').length)));
   const line = (cells: readonly string[], numeric: readonly boolean[]) =>
@@ -66,8 +86,14 @@ export function tableToJson(table: ResultTable): Record<string, unknown> {
     line: table.line,
     title: table.title,
     columns: table.columns,
-    rows: table.rows.map((row) => Object.fromEntries(table.columns.map((column, c) => [column, typeof row[c] === 'number' && !Number.isFinite(row[c]) ? String(row[c]) : row[c]]))),
+    rows: rowsToJson(table.columns, table.rows),
+    ...(table.dac ? { dac: rowsToJson(table.dac.columns, table.dac.rows) } : {}),
+    warnings: table.warnings,
   };
+}
+
+function rowsToJson(columns: readonly string[], rows: readonly (readonly Cell[])[]): Record<string, Cell>[] {
+  return rows.map((row) => Object.fromEntries(columns.map((column, c) => [column, typeof row[c] === 'number' && !Number.isFinite(row[c]) ? String(row[c]) : row[c]])));
 }
 
 /** A file name for a table's CSV: `<index+1>-<kind>.csv`, e.g. 01-accuracy.csv. */

@@ -4,7 +4,7 @@ import type { RunContext } from './context.js';
 import { runMse } from './mse.js';
 import { runMvm } from './mvm.js';
 import { runOptimize } from './optimize.js';
-import type { AnalysisRows, ResultTable } from './results.js';
+import type { AnalysisRows, Cell, ResultTable } from './results.js';
 import type { StepPoint } from './sweep.js';
 import type { TrialEvaluator } from './trial-evaluator.js';
 import { type EvaluatedWorkload, requestTrials, trialPlan } from './trial-plan.js';
@@ -62,13 +62,21 @@ function runDirectAnalysis(ctx: RunContext, analysis: Analysis): AnalysisRows {
  */
 export function assembleTables(design: Design, points: readonly StepPoint[], results: readonly PointResult[]): ResultTable[] {
   const stepColumns = design.sweeps.map((sweep) => sweep.param);
+  const stepValues = (point: StepPoint) => stepColumns.map((name) => point[name.toLowerCase()]);
   return design.analyses.map((analysis, index) => {
     let columns: string[] = [...stepColumns];
     const rows: ResultTable['rows'] = [];
+    let dac: { columns: string[]; rows: Cell[][] } | undefined;
+    const warningPoints = new Map<string, StepPoint[]>();
     points.forEach((point, p) => {
       const result = results[p][index];
       columns = [...stepColumns, ...result.columns];
-      for (const row of result.rows) rows.push([...stepColumns.map((name) => point[name.toLowerCase()]), ...row]);
+      for (const row of result.rows) rows.push([...stepValues(point), ...row]);
+      if (result.dac) {
+        dac ??= { columns: [...stepColumns, ...result.dac.columns], rows: [] };
+        for (const row of result.dac.rows) dac.rows.push([...stepValues(point), ...row]);
+      }
+      for (const warning of result.warnings ?? []) warningPoints.set(warning, [...(warningPoints.get(warning) ?? []), point]);
     });
     const estimateKey = errorEstimateKey(analysis);
     const columnCurrents = design.sweeps.length === 0 ? results[0]?.[index]?.columnCurrents : undefined;
@@ -81,8 +89,16 @@ export function assembleTables(design: Design, points: readonly StepPoint[], res
       rows,
       ...(estimateKey !== undefined ? { estimateKey } : {}),
       ...(columnCurrents !== undefined ? { columnCurrents } : {}),
+      ...(dac !== undefined ? { dac } : {}),
+      warnings: [...warningPoints].map(([warning, at]) => (at.length === points.length ? warning : `${warning} (at ${describePoints(at)})`)),
     };
   });
+}
+
+/** `p=1, 2 and 3 more` for the first few points of a warning that does not hold at every point. */
+function describePoints(points: readonly StepPoint[]): string {
+  const shown = points.slice(0, 3).map((point) => Object.entries(point).map(([name, value]) => `${name}=${value}`).join(' '));
+  return points.length > shown.length ? `${shown.join('; ')} and ${points.length - shown.length} more points` : shown.join('; ');
 }
 
 /** A card as one line, e.g. `.accuracy net=mlp inputs=X labels=Y runs=5 (line 12)`. */

@@ -7,7 +7,7 @@ import type { NetlistSource } from './netlist-session.js';
 import type { StepPoint } from './sweep.js';
 import { type EvaluatedWorkload, requestTrials } from './trial-plan.js';
 import { type TrialValues, evaluateTrialRange, mergeTrialValues } from './trial-values.js';
-import { buildWorkload, requireWiresForIr } from './workload.js';
+import { buildWorkload } from './workload.js';
 import { jobsModule } from './jobs-module.js';
 
 /** Where a request is in the netlist, for a worker to build it again: analysis k, request i of its plan. */
@@ -43,14 +43,14 @@ const RANGES_PER_THREAD = 4;
  */
 export function trialEvaluator(options: TrialEvaluatorOptions): TrialEvaluator {
   return async (ctx, request, where, tick) => {
-    const built = buildWorkload(ctx, request.workload, request.inputs, request.device);
-    requireWiresForIr(request.mode, built, 'mode=ir');
+    const built = buildWorkload(ctx, request.workload, request.inputs, { ...(request.device ? { device: request.device } : {}) });
     const total = requestTrials(request);
     if (total === 0) return { built, evaluation: mergeTrialValues(built, [evaluateTrialRange(built, request, { first: 0, count: 0 })]) };
     const started = performance.now();
     const parts: TrialValues[] = [evaluateTrialRange(built, request, { first: 0, count: 1 })];
     tick(1);
     const rest = total - 1;
+    if (rest === 0) return { built, evaluation: mergeTrialValues(built, parts) };
     const estimatedSeconds = ((performance.now() - started) / 1000) * rest;
     const parallel = options.threads > 1 && rest >= 2 && estimatedSeconds >= options.minParallelSeconds && options.source !== undefined;
     const ranges = shift(splitTrials(rest, parallel ? options.threads * RANGES_PER_THREAD : Math.min(rest, IN_THREAD_CHUNKS)), 1);

@@ -45,7 +45,7 @@ export interface GmaxOptimizerResult {
 /** Hardware with per-layer Gmax, ADCs calibrated on the batch. */
 export function hardwareWithGmax(network: Network, input: Tensor, config: GmaxConfigFactory, gmax: readonly Siemens[]): HardwareNetwork {
   const hardware = HardwareNetwork.create(network, (_node, k) => config(k, gmax[k]));
-  hardware.calibrateAdc(input);
+  hardware.calibrate(input);
   return hardware;
 }
 

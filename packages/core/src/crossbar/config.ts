@@ -40,8 +40,15 @@ export const DEFAULT_MAPPING: MappingConfig = {
 export interface DacConfig {
   /** Resolution in bits; 0 = no quantization (ideal DAC). */
   readonly bits: number;
+  /**
+   * `calibrated`: `inputRange` is set from a calibration batch, to the largest |input| the layer
+   * sees there times `calibrationMargin` (HardwareNetwork.calibrate); `fixed`: `inputRange` as given.
+   */
+  readonly range: 'fixed' | 'calibrated';
   /** Input magnitude mapped to the full read voltage; larger inputs are clipped. */
   readonly inputRange: number;
+  /** Headroom factor on the calibrated input range (>= 1). */
+  readonly calibrationMargin: number;
   /** Read voltage applied for an input of +inputRange, in volts. */
   readonly readVoltage: Volts;
   /**
@@ -59,7 +66,7 @@ export interface DacConfig {
   readonly clip?: boolean;
 }
 
-export const DEFAULT_DAC: DacConfig = { bits: 0, inputRange: 1, readVoltage: 0.2, bitSerial: false, noiseRelative: 0 };
+export const DEFAULT_DAC: DacConfig = { bits: 0, range: 'calibrated', inputRange: 1, calibrationMargin: 1, readVoltage: 0.2, bitSerial: false, noiseRelative: 0 };
 
 /** Output analog-to-digital conversion, one per channel (column or column pair), per tile. */
 export interface AdcConfig {
@@ -129,15 +136,17 @@ export interface CrossbarOptions {
 
 /**
  * A full CrossbarConfig from the given settings and the defaults: 128 x 128 arrays, differential
- * mapping with a per-layer scale, ideal DAC and ADC, read 1 s after programming, no drift compensation.
+ * mapping with a per-layer scale, ideal DAC with a calibrated range and ideal ADC, read 1 s after
+ * programming, no drift compensation. A DAC `inputRange` given without `range` is a fixed range.
  */
 export function crossbarConfig(options: CrossbarOptions): CrossbarConfig {
+  const fixedDacRange = options.dac?.inputRange !== undefined && options.dac.range === undefined;
   return {
     rows: options.rows ?? 128,
     cols: options.cols ?? 128,
     device: options.device,
     mapping: { ...DEFAULT_MAPPING, ...options.mapping },
-    dac: { ...DEFAULT_DAC, ...options.dac },
+    dac: { ...DEFAULT_DAC, ...(fixedDacRange ? { range: 'fixed' } : {}), ...options.dac },
     adc: { ...DEFAULT_ADC, ...options.adc },
     readTimeSeconds: options.readTimeSeconds ?? 1,
     driftCompensation: options.driftCompensation ?? false,

@@ -32,13 +32,15 @@ export class ProgrammedNetwork {
 
   /**
    * Programs every weight node of `hardware` for Monte-Carlo trial `trial`. With `irDrop`, every
-   * crossbar is solved as a circuit with its array's wire resistances.
+   * crossbar whose array has wire resistances is solved as a circuit with them (the others have ideal
+   * wires, and are read as such).
    */
   static program(hardware: HardwareNetwork, seed: number | string, trial: number, readTimeSeconds?: Seconds, options: ProgramOptions = {}): ProgrammedNetwork {
     const nodes = new Map<string, ProgrammedNode>();
     for (const entry of hardware.weightNodes()) {
       const program = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'program');
-      const groups = entry.groups.map((layer) => layer.program(program, options));
+      const irDrop = (options.irDrop ?? false) && entry.config.wires !== undefined;
+      const groups = entry.groups.map((layer) => layer.program(program, { ...options, irDrop }));
       nodes.set(entry.node.name, { entry, groups, read: createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'read') });
     }
     return new ProgrammedNetwork(hardware, nodes, readTimeSeconds);

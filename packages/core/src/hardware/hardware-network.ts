@@ -1,4 +1,5 @@
-import type { CrossbarConfig } from '../crossbar/config.js';
+import type { CrossbarConfig, DacConfig } from '../crossbar/config.js';
+import { clippedFraction } from '../periphery/dac.js';
 import { CrossbarLayer } from '../mvm/crossbar-layer.js';
 import { evaluateNode, runNetwork } from '../network/execute.js';
 import { type Network, type NetworkNode, type WeightNode, isWeightNode } from '../network/graph.js';
@@ -22,6 +23,18 @@ export interface MappedWeightNode {
   readonly groups: readonly CrossbarLayer[];
 }
 
+/** How much a weight node's DAC clips on a batch (HardwareNetwork.dacClipping). */
+export interface DacClipping {
+  readonly node: string;
+  readonly range: DacConfig['range'];
+  /** The input magnitude mapped to the full read voltage (calibrated or fixed). */
+  readonly inputRange: number;
+  /** Largest |input| of the node on the batch. */
+  readonly largestInput: number;
+  /** Fraction of the node's DAC conversions beyond +-inputRange (0 for an unclipped DAC). */
+  readonly clippedFraction: number;
+}
+
 /** Per-node outputs of one run (ideal or one Monte-Carlo trial), keyed by node name. */
 export type NodeOutputs = Map<string, Tensor>;
 
@@ -33,9 +46,13 @@ export type NodeOutputs = Map<string, Tensor>;
 export class HardwareNetwork {
   private constructor(
     readonly network: Network,
-    /** Mapped weight nodes keyed by node name. */
-    readonly mapped: ReadonlyMap<string, MappedWeightNode>,
+    private readonly entries: Map<string, MappedWeightNode>,
   ) {}
+
+  /** Mapped weight nodes keyed by node name. */
+  get mapped(): ReadonlyMap<string, MappedWeightNode> {
+    return this.entries;
+  }
 
   static create(network: Network, spec: HardwareSpec): HardwareNetwork {
     const shapes = networkShapes(network);
@@ -77,16 +94,50 @@ export class HardwareNetwork {
   }
 
   /**
-   * Calibrates the range of every calibrated ADC on the ideal inputs of its layer for the batch
-   * `input` (the ideal float64 network's activations).
+   * Calibrates every calibrated DAC and ADC on the ideal inputs of its layer for the batch `input`
+   * (the ideal float64 network's activations): a node's DAC range is the largest |input| of its layer
+   * (over all its groups) times the margin, then each group's ADC ranges are set through that DAC.
    */
-  calibrateAdc(input: Tensor): void {
+  calibrate(input: Tensor): void {
     const ideal = idealNodeOutputs(this.network, input);
     const batch = input.shape[0];
-    for (const entry of this.mapped.values()) {
-      const source = entry.node.inputs[0] === this.network.inputName ? input : ideal.get(producerName(this.network, entry.node.inputs[0]))!;
+    for (const [name, entry] of this.entries) {
+      const source = this.nodeInput(entry, input, ideal);
+      const largest = largestMagnitude(source.data);
+      for (const layer of entry.groups) layer.calibrateDac(largest);
+      this.entries.set(name, { ...entry, config: entry.groups[0].config });
       entry.groups.forEach((layer, g) => layer.calibrateAdc(patchMatrix(entry.layout, g, source.data, batch)));
     }
+  }
+
+  /**
+   * Per weight node, in network order: the DAC input range and the fraction of the DAC conversions
+   * (every element of every patch, padding included) beyond it, for the ideal activations of `input`.
+   */
+  dacClipping(input: Tensor, ideal: NodeOutputs = idealNodeOutputs(this.network, input)): DacClipping[] {
+    const batch = input.shape[0];
+    return this.weightNodes().map((entry) => {
+      const source = this.nodeInput(entry, input, ideal);
+      let clipped = 0;
+      let conversions = 0;
+      entry.groups.forEach((layer, g) => {
+        const patches = patchMatrix(entry.layout, g, source.data, batch).data;
+        clipped += clippedFraction(patches, layer.config.dac) * patches.length;
+        conversions += patches.length;
+      });
+      const { dac } = entry.config;
+      return {
+        node: entry.node.name,
+        range: dac.range,
+        inputRange: dac.inputRange,
+        largestInput: largestMagnitude(source.data),
+        clippedFraction: conversions === 0 ? 0 : clipped / conversions,
+      };
+    });
+  }
+
+  private nodeInput(entry: MappedWeightNode, input: Tensor, ideal: NodeOutputs): Tensor {
+    return entry.node.inputs[0] === this.network.inputName ? input : ideal.get(producerName(this.network, entry.node.inputs[0]))!;
   }
 
   /**
@@ -139,6 +190,15 @@ export function scatterGroupOutput(layout: PatchLayout, group: number, y: Matrix
       }
     }
   }
+}
+
+function largestMagnitude(values: Float64Array): number {
+  let largest = 0;
+  for (let k = 0; k < values.length; k++) {
+    const magnitude = Math.abs(values[k]);
+    if (magnitude > largest) largest = magnitude;
+  }
+  return largest;
 }
 
 /** The node producing value `name` (node outputs are keyed by node name). */

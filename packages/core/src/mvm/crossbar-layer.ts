@@ -1,4 +1,4 @@
-import { type CrossbarResistances, factorCrossbar } from '../circuit/index.js';
+import { type CellCurrent, type CrossbarNetwork, type CrossbarResistances, factorCrossbar, solveNonlinearCrossbar } from '../circuit/index.js';
 import type { CrossbarConfig, WireConfig } from '../crossbar/config.js';
 import type { ConductanceStates, DeviceInstance, ProgrammedCells } from '../device/contract.js';
 import type { ConductanceMapping } from '../map/conductance-mapping.js';
@@ -9,9 +9,9 @@ import type { Rng } from '../random/rng.js';
 import { type Matrix, matrix } from '../tensor/matrix.js';
 import { type TiledLayer, tileMapping } from '../tile/tiling.js';
 import type { Seconds } from '../units.js';
-import { multiplyVoltagesByConductances } from './kernels.js';
+import { cellCurrentsOfVoltages, multiplyVoltagesByConductances } from './kernels.js';
 import { type PhasedInputs, phaseCount, toPhaseVoltages } from './phases.js';
-import { type NoiseLayout, type TileConductances, type TileReadout, channelVariances, readTiles } from './tile-readout.js';
+import { type NoiseLayout, type TileCircuit, type TileConductances, type TileReadout, channelVariances, readTiles } from './tile-readout.js';
 
 /** Default reference time for global drift compensation: the PCM model's t0. */
 export const DEFAULT_DRIFT_REFERENCE_SECONDS: Seconds = 20;
@@ -23,7 +23,7 @@ export const DEFAULT_DRIFT_REFERENCE_SECONDS: Seconds = 20;
  */
 export class CrossbarLayer {
   private constructor(
-    readonly config: CrossbarConfig,
+    private currentConfig: CrossbarConfig,
     readonly mapping: ConductanceMapping,
     readonly tiled: TiledLayer,
     /** Full-scale current of each tile's ADC, in amperes (0 where the ADC is ideal). */
@@ -52,6 +52,11 @@ export class CrossbarLayer {
       throw new RangeError(`a reconfigured layer keeps its targets: device '${config.device.modelName}' must have the conductance states of '${this.config.device.modelName}'`);
     }
     return new CrossbarLayer(config, this.mapping, this.tiled, Float64Array.from(this.adcRangeAmperes));
+  }
+
+  /** The layer's hardware: as created, with the DAC input range of a `calibrated` DAC once calibrated. */
+  get config(): CrossbarConfig {
+    return this.currentConfig;
   }
 
   get inputs(): number {
@@ -94,6 +99,28 @@ export class CrossbarLayer {
     return new ProgrammedCrossbar(this, cells, options.irDrop ?? false);
   }
 
+  /** Calibrates a `calibrated` DAC, then a `calibrated` ADC, on the batch `x` (B x inputs). */
+  calibrate(x: Matrix): void {
+    this.checkInputs(x);
+    let largest = 0;
+    for (let k = 0; k < x.data.length; k++) largest = Math.max(largest, Math.abs(x.data[k]));
+    this.calibrateDac(largest);
+    this.calibrateAdc(x);
+  }
+
+  /**
+   * Sets the input range of a `calibrated` DAC to `largestInput` (the largest |input| of a calibration
+   * batch) times its calibration margin; a fixed DAC, or a largest input of 0, keeps its range.
+   * Calibrate the DAC before the ADC: the currents the ADC sees scale with 1 / inputRange.
+   */
+  calibrateDac(largestInput: number): void {
+    const { dac } = this.currentConfig;
+    if (dac.range !== 'calibrated' || !(largestInput > 0 && Number.isFinite(largestInput))) return;
+    const config: CrossbarConfig = { ...this.currentConfig, dac: { ...dac, inputRange: largestInput * dac.calibrationMargin } };
+    validateLayerConfig(config);
+    this.currentConfig = config;
+  }
+
   /**
    * Sets each tile's ADC range (for `calibrated` ADCs) to the largest |channel current| of the ideal
    * conductances over a calibration batch, times the calibration margin. Without calibration the
@@ -103,9 +130,12 @@ export class CrossbarLayer {
     this.checkInputs(x);
     if (this.config.adc.range !== 'calibrated') return;
     const phased = toPhaseVoltages(x, this.config.dac);
+    const current = this.config.device.current?.bind(this.config.device);
     this.tiled.tiles.forEach((tile, t) => {
       const currents = new Float64Array(phased.vectors * phased.phases * tile.cols);
-      multiplyVoltagesByConductances(phased.voltages, this.inputs, tile.rowStart, phased.vectors * phased.phases, tile.targets, tile.rowCount, tile.cols, currents);
+      const vectors = phased.vectors * phased.phases;
+      if (current) cellCurrentsOfVoltages(phased.voltages, this.inputs, tile.rowStart, vectors, tile.targets, tile.rowCount, tile.cols, current, currents);
+      else multiplyVoltagesByConductances(phased.voltages, this.inputs, tile.rowStart, vectors, tile.targets, tile.rowCount, tile.cols, currents);
       let largest = 0;
       for (let v = 0; v < phased.vectors * phased.phases; v++) {
         for (let k = 0; k < tile.channelGain.length; k++) {
@@ -117,7 +147,9 @@ export class CrossbarLayer {
   }
 
   private setWorstCaseAdcRanges(): void {
-    const { adc, dac } = this.config;
+    const { adc, dac, device } = this.config;
+    // The current of a cell under the full read voltage (ohmic: G Vread).
+    const fullScaleCurrent = (g: number) => (device.current ? device.current(g, dac.readVoltage) : g * dac.readVoltage);
     this.tiled.tiles.forEach((tile, t) => {
       if (adc.range === 'fixed') {
         this.adcRangeAmperes[t] = adc.rangeAmperes;
@@ -127,11 +159,11 @@ export class CrossbarLayer {
       for (let k = 0; k < tile.channelGain.length; k++) {
         let sum = 0;
         for (let i = 0; i < tile.rowCount; i++) {
-          sum += Math.abs(tile.targets[i * tile.cols + tile.channelPositive[k]] - tile.targets[i * tile.cols + tile.channelNegative[k]]);
+          sum += Math.abs(fullScaleCurrent(tile.targets[i * tile.cols + tile.channelPositive[k]]) - fullScaleCurrent(tile.targets[i * tile.cols + tile.channelNegative[k]]));
         }
         largest = Math.max(largest, sum);
       }
-      this.adcRangeAmperes[t] = largest > 0 ? largest * dac.readVoltage * adc.calibrationMargin : dac.readVoltage * this.config.device.states.maxSiemens;
+      this.adcRangeAmperes[t] = largest > 0 ? largest * adc.calibrationMargin : fullScaleCurrent(device.states.maxSiemens);
     });
   }
 
@@ -229,8 +261,10 @@ export class ProgrammedCrossbar {
 
   private forwardUncompensated(x: Matrix, rng: Rng, timeSeconds: Seconds): Matrix {
     const readout = this.readout();
+    const { device } = this.layer;
     if (this.irDrop) return this.forwardWithWires(x, rng, timeSeconds, readout);
-    return this.layer.device.gaussianRead
+    // Nonlinear cells need every cell's conductance (a channel's read noise is no longer one Gaussian).
+    return device.gaussianRead && !device.current
       ? this.forwardGaussian(x, rng, timeSeconds, readout)
       : this.forwardCellByCell(x, rng, timeSeconds, readout);
   }
@@ -260,14 +294,16 @@ export class ProgrammedCrossbar {
   }
 
   /**
-   * Other devices: for each input vector in turn, draw its input and output noise, read every cell
-   * afresh (the device draws its own read noise), then run the tiles on those conductances.
+   * Other devices, and nonlinear cells: for each input vector in turn, draw its input and output
+   * noise, read every cell afresh (the device draws its own read noise), then run the tiles on those
+   * conductances (through each cell's I-V for nonlinear cells).
    */
   private forwardCellByCell(x: Matrix, rng: Rng, timeSeconds: Seconds, readout: TileReadout): Matrix {
-    const { dac } = this.layer.config;
+    const { dac, device } = this.layer.config;
     const tiles = this.layer.tiled.tiles;
     const y = matrix(x.rows, this.layer.outputs);
-    const conductances = tiles.map((tile) => ({ mean: new Float64Array(tile.rowCount * tile.cols), channelVariance: undefined }));
+    const current = device.current?.bind(device);
+    const conductances: TileConductances[] = tiles.map((tile) => ({ mean: new Float64Array(tile.rowCount * tile.cols), channelVariance: undefined, ...(current ? { current } : {}) }));
     const plan = planNoise(this.layer, tiles.map(() => false), readout);
     const normals = new Float64Array(phaseCount(dac) * plan.stride);
     for (let b = 0; b < x.rows; b++) {
@@ -286,18 +322,21 @@ export class ProgrammedCrossbar {
    * noise, from `rng` when the time is first used) and factorized once as a circuit; each input
    * vector is then an exact circuit solve on that conductance map, whose column currents go through
    * the same output noise, ADC and digital sums. Read noise is therefore not redrawn per vector in this
-   * mode (that would need a factorization per vector).
+   * mode (that would need a factorization per vector). Nonlinear cells are solved by Newton's method
+   * for every batch.
    */
   private forwardWithWires(x: Matrix, rng: Rng, timeSeconds: Seconds, readout: TileReadout): Matrix {
     let circuits = this.circuitsByTime.get(timeSeconds);
+    const { device } = this.layer;
+    const current = device.current?.bind(device);
     if (!circuits) {
       const resistances = wireResistances(this.layer.config.wires!);
       circuits = this.layer.tiled.tiles.map((tile, t) => {
         const conductances = new Float64Array(tile.rowCount * tile.cols);
         this.layer.device.read(this.cells[t], timeSeconds, rng, conductances);
         for (let i = 0; i < conductances.length; i++) if (conductances[i] < 0) conductances[i] = 0; // a circuit has no negative conductance
-        const circuit = factorCrossbar({ rows: tile.rowCount, cols: tile.cols, conductances, resistances });
-        return { mean: conductances, channelVariance: undefined, circuit };
+        const network = { rows: tile.rowCount, cols: tile.cols, conductances, resistances };
+        return { mean: conductances, channelVariance: undefined, circuit: current ? nonlinearCircuit(network, current) : factorCrossbar(network) };
       });
       this.circuitsByTime.clear();
       this.circuitsByTime.set(timeSeconds, circuits);
@@ -331,6 +370,19 @@ export class ProgrammedCrossbar {
 export interface ProgramOptions {
   /** Solve MVMs as circuits with the array's wire resistances (needs `CrossbarConfig.wires`). */
   readonly irDrop?: boolean;
+}
+
+/** A tile of nonlinear cells with its wires: every solve runs Newton's method (and refuses to return unconverged currents). */
+function nonlinearCircuit(network: CrossbarNetwork, current: CellCurrent): TileCircuit {
+  return {
+    solve(voltages) {
+      const solution = solveNonlinearCrossbar(network, current, voltages);
+      if (!solution.report.converged) {
+        throw new RangeError(`the nonlinear cells' circuit did not converge (relative KCL residual ${solution.report.finalResidual.toExponential(2)} after ${solution.report.iterations} Newton iterations)`);
+      }
+      return solution;
+    },
+  };
 }
 
 /** The circuit solver's resistances from an array's wire configuration. */

@@ -54,3 +54,32 @@ export function multiplyVoltagesByConductances(
     }
   }
 }
+
+/**
+ * Nonlinear cells on ideal wires: out[b, j] = sum_i current(g[i, j], v[b, i]), each cell seeing its
+ * row voltage. `vOffset`/`vStride` as for multiplyVoltagesByConductances. A zero voltage gives no
+ * current (every I-V passes through the origin).
+ */
+export function cellCurrentsOfVoltages(
+  v: Float64Array,
+  vStride: number,
+  vOffset: number,
+  batch: number,
+  g: Float64Array,
+  m: number,
+  n: number,
+  current: (conductanceSiemens: number, voltage: number) => number,
+  out: Float64Array,
+): void {
+  out.fill(0, 0, batch * n);
+  for (let b = 0; b < batch; b++) {
+    const vBase = b * vStride + vOffset;
+    const oBase = b * n;
+    for (let i = 0; i < m; i++) {
+      const vi = v[vBase + i];
+      if (vi === 0) continue;
+      const gRow = i * n;
+      for (let j = 0; j < n; j++) out[oBase + j] += current(g[gRow + j], vi);
+    }
+  }
+}

@@ -1,8 +1,8 @@
-import type { CrossbarFactorization } from '../circuit/index.js';
+import type { CellCurrent } from '../circuit/index.js';
 import { convertCurrent } from '../periphery/adc.js';
 import { type Matrix, matrix } from '../tensor/matrix.js';
 import type { Tile, TiledLayer } from '../tile/tiling.js';
-import { multiplyVoltagesByConductances } from './kernels.js';
+import { cellCurrentsOfVoltages, multiplyVoltagesByConductances } from './kernels.js';
 import type { PhasedInputs } from './phases.js';
 
 /**
@@ -15,8 +15,15 @@ import type { PhasedInputs } from './phases.js';
 export interface TileConductances {
   readonly mean: Float64Array;
   readonly channelVariance: Float64Array | undefined;
-  /** With wire resistance: the tile as a factorized circuit of `mean`; its currents replace V G. */
-  readonly circuit?: CrossbarFactorization;
+  /** With wire resistance: the tile as a solved circuit of `mean`; its column currents replace V G. */
+  readonly circuit?: TileCircuit;
+  /** Nonlinear cells on ideal wires: each cell's current(G, V) replaces G V. */
+  readonly current?: CellCurrent;
+}
+
+/** A tile with its wires: column currents (B x cols, amperes) of B row-voltage vectors (B x rows, volts). */
+export interface TileCircuit {
+  solve(voltages: Float64Array): { readonly currents: Float64Array };
 }
 
 /** The ADC side of the readout; undefined fields are ideal. */
@@ -60,10 +67,13 @@ export function readTiles(
   const phaseOutputs = new Float64Array(virtualVectors * outputs);
   let squaredVoltages: Float64Array | undefined;
   tiled.tiles.forEach((tile, t) => {
-    const { mean, channelVariance, circuit } = conductances[t];
+    const { mean, channelVariance, circuit, current } = conductances[t];
     let currents: Float64Array;
     if (circuit) {
       currents = circuit.solve(gatherColumns(phased.voltages, inputs, tile.rowStart, tile.rowCount, virtualVectors)).currents;
+    } else if (current) {
+      currents = new Float64Array(virtualVectors * tile.cols);
+      cellCurrentsOfVoltages(phased.voltages, inputs, tile.rowStart, virtualVectors, mean, tile.rowCount, tile.cols, current, currents);
     } else {
       currents = new Float64Array(virtualVectors * tile.cols);
       multiplyVoltagesByConductances(phased.voltages, inputs, tile.rowStart, virtualVectors, mean, tile.rowCount, tile.cols, currents);

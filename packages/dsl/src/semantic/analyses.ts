@@ -165,9 +165,10 @@ export function buildAnalysis(ctx: SemanticContext, card: Card, kind: AnalysisKi
       };
     }
     case 'optimize':
-      return buildOptimize(ctx, values, span, seed, workload, inputs, labels, metric!);
+      return buildOptimize(ctx, values, span, seed, workload, inputs, labels, metric!, mode!);
     case 'compare':
-      return { kind, span, seed, models: values.list('models')!, metric: metric!, workload, inputs, ...labelsField, runs: values.number('runs')!, ...timeField };
+      warnCompareOverrides(ctx, workload, built, values.span('models')!);
+      return { kind, span, seed, models: values.list('models')!, metric: metric!, workload, inputs, ...labelsField, mode: mode!, runs: values.number('runs')!, ...timeField };
   }
 }
 
@@ -227,9 +228,26 @@ function checkShapes(ctx: SemanticContext, workload: Workload, inputs: string, b
   }
 }
 
+/** `.compare` runs every model with its own gmin/gmax: say so where the workload's arrays override them. */
+function warnCompareOverrides(ctx: SemanticContext, workload: Workload, built: AnalysisInputs, span: Span): void {
+  for (const name of new Set(workloadArrays(workload, built))) {
+    const overrides = [...(built.arrays.get(name)?.deviceOverrides.keys() ?? [])];
+    if (overrides.length === 0) continue;
+    ctx.bag.warning(
+      'W501',
+      span,
+      `${overrides.join(' and ')} on array '${name}' ${overrides.length === 1 ? 'applies' : 'apply'} to its own model only: .compare runs each model with the model's own gmin and gmax`,
+      'set gmin/gmax on the .model cards to compare the models over one conductance window',
+    );
+  }
+}
+
+function workloadArrays(workload: Workload, built: AnalysisInputs): string[] {
+  return workload.kind === 'array' ? [workload.array] : (built.networks.get(workload.network)?.layers.map((layer) => layer.array) ?? []);
+}
+
 function warnNoWires(ctx: SemanticContext, workload: Workload, built: AnalysisInputs, span: Span): void {
-  const arrays =
-    workload.kind === 'array' ? [workload.array] : (built.networks.get(workload.network)?.layers.map((layer) => layer.array) ?? []);
+  const arrays = workloadArrays(workload, built);
   const ideal = arrays.filter((name) => built.arrays.get(name) && !built.arrays.get(name)!.definition.config.wires);
   if (ideal.length > 0) {
     ctx.bag.warning('W501', span, `mode=ir, but array '${ideal[0]}' has no wire resistance, so there is no IR drop`, 'set rwire=... (ohms per segment) on the array');
@@ -245,6 +263,7 @@ function buildOptimize(
   inputs: string,
   labels: string | undefined,
   metric: 'mse' | 'accuracy',
+  mode: MvmMode,
 ): Analysis | undefined {
   const lower = values.number('from')!;
   const upper = values.number('to')!;
@@ -272,6 +291,7 @@ function buildOptimize(
     workload,
     inputs,
     ...(labels === undefined ? {} : { labels }),
+    mode,
     runs: values.number('runs')!,
   };
 }

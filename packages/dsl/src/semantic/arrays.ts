@@ -36,7 +36,17 @@ export function arrayOptionSpecs(limits: Limits): OptionSpec[] {
     { kind: 'number', name: 'states', unit: '1', min: 2, max: 65_536, integer: true, default: DEFAULT_MAPPING.statesPerCell, doc: 'states per cell (mapping=nary)' },
     { kind: 'number', name: 'digits', unit: '1', min: 1, max: 32, integer: true, default: DEFAULT_MAPPING.cellsPerWeight, doc: 'cells (digits) per weight (mapping=nary)' },
     { kind: 'number', name: 'dac_bits', unit: '1', min: 0, max: 32, integer: true, default: DEFAULT_DAC.bits, doc: 'DAC resolution in bits; 0 = ideal' },
-    { kind: 'number', name: 'dac_range', unit: '1', min: 0, minExclusive: true, max: 1e12, default: DEFAULT_DAC.inputRange, doc: 'input magnitude mapped to the full read voltage' },
+    {
+      kind: 'number',
+      name: 'dac_range',
+      unit: '1',
+      min: 0,
+      minExclusive: true,
+      max: 1e12,
+      words: ['calibrated', 'fixed'],
+      doc: `input magnitude mapped to the full read voltage: calibrated on a batch, fixed (${DEFAULT_DAC.inputRange}) or a number (fixed there)`,
+    },
+    { kind: 'number', name: 'dac_margin', unit: '1', min: 1, max: 100, default: DEFAULT_DAC.calibrationMargin, doc: 'headroom factor on the calibrated DAC range' },
     { kind: 'number', name: 'vread', unit: 'V', min: 0, minExclusive: true, max: 10, default: DEFAULT_DAC.readVoltage, doc: 'read voltage for an input of +dac_range' },
     { kind: 'flag', name: 'bitserial', default: DEFAULT_DAC.bitSerial, doc: 'apply inputs one bit per phase' },
     { kind: 'number', name: 'dac_noise', unit: '1', min: 0, max: 10, default: DEFAULT_DAC.noiseRelative, doc: 'input noise std relative to dac_range' },
@@ -60,6 +70,8 @@ export interface BuiltArray {
   readonly definition: ArrayDefinition;
   /** gmax/gmin written on the array, with their spans. */
   readonly deviceOverrides: ReadonlyMap<string, { value: number; span: Span }>;
+  /** Where `states=` is written, if it is (else an N-ary array takes its states from the device's levels). */
+  readonly statesSpan?: Span;
 }
 
 export function buildArray(
@@ -92,18 +104,47 @@ export function buildArray(
   const device = deviceWith(ctx, model, overrides, card.span);
   if (!device) return undefined;
   const wires = wireConfig(values);
+  const mapping = naryStates(ctx, mappingConfig(values), device, model.name, values.span('states'), `array '${name}'`);
+  if (!mapping) return undefined;
   const config: CrossbarConfig = {
     rows,
     cols,
     device,
-    mapping: mappingConfig(values),
+    mapping,
     dac: dacConfig(values),
     adc: adcConfig(values),
     readTimeSeconds: values.number('readtime') ?? options.readTimeSeconds,
     driftCompensation: values.flag('driftcomp'),
     ...(wires ? { wires } : {}),
   };
-  return { definition: { name, model: model.name.toLowerCase(), config, span: card.span }, deviceOverrides: overrides };
+  const statesSpan = values.span('states');
+  return { definition: { name, model: model.name.toLowerCase(), config, span: card.span }, deviceOverrides: overrides, ...(statesSpan ? { statesSpan } : {}) };
+}
+
+/**
+ * The states per cell of an N-ary mapping on a device with discrete levels: each digit needs one
+ * level, so the states are the device's level count. Unwritten `states` takes it; a written one that
+ * differs is an error (undefined). Other mappings and continuous devices keep `mapping` as it is.
+ */
+export function naryStates(
+  ctx: SemanticContext,
+  mapping: MappingConfig,
+  device: DeviceInstance,
+  modelName: string,
+  statesSpan: Span | undefined,
+  where: string,
+): MappingConfig | undefined {
+  const levels = device.states.levels?.length;
+  if (mapping.scheme !== 'nary' || levels === undefined) return mapping;
+  if (statesSpan === undefined) return { ...mapping, statesPerCell: levels };
+  if (mapping.statesPerCell === levels) return mapping;
+  ctx.bag.error(
+    'E503',
+    statesSpan,
+    `states=${mapping.statesPerCell} on ${where}, but its model '${modelName}' (${device.modelName}) has ${levels} levels: each N-ary digit is one device level`,
+    `write states=${levels}, or leave states out to take the device's levels`,
+  );
+  return undefined;
 }
 
 /** A model's device, re-created with the array's gmax/gmin when it sets them. */
@@ -155,6 +196,10 @@ function warnUnused(ctx: SemanticContext, values: OptionValues): void {
     const span = values.span(key);
     if (span && mapping !== 'nary') ctx.bag.warning('W501', span, `${key} has no effect unless mapping=nary`);
   }
+  const margin = values.span('dac_margin');
+  if (margin && (values.number('dac_range') !== undefined || values.text('dac_range') === 'fixed')) {
+    ctx.bag.warning('W501', margin, 'dac_margin has no effect unless dac_range=calibrated');
+  }
   const fullscale = values.span('adc_fullscale');
   if (fullscale && values.text('adc_range') !== 'fixed') {
     ctx.bag.warning('W501', fullscale, 'adc_fullscale has no effect unless adc_range=fixed');
@@ -172,9 +217,12 @@ function mappingConfig(values: OptionValues): MappingConfig {
 }
 
 function dacConfig(values: OptionValues): DacConfig {
+  const fixedRange = values.number('dac_range');
   return {
     bits: values.number('dac_bits')!,
-    inputRange: values.number('dac_range')!,
+    range: fixedRange !== undefined || values.text('dac_range') === 'fixed' ? 'fixed' : 'calibrated',
+    inputRange: fixedRange ?? DEFAULT_DAC.inputRange,
+    calibrationMargin: values.number('dac_margin')!,
     readVoltage: values.number('vread')!,
     bitSerial: values.flag('bitserial'),
     noiseRelative: values.number('dac_noise')!,

@@ -195,6 +195,7 @@ export interface OptimizeAnalysis extends AnalysisBase {
   readonly workload: Workload;
   readonly inputs: string;
   readonly labels?: string;
+  readonly mode: MvmMode;
   readonly runs: number;
 }
 
@@ -206,6 +207,7 @@ export interface CompareAnalysis extends AnalysisBase {
   readonly workload: Workload;
   readonly inputs: string;
   readonly labels?: string;
+  readonly mode: MvmMode;
   readonly runs: number;
   readonly readTimeSeconds?: Seconds;
 }

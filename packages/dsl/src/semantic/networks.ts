@@ -7,8 +7,7 @@
  *   .endnetwork
  */
 import type { Card, Span } from '../ast.js';
-import type { BuiltArray } from './arrays.js';
-import { deviceWith } from './arrays.js';
+import { type BuiltArray, deviceWith, naryStates } from './arrays.js';
 import type { SemanticContext } from './context.js';
 import type { Activation, LayerDefinition, ModelDefinition, NetworkDefinition, TensorDefinition } from './design.js';
 import { positionalWord } from './models.js';
@@ -77,8 +76,11 @@ function buildLayer(ctx: SemanticContext, card: Card, seen: Map<string, Span>, i
   const modelName = values.text('model') ?? array.definition.model;
   const model = inputs.models.get(modelName);
   if (!model) return undefined;
-  const device = modelName === array.definition.model ? array.definition.config.device : deviceWith(ctx, model, array.deviceOverrides, card.span);
+  const ownModel = modelName === array.definition.model;
+  const device = ownModel ? array.definition.config.device : deviceWith(ctx, model, array.deviceOverrides, card.span);
   if (!device) return undefined;
+  const mapping = ownModel ? array.definition.config.mapping : naryStates(ctx, array.definition.config.mapping, device, model.name, array.statesSpan, `array '${arrayName}' (layer '${name}', model=${modelName})`);
+  if (!mapping) return undefined;
   const bias = values.text('bias');
   return {
     name,
@@ -87,7 +89,7 @@ function buildLayer(ctx: SemanticContext, card: Card, seen: Map<string, Span>, i
     array: arrayName,
     model: modelName,
     activation: values.text('activation') as Activation,
-    config: { ...array.definition.config, device },
+    config: { ...array.definition.config, device, mapping },
     span: card.span,
   };
 }

@@ -26,6 +26,8 @@ export interface NumberSpec extends BaseSpec {
   /** True if `min` itself is not allowed. */
   readonly minExclusive?: boolean;
   readonly integer?: boolean;
+  /** Words accepted instead of a number (lower case), e.g. `calibrated` for `dac_range`; read with `text`. */
+  readonly words?: readonly string[];
 }
 
 export interface EnumSpec extends BaseSpec {
@@ -115,7 +117,8 @@ export class OptionValues {
     const value = this.values.get(name);
     if (typeof value === 'string') return value;
     const spec = this.specs.get(name);
-    return spec?.kind === 'enum' && !this.written(name) ? spec.default : undefined;
+    if (spec?.kind === 'enum' && !this.written(name)) return spec.default;
+    return spec?.kind === 'number' && spec.words !== undefined && !this.written(name) ? spec.words[0] : undefined;
   }
 
   flag(name: string): boolean {
@@ -181,6 +184,15 @@ export function readOptions(
 function parseOption(ctx: SemanticContext, spec: OptionSpec, value: Value, key: string, file: string): Parsed | undefined {
   switch (spec.kind) {
     case 'number': {
+      if (spec.words !== undefined && value.kind === 'word') {
+        const word = value.name.toLowerCase();
+        if (spec.words.includes(word)) return word;
+        if (!ctx.definitions.param.has(word)) {
+          const allowed = `a number in ${describeNumberRange(spec)} or ${spec.words.join(', ')}`;
+          ctx.bag.error('E504', value.span, `'${value.name}' is not a valid ${key}; allowed: ${allowed}`, didYouMean(value.name, spec.words) ?? `allowed: ${allowed}`);
+          return undefined;
+        }
+      }
       const number = ctx.number(value, spec.unit === PARAM_UNIT ? {} : { unit: spec.unit });
       if (number === undefined) return undefined;
       return checkNumber(ctx, spec, number, value) ? number : undefined;

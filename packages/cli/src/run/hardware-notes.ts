@@ -1,0 +1,99 @@
+import type { CrossbarConfig, DacClipping, HardwareNetwork } from '@xbar/core';
+import type { MvmMode } from '@xbar/dsl';
+import type { AnalysisRows, Cell, SubTable } from './results.js';
+import type { BuiltWorkload } from './workload.js';
+
+/** Above this fraction of clipped DAC inputs, a layer's result carries a warning. */
+export const DAC_CLIPPING_WARNING_FRACTION = 0.01;
+
+/** Columns of the DAC table of a result. */
+export const DAC_COLUMNS: readonly string[] = ['layer', 'dac_range', 'dac_input_range', 'largest_input', 'dac_clipped_pct'];
+
+/**
+ * The DAC table of a workload (one row per weight layer: `calibrated` or `fixed`, the input range,
+ * the largest |input| on the analysed inputs, the percentage of DAC conversions clipped), and a
+ * warning for every layer that clips more than DAC_CLIPPING_WARNING_FRACTION of its inputs.
+ */
+export function dacNotes(clipping: readonly DacClipping[]): { readonly dac: SubTable; readonly warnings: string[] } {
+  const rows: Cell[][] = clipping.map((layer) => [layer.node, layer.range, layer.inputRange, layer.largestInput, 100 * layer.clippedFraction]);
+  const warnings = clipping
+    .filter((layer) => layer.clippedFraction > DAC_CLIPPING_WARNING_FRACTION)
+    .map(
+      (layer) =>
+        `layer '${layer.node}': ${(100 * layer.clippedFraction).toPrecision(3)} % of its DAC inputs are clipped at ±${layer.inputRange.toPrecision(4)} ` +
+        `(dac_range=${layer.range === 'fixed' ? layer.inputRange : 'calibrated'}; largest input ${layer.largestInput.toPrecision(4)}): ` +
+        (layer.range === 'fixed' ? 'set dac_range=calibrated or a larger dac_range' : 'raise dac_margin, or calibrate on more samples'),
+    );
+  return { dac: { columns: DAC_COLUMNS, rows }, warnings };
+}
+
+/** How a result was computed: sampled in a mode, or predicted analytically. */
+export type ResultMethod = MvmMode | 'analytical';
+
+/**
+ * A result with the DAC table of the workload it ran on, and warnings for the DAC layers that clip
+ * and for what the hardware asks for that `method` leaves out.
+ */
+export function withWorkloadNotes(result: AnalysisRows, built: BuiltWorkload, method: ResultMethod): AnalysisRows {
+  const { dac, warnings } = dacNotes(built.dacClipping);
+  return { ...result, dac, warnings: [...(result.warnings ?? []), ...omissions(method, built.configs, built.layerNames), ...warnings] };
+}
+
+function omissions(method: ResultMethod, configs: readonly CrossbarConfig[], layerNames: readonly string[]): string[] {
+  switch (method) {
+    case 'analytical':
+      return analyticalOmissions(configs, layerNames);
+    case 'noisy':
+      return noisyModeOmissions(configs, layerNames);
+    case 'ir':
+      return irModeOmissions(configs, layerNames);
+    case 'ideal':
+      return [];
+  }
+}
+
+/** What the hardware of each layer asks for that the analytical MSE engine does not model. */
+export function analyticalOmissions(configs: readonly CrossbarConfig[], layerNames: readonly string[]): string[] {
+  const layersWhere = (test: (config: CrossbarConfig) => boolean) => layerNames.filter((_, k) => test(configs[k]));
+  const warnings: string[] = [];
+  const wired = layersWhere((config) => config.wires !== undefined);
+  if (wired.length > 0) {
+    warnings.push(`the IR drop of the wires of ${describeLayers(wired)} is not modelled by the analytical MSE (it predicts ideal wires); .mc mode=ir samples it`);
+  }
+  const nonlinear = layersWhere((config) => config.device.current !== undefined);
+  if (nonlinear.length > 0) {
+    const models = [...new Set(nonlinear.map((name) => configs[layerNames.indexOf(name)].device.modelName))].join(', ');
+    warnings.push(`the nonlinear I-V of the cells (${models}) of ${describeLayers(nonlinear)} is not modelled by the analytical MSE (it takes the cells as ohmic, I = G V); .mc samples it`);
+  }
+  const bitSerial = layersWhere((config) => config.dac.bitSerial);
+  if (bitSerial.length > 0) {
+    warnings.push(
+      `the bit-serial inputs of ${describeLayers(bitSerial)} are modelled by the analytical MSE as one read of the quantized input: ` +
+        'the read noise, output noise and ADC of each bit phase are left out; .mc samples them',
+    );
+  }
+  return warnings;
+}
+
+/** The hardware the analytical MSE can predict: bit-serial DACs read as one phase of the same quantized input (see analyticalOmissions). */
+export function analysableHardware(hardware: HardwareNetwork): HardwareNetwork {
+  if (!hardware.weightNodes().some((entry) => entry.config.dac.bitSerial)) return hardware;
+  return hardware.withLayers((layer) => (layer.config.dac.bitSerial ? layer.reconfigured({ dac: { ...layer.config.dac, bitSerial: false } }) : layer));
+}
+
+/** Names of network layers where the hardware leaves a source out in sampled runs without IR drop (`mode=noisy`). */
+export function noisyModeOmissions(configs: readonly CrossbarConfig[], layerNames: readonly string[]): string[] {
+  const wired = layerNames.filter((_, k) => configs[k].wires !== undefined);
+  return wired.length > 0 ? [`the arrays of ${describeLayers(wired)} have wire resistance, which mode=noisy leaves out (ideal wires); mode=ir solves it`] : [];
+}
+
+/** mode=ir on arrays without wire resistance: those layers are read with ideal wires. */
+export function irModeOmissions(configs: readonly CrossbarConfig[], layerNames: readonly string[]): string[] {
+  const ideal = layerNames.filter((_, k) => configs[k].wires === undefined);
+  return ideal.length > 0 ? [`mode=ir, but the arrays of ${describeLayers(ideal)} have no wire resistance: they were read with ideal wires (set rwire= on the .array)`] : [];
+}
+
+function describeLayers(names: readonly string[]): string {
+  const quoted = names.map((name) => `'${name}'`);
+  return `layer${names.length === 1 ? '' : 's'} ${quoted.length > 4 ? `${quoted.slice(0, 4).join(', ')} and ${quoted.length - 4} more` : quoted.join(', ')}`;
+}
