@@ -51,11 +51,11 @@ describe('report.html of xbar run examples/quickstart.xbar', () => {
     const mse = results.analyses.find((a) => a.kind === 'mse')!;
     const mc = results.analyses.find((a) => a.kind === 'mc')!;
     expect(mse.columns).toEqual(expect.arrayContaining(['mse', 'variance', 'bias_squared', 'mse_programming', 'mse_read', 'mse_quantization', 'mse_adc']));
-    expect(mc.columns).toEqual(expect.arrayContaining(['mse_mean', 'mse_w', 'mse_std_w']));
+    expect(mc.columns).toEqual(expect.arrayContaining(['mse_mean', 'mse_W', 'mse_std_W']));
 
     const [breakdown, versus, currents] = embeddedCharts(html);
     expect(breakdown.config.type).toBe('bar');
-    expect(breakdown.config.data.labels).toEqual(['w', 'output (w)']);
+    expect(breakdown.config.data.labels).toEqual(['W', 'output (W)']);
     expect(labels(breakdown)).toEqual(['weight quantization', 'programming noise', 'read noise', 'DAC', 'ADC', 'all sources']);
     expect(breakdown.config.options.scales.y.type).toBe('logarithmic');
     expect(breakdown.config.data.datasets.at(-1)!.data).toEqual(mse.rows.map((row) => row.mse));

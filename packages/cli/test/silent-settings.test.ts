@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeNpy } from '@xbar/core';
 import { describe, expect, it } from 'vitest';
+import { mseBreakdownChart } from '../src/report/charts.js';
 import { runXbar } from './helpers.js';
 
 // Settings a netlist asks for that a run used to leave out (or crash on) without a word: each test
@@ -19,6 +20,7 @@ function netlist(name: string, lines: readonly string[]): string {
 
 interface JsonTable {
   readonly kind: string;
+  readonly title: string;
   readonly columns: string[];
   readonly rows: Record<string, string | number>[];
   readonly dac?: Record<string, string | number>[];
@@ -188,5 +190,45 @@ describe('cards that crashed or ignored their keys', () => {
     const { tables } = await runJson(netlist('mse-bitserial.xbar', [...MLP('dac_bits=6 bitserial=1'), '.mse net=noisymlp inputs=X']));
     expect(Number(tables[0].rows[0].mse)).toBeGreaterThan(0);
     expect(tables[0].warnings.join('\n')).toMatch(/bit-serial inputs of layers 'hidden', 'out' are modelled by the analytical MSE as one read of the quantized input/);
+  });
+});
+
+describe('error sources that are absent', () => {
+  it('are exact zeros in .mse (quantization on a continuous device was ~1e-32)', async () => {
+    const { tables } = await runJson(netlist('mse-zero.xbar', [...MLP(''), '.mse net=noisymlp inputs=X', '.mse net=mlp inputs=X']));
+    for (const row of tables[0].rows) {
+      expect(row.mse_quantization).toBe(0);
+      expect(row.mse_adc).toBe(0);
+      expect(row.mse_input_noise).toBe(0);
+      expect(Number(row.mse_programming)).toBeGreaterThan(0);
+    }
+    // ideal devices, ideal DAC and ADC: every source is exactly 0
+    for (const row of tables[1].rows) for (const column of tables[1].columns.slice(1)) expect(row[column]).toBe(0);
+  });
+
+  it('cannot squash the report chart: values far below the largest are left out with a note', () => {
+    const chart = mseBreakdownChart({
+      title: 't',
+      layers: ['a', 'b'],
+      sources: [
+        { name: 'quantization', mse: [1e-32, 0] },
+        { name: 'programming', mse: [1e-3, 2e-3] },
+      ],
+    });
+    const y = (chart.config.options as { scales: { y: { min: number } } }).scales.y;
+    expect(y.min).toBeCloseTo(1e-11, 20);
+    expect(chart.config.data.datasets[0]!.data).toEqual([null, null]);
+    expect(chart.note).toMatch(/zero MSE have no bar.*Values below 1e-11/);
+  });
+});
+
+describe('names in the output', () => {
+  it('are echoed as written (titles and layer names were lower-cased)', async () => {
+    const { tables } = await runJson(
+      netlist('Case.xbar', ['.model Exact ideal', '.array Tile rows=4 cols=4 model=Exact', '.weights Wout [[0.5 -0.2] [0.3 0.8]]', '.inputs Xin [[1 0.5]]', '.mse array=Tile weights=Wout inputs=Xin']),
+    );
+    expect(tables[0].title).toMatch(/^\.mse array=Tile weights=Wout inputs=Xin \(.*Case\.xbar:5\)$/);
+    expect(tables[0].rows.map((row) => row.node)).toEqual(['Wout', 'output (Wout)']);
+    expect(tables[0].dac![0].layer).toBe('Wout');
   });
 });

@@ -42,6 +42,7 @@ export * from './hardware/hardware-network.js';
 export * from './hardware/monte-carlo-network.js';
 export * from './hardware/with-sources.js';
 export * from './analysis/sources.js';
+export * from './analysis/present-sources.js';
 export * from './analysis/layer-statistics.js';
 export * from './analysis/activation-moments.js';
 export * from './analysis/elementwise-moments.js';

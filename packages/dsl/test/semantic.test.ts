@@ -136,8 +136,8 @@ describe('networks', () => {
     expect(result.diagnostics).toEqual([]);
     const mlp = result.design.networks.get('mlp')!;
     expect(mlp.layers.map((l) => [l.name, l.weights, l.array, l.model, l.activation])).toEqual([
-      ['fc1', 'w', 'xb', 'r1', 'relu'],
-      ['fc2', 'w2', 'xb', 'g1', 'none'],
+      ['fc1', 'W', 'xb', 'r1', 'relu'],
+      ['fc2', 'W2', 'xb', 'g1', 'none'],
     ]);
     expect(mlp.layers[1]!.config.device.modelName).toBe('gaussian');
     expect(mlp.layers[1]!.config.rows).toBe(4);
@@ -167,10 +167,10 @@ describe('analyses', () => {
     const result = check(text);
     expect(result.diagnostics).toEqual([]);
     const [mvm, mc, mse, accuracy, optimize, compare] = result.design.analyses;
-    expect(mvm).toMatchObject({ kind: 'mvm', workload: { kind: 'array', array: 'xb', weights: 'w' }, inputs: 'x', mode: 'ideal', trials: 1, seed: 9 });
-    expect(mc).toMatchObject({ kind: 'mc', workload: { kind: 'network', network: 'mlp' }, labels: 'y', metric: 'accuracy', runs: 50, readTimeSeconds: 100, mode: 'noisy' });
-    expect(mse).toMatchObject({ kind: 'mse', inputs: 'x' });
-    expect(accuracy).toMatchObject({ kind: 'accuracy', network: 'mlp', labels: 'y', runs: 1, limit: 1 });
+    expect(mvm).toMatchObject({ kind: 'mvm', workload: { kind: 'array', array: 'xb', weights: 'W' }, inputs: 'X', mode: 'ideal', trials: 1, seed: 9 });
+    expect(mc).toMatchObject({ kind: 'mc', workload: { kind: 'network', network: 'mlp' }, labels: 'Y', metric: 'accuracy', runs: 50, readTimeSeconds: 100, mode: 'noisy' });
+    expect(mse).toMatchObject({ kind: 'mse', inputs: 'X' });
+    expect(accuracy).toMatchObject({ kind: 'accuracy', network: 'mlp', labels: 'Y', runs: 1, limit: 1 });
     expect(optimize).toMatchObject({ kind: 'optimize', param: 'g', lower: 1e-6, upper: 100e-6, scale: 'log', points: 10, goal: 'min' });
     expect(compare).toMatchObject({ kind: 'compare', models: ['r1', 'g1'], seed: 3, metric: 'mse' });
     expect(result.design.sweeps).toHaveLength(1);

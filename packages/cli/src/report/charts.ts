@@ -83,27 +83,42 @@ export function buildCharts(report: ReportData): ReportChart[] {
   return charts.map((chart, k) => ({ ...chart, id: `chart-${k + 1}` }));
 }
 
-/** Grouped bars: layers on x, one series per error source, log y. */
+/** Decades shown below the largest MSE of a breakdown chart: smaller values would squash the bars that matter. */
+const BREAKDOWN_DECADES = 8;
+
+/** Grouped bars: layers on x, one series per error source, log y over at most BREAKDOWN_DECADES decades. */
 export function mseBreakdownChart(plot: MseBreakdownPlot): Omit<ReportChart, 'id'> {
+  const positive = plot.sources.flatMap((source) => source.mse.filter((v) => onAxis(v, 'log') !== null));
+  const largest = positive.length > 0 ? Math.max(...positive) : 1;
+  const floor = 10 ** Math.floor(Math.log10(largest) - BREAKDOWN_DECADES);
+  const shown = (v: number) => (onAxis(v, 'log') !== null && v >= floor ? v : null);
   const datasets: ChartDataset<'bar', (number | null)[]>[] = plot.sources.map((source, k) => ({
     label: source.name,
-    data: source.mse.map((v) => onAxis(v, 'log')),
+    data: source.mse.map(shown),
     backgroundColor: colour(k, 0.8),
     borderColor: colour(k),
     borderWidth: 1,
   }));
-  const dropped = plot.sources.some((s) => s.mse.some((v) => onAxis(v, 'log') === null));
+  const zero = plot.sources.some((s) => s.mse.some((v) => v === 0));
+  const tiny = plot.sources.some((s) => s.mse.some((v) => v > 0 && v < floor));
+  const notes = [
+    ...(zero ? ['Sources with zero MSE have no bar on the logarithmic axis.'] : []),
+    ...(tiny ? [`Values below ${floor.toExponential(0)} (${BREAKDOWN_DECADES} decades under the largest) are not drawn.`] : []),
+  ];
   const config: ChartConfiguration<'bar', (number | null)[], string> = {
     type: 'bar',
     data: { labels: [...plot.layers], datasets },
-    options: { ...baseOptions(plot.title), scales: { x: { title: { display: true, text: 'layer' } }, y: axis(`MSE${plot.mseUnit ? ` (${plot.mseUnit})` : ''}`, 'log') } },
+    options: {
+      ...baseOptions(plot.title),
+      scales: { x: { title: { display: true, text: 'layer' } }, y: { ...axis(`MSE${plot.mseUnit ? ` (${plot.mseUnit})` : ''}`, 'log'), min: floor } },
+    },
   };
   return {
     section: SECTIONS.mseBreakdowns,
     title: plot.title,
     config,
     legendHidden: [],
-    ...(dropped ? { note: 'Zero MSE values are not drawn on the logarithmic axis.' } : {}),
+    ...(notes.length > 0 ? { note: notes.join(' ') } : {}),
   };
 }
 

@@ -84,13 +84,18 @@ export function analysableHardware(hardware: HardwareNetwork): HardwareNetwork {
 /** Names of network layers where the hardware leaves a source out in sampled runs without IR drop (`mode=noisy`). */
 export function noisyModeOmissions(configs: readonly CrossbarConfig[], layerNames: readonly string[]): string[] {
   const wired = layerNames.filter((_, k) => configs[k].wires !== undefined);
-  return wired.length > 0 ? [`the arrays of ${describeLayers(wired)} have wire resistance, which mode=noisy leaves out (ideal wires); mode=ir solves it`] : [];
+  return wired.length > 0 ? [`${arraysOf(wired)} wire resistance, which mode=noisy leaves out (ideal wires); mode=ir solves it`] : [];
 }
 
 /** mode=ir on arrays without wire resistance: those layers are read with ideal wires. */
 export function irModeOmissions(configs: readonly CrossbarConfig[], layerNames: readonly string[]): string[] {
   const ideal = layerNames.filter((_, k) => configs[k].wires === undefined);
-  return ideal.length > 0 ? [`mode=ir, but the arrays of ${describeLayers(ideal)} have no wire resistance: they were read with ideal wires (set rwire= on the .array)`] : [];
+  return ideal.length > 0 ? [`mode=ir, but ${arraysOf(ideal)} no wire resistance: ${ideal.length === 1 ? 'it was' : 'they were'} read with ideal wires (set rwire= on the .array)`] : [];
+}
+
+/** `the array of layer 'a' has` / `the arrays of layers 'a', 'b' have`. */
+function arraysOf(names: readonly string[]): string {
+  return names.length === 1 ? `the array of ${describeLayers(names)} has` : `the arrays of ${describeLayers(names)} have`;
 }
 
 function describeLayers(names: readonly string[]): string {

@@ -211,12 +211,12 @@ function readWorkload(ctx: SemanticContext, values: OptionValues, where: string,
 
 /** Inline inputs must have as many columns as the (first) weight matrix has rows. */
 function checkShapes(ctx: SemanticContext, workload: Workload, inputs: string, built: AnalysisInputs, span: Span): void {
-  const inputTensor = built.inputs.get(inputs);
+  const inputTensor = built.inputs.get(inputs.toLowerCase());
   const inputShape = inputTensor ? shapeOf(inputTensor.source) : undefined;
   let weightsName: string | undefined;
   if (workload.kind === 'array') weightsName = workload.weights;
-  else weightsName = built.networks.get(workload.network)?.layers[0]?.weights;
-  const weights = weightsName === undefined ? undefined : built.weights.get(weightsName);
+  else weightsName = built.networks.get(workload.network.toLowerCase())?.layers[0]?.weights;
+  const weights = weightsName === undefined ? undefined : built.weights.get(weightsName.toLowerCase());
   const weightShape = weights ? shapeOf(weights.source) : undefined;
   if (inputShape && weightShape && inputShape.cols !== weightShape.rows) {
     ctx.bag.error(
@@ -231,7 +231,7 @@ function checkShapes(ctx: SemanticContext, workload: Workload, inputs: string, b
 /** `.compare` runs every model with its own gmin/gmax: say so where the workload's arrays override them. */
 function warnCompareOverrides(ctx: SemanticContext, workload: Workload, built: AnalysisInputs, span: Span): void {
   for (const name of new Set(workloadArrays(workload, built))) {
-    const overrides = [...(built.arrays.get(name)?.deviceOverrides.keys() ?? [])];
+    const overrides = [...(built.arrays.get(name.toLowerCase())?.deviceOverrides.keys() ?? [])];
     if (overrides.length === 0) continue;
     ctx.bag.warning(
       'W501',
@@ -243,12 +243,12 @@ function warnCompareOverrides(ctx: SemanticContext, workload: Workload, built: A
 }
 
 function workloadArrays(workload: Workload, built: AnalysisInputs): string[] {
-  return workload.kind === 'array' ? [workload.array] : (built.networks.get(workload.network)?.layers.map((layer) => layer.array) ?? []);
+  return workload.kind === 'array' ? [workload.array] : (built.networks.get(workload.network.toLowerCase())?.layers.map((layer) => layer.array) ?? []);
 }
 
 function warnNoWires(ctx: SemanticContext, workload: Workload, built: AnalysisInputs, span: Span): void {
   const arrays = workloadArrays(workload, built);
-  const ideal = arrays.filter((name) => built.arrays.get(name) && !built.arrays.get(name)!.definition.config.wires);
+  const ideal = arrays.filter((name) => built.arrays.get(name.toLowerCase()) && !built.arrays.get(name.toLowerCase())!.definition.config.wires);
   if (ideal.length > 0) {
     ctx.bag.warning('W501', span, `mode=ir, but array '${ideal[0]}' has no wire resistance, so there is no IR drop`, 'set rwire=... (ohms per segment) on the array');
   }

@@ -98,7 +98,7 @@ export function buildArray(
   }
   warnUnused(ctx, values);
   const modelName = values.text('model');
-  const model = modelName === undefined ? undefined : models.get(modelName);
+  const model = modelName === undefined ? undefined : models.get(modelName.toLowerCase());
   const overrides = deviceOverrides(ctx, card, model);
   if (rows === undefined || cols === undefined || !model || !overrides) return undefined;
   const device = deviceWith(ctx, model, overrides, card.span);

@@ -297,7 +297,7 @@ function buildSweeps(ctx: SemanticContext, cards: readonly Card[]): StepSweep[] 
   for (const card of cards) {
     const sweep = buildStep(ctx, card);
     if (!sweep) continue;
-    if (sweeps.some((s) => s.param === sweep.param)) {
+    if (sweeps.some((s) => s.param.toLowerCase() === sweep.param.toLowerCase())) {
       ctx.bag.error('E506', card.span, `parameter '${sweep.param}' is already stepped`);
       continue;
     }

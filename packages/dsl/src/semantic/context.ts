@@ -158,8 +158,9 @@ export class SemanticContext {
   }
 
   /**
-   * The lower-case name a value refers to, if it names a definition of `kind`; undefined after a
-   * diagnostic (unknown name with a suggestion, or silently for names on broken cards).
+   * The name a value refers to, as written (names are case-insensitive: look definitions up by its
+   * lower case), if it names a definition of `kind`; undefined after a diagnostic (unknown name with a
+   * suggestion, or silently for names on broken cards).
    */
   reference(kind: DefinitionKind, value: Value): string | undefined {
     if (value.kind !== 'word') {
@@ -167,7 +168,7 @@ export class SemanticContext {
       return undefined;
     }
     const key = value.name.toLowerCase();
-    if (this.definitions[kind].has(key)) return key;
+    if (this.definitions[kind].has(key)) return value.name;
     if (this.broken[kind].has(key)) return undefined;
     const defined = [...this.definitions[kind].values()].map((d) => d.name);
     const other = this.kindsDefining(key);

@@ -71,12 +71,12 @@ function buildLayer(ctx: SemanticContext, card: Card, seen: Map<string, Span>, i
   const arrayName = values.text('array');
   if (weights === undefined || arrayName === undefined || (values.written('model') && !values.has('model'))) return undefined;
   if (values.written('bias') && !values.has('bias')) return undefined;
-  const array = inputs.arrays.get(arrayName);
+  const array = inputs.arrays.get(arrayName.toLowerCase());
   if (!array) return undefined; // the array itself failed: already reported
   const modelName = values.text('model') ?? array.definition.model;
-  const model = inputs.models.get(modelName);
+  const model = inputs.models.get(modelName.toLowerCase());
   if (!model) return undefined;
-  const ownModel = modelName === array.definition.model;
+  const ownModel = modelName.toLowerCase() === array.definition.model;
   const device = ownModel ? array.definition.config.device : deviceWith(ctx, model, array.deviceOverrides, card.span);
   if (!device) return undefined;
   const mapping = ownModel ? array.definition.config.mapping : naryStates(ctx, array.definition.config.mapping, device, model.name, array.statesSpan, `array '${arrayName}' (layer '${name}', model=${modelName})`);
@@ -97,7 +97,7 @@ function buildLayer(ctx: SemanticContext, card: Card, seen: Map<string, Span>, i
 /** Consecutive layers must agree: outputs of one = inputs of the next; a bias has one value per output. */
 function checkChain(ctx: SemanticContext, layers: readonly LayerDefinition[], weights: ReadonlyMap<string, TensorDefinition>): void {
   const shape = (name: string) => {
-    const tensor = weights.get(name);
+    const tensor = weights.get(name.toLowerCase());
     return tensor ? shapeOf(tensor.source) : undefined;
   };
   for (let i = 0; i < layers.length; i++) {
