@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runXbar } from './helpers.js';
 
@@ -23,5 +26,20 @@ describe('xbar devices', () => {
     const { code, stderr } = await runXbar(['devices', 'nope']);
     expect(code).toBe(2);
     expect(stderr).toMatch(/unknown device model 'nope'; registered models: .*gaussian/);
+  });
+
+  it("suggests the nearest model name (xbar devices rrm)", async () => {
+    const { code, stderr } = await runXbar(['devices', 'rrm']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/unknown device model 'rrm'; did you mean 'rram'\?; registered models: /);
+  });
+
+  it('lists the built-in models, and names the failing plugin, when a plugin does not load', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'xbar-devices-'));
+    writeFileSync(join(folder, 'xbar.config.yaml'), 'plugins:\n  - ./missing.js\n');
+    const { code, stdout, stderr } = await runXbar(['devices', '--format', 'json'], folder);
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { name: string }[]).map((model) => model.name)).toEqual(expect.arrayContaining(['ideal', 'gaussian', 'rram']));
+    expect(stderr).toMatch(/warning: .*xbar.config.yaml:2:\d+: plugin file not found: .*missing\.js; its models are not listed/);
   });
 });

@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { DeviceModel, ParamSpec } from '@xbar/core';
+import { nearestMatch } from '@xbar/dsl';
 import { usageError } from '../exit-codes.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { readConfigFile } from '../config/load.js';
@@ -72,9 +73,13 @@ export const devicesCommand: CliCommand = {
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
       .action(async (name: string | undefined, options: { format: 'text' | 'json' }) => {
         const configPath = findConfigFile(io.cwd);
-        const registry = await loadRegistryWithPlugins(configPath === undefined ? EMPTY_CONFIG : readConfigFile(configPath));
+        // a plugin that fails to load is named on stderr; the others and the built-in models are still listed
+        const registry = await loadRegistryWithPlugins(configPath === undefined ? EMPTY_CONFIG : readConfigFile(configPath), (error) =>
+          io.stderr(`xbar: warning: ${error.message}; its models are not listed\n`),
+        );
         if (name !== undefined && !registry.has(name)) {
-          throw usageError(`unknown device model '${name}'; registered models: ${registry.names().join(', ')}`);
+          const nearest = nearestMatch(name, registry.names());
+          throw usageError(`unknown device model '${name}'${nearest ? `; did you mean '${nearest}'?` : ''}; registered models: ${registry.names().join(', ')}`);
         }
         const models = (name === undefined ? registry.list() : [registry.get(name)]).map(describeModel);
         io.stdout(options.format === 'json' ? `${JSON.stringify(models, null, 2)}\n` : renderText(models, name !== undefined));

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type DeviceRegistry, loadDeviceRegistry } from '@xbar/core';
 import { usageError } from '../exit-codes.js';
+import { RUNNING_FROM_SOURCE } from '../parallel/worker-launch.js';
 import { loadCliRegistry } from '../registry.js';
 import type { PluginReference, XbarConfig } from './schema.js';
 
@@ -12,19 +13,28 @@ export type DevicePluginModule = Parameters<typeof loadDeviceRegistry>[0][number
 /**
  * The CLI's device registry (`loadCliRegistry`: built-in and bundled models) plus the models of every
  * plugin in `config.plugins`, in order. A plugin model whose name is taken is refused (usage error
- * naming the plugin), as is a plugin that cannot be found, fails to load, or exports no ContainerModule.
+ * naming the plugin), as is a plugin that cannot be found, fails to load, or exports no ContainerModule;
+ * with `skipFailing`, such a plugin is left out and its error passed to it instead (for listings).
  */
-export async function loadRegistryWithPlugins(config: XbarConfig): Promise<DeviceRegistry> {
+export async function loadRegistryWithPlugins(config: XbarConfig, skipFailing?: (error: Error) => void): Promise<DeviceRegistry> {
   const registry = loadCliRegistry();
   for (const plugin of config.plugins) {
-    const module = await importPluginModule(plugin);
     try {
-      for (const model of loadDeviceRegistry([module]).list()) registry.register(model);
+      registerPluginModels(registry, plugin, await importPluginModule(plugin));
     } catch (error) {
-      throw usageError(`${plugin.where}: plugin '${plugin.specifier}': ${error instanceof Error ? error.message : String(error)}`);
+      if (!skipFailing || !(error instanceof Error)) throw error;
+      skipFailing(error);
     }
   }
   return registry;
+}
+
+function registerPluginModels(registry: DeviceRegistry, plugin: PluginReference, module: DevicePluginModule): void {
+  try {
+    for (const model of loadDeviceRegistry([module]).list()) registry.register(model);
+  } catch (error) {
+    throw usageError(`${plugin.where}: plugin '${plugin.specifier}': ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /**
@@ -35,7 +45,7 @@ export async function importPluginModule(plugin: PluginReference): Promise<Devic
   const url = resolvePlugin(plugin);
   let exports: Record<string, unknown>;
   try {
-    exports = (await import(url)) as Record<string, unknown>;
+    exports = await importModule(url);
   } catch (error) {
     throw usageError(`${plugin.where}: cannot load plugin '${plugin.specifier}' (${url}): ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -48,6 +58,19 @@ export async function importPluginModule(plugin: PluginReference): Promise<Devic
     );
   }
   return candidate;
+}
+
+/**
+ * A plugin's exports. A TypeScript plugin (`.ts`, `.mts`, `.cts`) is compiled on import by tsx, so
+ * plugin authors need no build step; from xbar's own TypeScript sources (the tests), the runner that
+ * runs them already compiles it.
+ */
+async function importModule(url: string): Promise<Record<string, unknown>> {
+  if (!RUNNING_FROM_SOURCE && /\.[mc]?ts$/i.test(new URL(url).pathname)) {
+    const { tsImport } = await import('tsx/esm/api');
+    return (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  }
+  return (await import(url)) as Record<string, unknown>;
 }
 
 /** An inversify ContainerModule (possibly from another copy of inversify): an object with `id` and `load()`. */
