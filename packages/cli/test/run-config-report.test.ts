@@ -34,7 +34,7 @@ describe('xbar run with xbar.config.yaml and report.html', () => {
     const result = await runXbar(['run', 'nets/sweep.xbar', '--quiet'], root);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
-    expect(result.stdout).toMatch(/^# \.mc array=tile/); // csv from the config file
+    expect(result.stdout).toMatch(/^analysis,kind,line,part,row,column,value\n1,mc,/); // csv from the config file
     const report = readFileSync(join(root, 'results', 'report.html'), 'utf8');
     expect(report).toContain('<h1>sweep &lt;b&gt;study&lt;/b&gt;</h1>');
     expect(report).toContain('<h2>Metric vs sweep parameter</h2>');

@@ -111,11 +111,18 @@ describe('xbar run', () => {
     expect(lines[2]).toMatch(/^-+ {2}-+/);
     const csv = await runXbar(['run', path, '--format', 'csv', '--out', join(folder, 'out')]);
     expect(csv.code).toBe(0);
-    expect(csv.stdout).toMatch(/^# \.mc .*\nmetric,samples,runs,mse_mean,mse_std,mse_min,mse_max,mse_hidden,mse_out,mse_output,mse_std_hidden,mse_std_out,mse_std_output\nmse,3,3,/);
+    // one tidy long table on stdout (was: tables of different widths glued with '#' lines)
+    const records = csv.stdout.trimEnd().split('\n').map((line) => line.split(','));
+    expect(records[0]).toEqual(['analysis', 'kind', 'line', 'part', 'row', 'column', 'value']);
+    expect(records.every((record) => record.length === 7)).toBe(true);
+    expect(records[1]).toEqual(['1', 'mc', '15', 'results', '0', 'metric', 'mse']);
+    expect(records).toContainEqual(['1', 'mc', '15', 'results', '0', 'runs', '3']);
+    expect(records).toContainEqual(['2', 'accuracy', '16', 'dac', '1', 'layer', 'out']);
     const results = JSON.parse(readFileSync(join(folder, 'out', 'results.json'), 'utf8')) as { analyses: JsonTable[] };
     expect(results.analyses.map((a) => a.kind)).toEqual(['mc', 'accuracy']);
     expect(readFileSync(join(folder, 'out', '02-accuracy.csv'), 'utf8')).toMatch(/^net,samples,runs,ideal_acc_pct/);
     expect(existsSync(join(folder, 'out', '01-mc.csv'))).toBe(true);
+    expect(readFileSync(join(folder, 'out', '01-mc-dac.csv'), 'utf8')).toMatch(/^layer,dac_range,dac_input_range,largest_input,dac_clipped_pct\nhidden,fixed,4,/);
   });
 
   it('exits 1 on netlist errors, 2 on usage errors, 3 on runtime failures', async () => {

@@ -14,7 +14,7 @@ import { writeFileAtomic } from '../io/atomic-write.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { executeRun } from '../run/execute.js';
 import { NetlistSession } from '../run/netlist-session.js';
-import { type ResultTable, csvFileName, formatCsv, formatTable, tableToJson } from '../run/results.js';
+import { type ResultTable, csvFileName, formatCsv, formatLongCsv, formatTable, tableToJson } from '../run/results.js';
 
 interface RunFlags {
   readonly format?: 'table' | 'json' | 'csv';
@@ -98,7 +98,7 @@ async function runRun(file: string, flags: RunFlags, io: CliIo): Promise<void> {
   });
   const seconds = (Date.now() - started) / 1000;
   if (settings.format === 'json') io.stdout(`${JSON.stringify(resultsJson(file, design.title, tables, settings.seed), null, 2)}\n`);
-  else if (settings.format === 'csv') io.stdout(tables.map((table) => `# ${table.title}\n${formatCsv(table)}`).join('\n'));
+  else if (settings.format === 'csv') io.stdout(formatLongCsv(tables));
   else io.stdout(tables.map(formatTable).join('\n'));
   for (const table of tables) for (const warning of table.warnings) io.stderr(`xbar: warning: .${table.kind} (line ${table.line}): ${warning}\n`);
   if (settings.out !== undefined) {
@@ -177,7 +177,10 @@ function resultsJson(file: string, title: string | undefined, tables: readonly R
 function writeResults(folder: string, file: string, title: string | undefined, tables: readonly ResultTable[], seed: number | undefined): void {
   try {
     writeFileAtomic(join(folder, 'results.json'), `${JSON.stringify(resultsJson(file, title, tables, seed), null, 2)}\n`);
-    for (const table of tables) writeFileAtomic(join(folder, csvFileName(table)), formatCsv(table));
+    for (const table of tables) {
+      writeFileAtomic(join(folder, csvFileName(table)), formatCsv(table));
+      if (table.dac) writeFileAtomic(join(folder, csvFileName(table, 'dac')), formatCsv(table.dac));
+    }
   } catch (error) {
     throw runtimeError(`cannot write results to ${folder}: ${error instanceof Error ? error.message : String(error)}`);
   }

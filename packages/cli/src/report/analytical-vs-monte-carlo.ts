@@ -1,10 +1,9 @@
+import { confidenceHalfWidth95 } from '@xbar/core';
 import type { AnalyticalVsMonteCarloPlot } from './data.js';
-import type { RunTable } from './from-tables.js';
+import { type RunTable, sameEstimate } from './from-tables.js';
 
 type Point = AnalyticalVsMonteCarloPlot['points'][number];
 
-/** z of a two-sided 95 % normal confidence interval. */
-const Z95 = 1.959964;
 
 /**
  * Analytical vs Monte-Carlo MSE for every `.mse` table of a run without sweeps and every `.mc` table
@@ -17,7 +16,7 @@ export function analyticalVsMonteCarloFromTables(tables: readonly RunTable[]): A
   for (const mse of tables) {
     if (mse.kind !== 'mse' || mse.estimateKey === undefined || mse.columns[0] !== 'node') continue;
     for (const mc of tables) {
-      if (mc.kind !== 'mc' || mc.estimateKey !== mse.estimateKey || mc.rows.length !== 1) continue;
+      if (mc.kind !== 'mc' || !sameEstimate(mc, mse) || mc.rows.length !== 1) continue;
       const points = pairPoints(mse, mc);
       const at = (table: RunTable) => (table.line !== undefined ? ` line ${table.line}` : '');
       if (points.length > 0) plots.push({ title: `Analytical (.mse${at(mse)}) vs Monte-Carlo (.mc${at(mc)}): ${mse.estimateKey}`, points });
@@ -37,7 +36,7 @@ function pairPoints(mse: RunTable, mc: RunTable): Point[] {
   const analytical = mse.columns.indexOf('mse');
   if (runs < 2 || analytical < 0) return [];
   const point = (label: string, analyticalMse: number, mean: number | undefined, std: number | undefined): Point[] =>
-    mean === undefined || std === undefined ? [] : [{ label, analyticalMse, monteCarloMse: mean, ci95: (Z95 * std) / Math.sqrt(runs) }];
+    mean === undefined || std === undefined ? [] : [{ label, analyticalMse, monteCarloMse: mean, ci95: confidenceHalfWidth95(std, runs) }];
   const outputRow = mse.rows.at(-1)!;
   const outputNode = /^output \((.*)\)$/.exec(String(outputRow[0]))?.[1];
   const layers = mse.rows.slice(0, -1).filter((row) => String(row[0]) !== outputNode);

@@ -207,17 +207,17 @@ function xyChart(title: string, section: string, xTitle: string, xScale: AxisSca
   return { section, title, config, legendHidden: hidden, note };
 }
 
-const BAND_NOTE = 'Lines: mean over Monte-Carlo runs; shaded band: the spread given by the run (min to max, or mean ± std).';
+const BAND_NOTE = 'Lines: mean over Monte-Carlo runs; shaded band: its 95 % confidence interval.';
 
 /** A metric against the swept parameter. */
 export function sweepChart(plot: SweepPlot): Omit<ReportChart, 'id'> {
   const unit = plot.parameter.unit ? ` (${plot.parameter.unit})` : '';
-  return xyChart(plot.title, SECTIONS.sweeps, `${plot.parameter.name}${unit}`, plot.parameterScale, plot.metricLabel, plot.metricScale ?? 'linear', plot.series, BAND_NOTE);
+  return xyChart(plot.title, SECTIONS.sweeps, `${plot.parameter.name}${unit}`, plot.parameterScale, plot.metricLabel, plot.metricScale ?? 'linear', plot.series, plot.note ?? BAND_NOTE);
 }
 
 /** A metric against seconds after programming, log x. */
 export function retentionChart(plot: RetentionPlot): Omit<ReportChart, 'id'> {
-  return xyChart(plot.title, SECTIONS.retention, 'time after programming (s)', 'log', plot.metricLabel, plot.metricScale ?? 'linear', plot.series, BAND_NOTE);
+  return xyChart(plot.title, SECTIONS.retention, 'time after programming (s)', 'log', plot.metricLabel, plot.metricScale ?? 'linear', plot.series, plot.note ?? BAND_NOTE);
 }
 
 /** Column currents in µA, ideal vs IR drop: bars for up to 32 columns, lines beyond. */
@@ -243,13 +243,15 @@ export function columnCurrentsChart(plot: ColumnCurrentsPlot): Omit<ReportChart,
     data: { labels: Array.from({ length: columns }, (_, j) => j), datasets },
     options: { ...baseOptions(plot.title), scales: { x: { title: { display: true, text: 'column' } }, y: { title: { display: true, text: 'column current (µA)' } } } },
   };
-  const drop = plot.idealAmperes.map((ideal, j) => (ideal !== 0 ? (1 - plot.irDropAmperes[j] / ideal) * 100 : 0));
-  const worst = drop.length ? Math.max(...drop.map(Math.abs)) : 0;
+  // measured against the largest ideal current (the full scale the ADC sees), not column by column:
+  // a near-zero current changed a little would read as a huge relative change
+  const fullScale = plot.idealAmperes.reduce((largest, ideal) => Math.max(largest, Math.abs(ideal)), 0);
+  const worst = fullScale > 0 ? (100 * plot.idealAmperes.reduce((largest, ideal, j) => Math.max(largest, Math.abs(ideal - plot.irDropAmperes[j])), 0)) / fullScale : 0;
   return {
     section: SECTIONS.columnCurrents,
     title: plot.title,
     config,
     legendHidden: [],
-    note: `${plot.description ? `${plot.description} ` : ''}Largest relative change from IR drop: ${worst.toPrecision(3)} % of the ideal current.`,
+    note: `${plot.description ? `${plot.description} ` : ''}Largest change from IR drop: ${worst.toPrecision(3)} % of the largest ideal column current.`,
   };
 }

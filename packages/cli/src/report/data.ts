@@ -93,6 +93,8 @@ export interface BandSeries {
 /** A metric against a `.step` / `.optimize` parameter. */
 export interface SweepPlot {
   readonly title: string;
+  /** A short name of what the plot shows (its card and workload), to tell series apart when plots are merged. */
+  readonly label?: string;
   /** The swept parameter and its unit (SI symbol, "" if none), e.g. { name: 'gon', unit: 'S' }. */
   readonly parameter: { readonly name: string; readonly unit: string };
   /** Axis scale of the parameter (`log` for dec/log sweeps). */
@@ -101,6 +103,8 @@ export interface SweepPlot {
   readonly metricLabel: string;
   readonly metricScale?: 'linear' | 'log';
   readonly series: readonly BandSeries[];
+  /** What the lines and bands are (sampled or predicted), shown under the chart. */
+  readonly note?: string;
 }
 
 /** A metric against the time after programming, in seconds (x = time, log axis). */
@@ -110,6 +114,8 @@ export interface RetentionPlot {
   readonly metricScale?: 'linear' | 'log';
   /** x values are seconds after programming (> 0). */
   readonly series: readonly BandSeries[];
+  /** What the lines and bands are (sampled or predicted), shown under the chart. */
+  readonly note?: string;
 }
 
 /** Column currents of one input vector. */

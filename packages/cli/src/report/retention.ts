@@ -14,7 +14,26 @@ export function isTimeSweep(sweep: SweepAxis, netlistText: string): boolean {
   return use.test(netlistText);
 }
 
-/** A sweep plot over the time after programming (x in seconds) as a retention plot (log x). */
-export function retentionFromSweep(plot: SweepPlot): RetentionPlot {
-  return { title: plot.title, metricLabel: plot.metricLabel, ...(plot.metricScale ? { metricScale: plot.metricScale } : {}), series: plot.series };
+/**
+ * Sweep plots over the time after programming (x in seconds) as retention plots (log x). Plots of the
+ * same metric, found the same way, share one chart (e.g. raw and drift-compensated arrays, or several
+ * cards' models), their series named after their card.
+ */
+export function retentionPlots(plots: readonly SweepPlot[]): RetentionPlot[] {
+  const groups = new Map<string, SweepPlot[]>();
+  for (const plot of plots) {
+    const key = `${plot.metricLabel}\u0000${plot.note ?? ''}`;
+    groups.set(key, [...(groups.get(key) ?? []), plot]);
+  }
+  return [...groups.values()].map((group) => {
+    const [first] = group;
+    const shared = group.length > 1;
+    return {
+      title: shared ? `${first.metricLabel} vs time after programming: ${group.map((plot) => plot.label ?? plot.title).join(', ')}` : first.title,
+      metricLabel: first.metricLabel,
+      ...(first.metricScale ? { metricScale: first.metricScale } : {}),
+      series: group.flatMap((plot) => plot.series.map((series) => (shared ? { ...series, name: `${series.name} (${plot.label ?? plot.title})` } : series))),
+      ...(first.note !== undefined ? { note: first.note } : {}),
+    };
+  });
 }

@@ -3,10 +3,10 @@ import type { RunSettings } from '../config/options.js';
 import { XBAR_VERSION } from '../version.js';
 import { analyticalVsMonteCarloFromTables } from './analytical-vs-monte-carlo.js';
 import { columnCurrentsFromTables } from './column-currents.js';
-import type { MseBreakdownPlot, ReportData, SweepPlot } from './data.js';
-import { type RunTable, type SweepAxis, sweepPlotFromTable } from './from-tables.js';
+import type { MseBreakdownPlot, ReportData } from './data.js';
+import { type RunTable, type SweepAxis, sweepPlotsFromTables } from './from-tables.js';
 import { mseBreakdownFromTable } from './mse-breakdown.js';
-import { isTimeSweep, retentionFromSweep } from './retention.js';
+import { isTimeSweep, retentionPlots } from './retention.js';
 
 /** What `xbar run` knows after a run, for its report. */
 export interface RunReportInput {
@@ -37,7 +37,7 @@ export function runReportData(input: RunReportInput): ReportData {
   const { settings } = input;
   const unswept = input.sweeps.length === 0;
   const mseBreakdowns = unswept ? input.tables.map(mseBreakdownFromTable).filter((p): p is MseBreakdownPlot => p !== undefined) : [];
-  const sweeps = input.tables.map((table) => sweepPlotFromTable(table, input.sweeps)).filter((p): p is SweepPlot => p !== undefined);
+  const sweeps = sweepPlotsFromTables(input.tables, input.sweeps);
   const overTime = input.sweeps.length === 1 && isTimeSweep(input.sweeps[0], input.netlistText);
   const quote = (arg: string) => (/^[\w./:=@+-]+$/.test(arg) ? arg : `'${arg.replaceAll("'", "'\\''")}'`);
   return {
@@ -63,7 +63,7 @@ export function runReportData(input: RunReportInput): ReportData {
     mseBreakdowns,
     analyticalVsMonteCarlo: unswept ? analyticalVsMonteCarloFromTables(input.tables) : [],
     sweeps: overTime ? [] : sweeps,
-    retention: overTime ? sweeps.map(retentionFromSweep) : [],
+    retention: overTime ? retentionPlots(sweeps) : [],
     columnCurrents: columnCurrentsFromTables(input.tables),
   };
 }

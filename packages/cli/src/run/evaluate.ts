@@ -38,22 +38,23 @@ export function evaluateWorkload(ctx: RunContext, request: MetricRequest): { bui
 /** Column names of a metric's statistics over runs. */
 export function metricColumns(metric: 'mse' | 'accuracy'): string[] {
   return metric === 'accuracy'
-    ? ['ideal_acc_pct', 'acc_mean_pct', 'acc_std_pct', 'acc_min_pct', 'acc_max_pct']
-    : ['mse_mean', 'mse_std', 'mse_min', 'mse_max'];
+    ? ['ideal_acc_pct', 'acc_mean_pct', 'acc_std_pct', 'acc_ci95_pct', 'acc_min_pct', 'acc_max_pct']
+    : ['mse_mean', 'mse_std', 'mse_ci95', 'mse_min', 'mse_max'];
 }
 
 /**
  * The metric's statistics over runs: accuracy in percent (ideal first), or the output MSE against the
- * ideal network. With no runs (mode=ideal) the statistics are the ideal network's (MSE 0).
+ * ideal network; `*_ci95` is the half width of the 95 % confidence interval of the mean (Student's t;
+ * NaN with one run). With no runs (mode=ideal) the statistics are the ideal network's (MSE 0).
  */
 export function metricCells(metric: 'mse' | 'accuracy', evaluation: NetworkEvaluation): Cell[] {
   if (metric === 'accuracy') {
     const ideal = percent(evaluation.idealAccuracy ?? Number.NaN);
     const a = evaluation.accuracy;
-    return a ? [ideal, percent(a.mean), percent(a.std), percent(a.min), percent(a.max)] : [ideal, ideal, 0, ideal, ideal];
+    return a ? [ideal, percent(a.mean), percent(a.std), percent(a.ci95), percent(a.min), percent(a.max)] : [ideal, ideal, 0, 0, ideal, ideal];
   }
   const m = evaluation.outputMse;
-  return evaluation.trials > 0 ? [m.mean, m.std, m.min, m.max] : [0, 0, 0, 0];
+  return evaluation.trials > 0 ? [m.mean, m.std, m.ci95, m.min, m.max] : [0, 0, 0, 0, 0];
 }
 
 /** Mean MSE over runs of every weight layer's output (before its activation), then the network output. */

@@ -34,6 +34,8 @@ export interface ResultTable {
   readonly rows: Cell[][];
   /** What the card estimates, to pair `.mse` with `.mc` in the report (see errorEstimateKey). */
   readonly estimateKey?: string;
+  /** The card's workload, e.g. `net=mlp` or `array=tile weights=W` (to tell cards apart in shared plots). */
+  readonly workload: string;
   /** Without `.step`: the card's column currents with and without IR drop (see AnalysisRows). */
   readonly columnCurrents?: TileColumnCurrents;
   /** The DAC of every weight layer (rows start with the `.step` values, as in `rows`). */
@@ -71,11 +73,31 @@ function alignedTable(title: string, columns: readonly string[], rows: readonly 
   ].join('\n') + '\n';
 }
 
-/** RFC 4180 CSV: a header row, then the rows; full float precision. */
-export function formatCsv(table: ResultTable): string {
-  const quote = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
-  const cell = (value: Cell) => quote(typeof value === 'number' ? String(value) : value);
-  return [table.columns.map(quote).join(','), ...table.rows.map((row) => row.map(cell).join(','))].join('\n') + '\n';
+const quoteCsv = (value: string) => (/[",\n\r]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+const csvCell = (value: Cell) => quoteCsv(typeof value === 'number' ? String(value) : value);
+
+/** RFC 4180 CSV of one table: a header row, then the rows; full float precision. */
+export function formatCsv(table: { readonly columns: readonly string[]; readonly rows: readonly (readonly Cell[])[] }): string {
+  return [table.columns.map(quoteCsv).join(','), ...table.rows.map((row) => row.map(csvCell).join(','))].join('\n') + '\n';
+}
+
+/** Columns of the long CSV of a run (`formatLongCsv`). */
+export const LONG_CSV_COLUMNS: readonly string[] = ['analysis', 'kind', 'line', 'part', 'row', 'column', 'value'];
+
+/**
+ * Every table of a run as one tidy long CSV: one record per cell, naming the analysis (1-based, in
+ * netlist order), its kind and line, the part (`results`, or `dac` for the DAC table), the row (0-based)
+ * and the column. One header, one shape, so any CSV reader takes it whole (pandas: pivot on `column`).
+ */
+export function formatLongCsv(tables: readonly ResultTable[]): string {
+  const lines = [LONG_CSV_COLUMNS.join(',')];
+  for (const table of tables) {
+    const parts: [string, { readonly columns: readonly string[]; readonly rows: readonly (readonly Cell[])[] }][] = [['results', table], ...(table.dac ? [['dac', table.dac] as [string, SubTable]] : [])];
+    for (const [part, { columns, rows }] of parts) {
+      rows.forEach((row, r) => columns.forEach((column, c) => lines.push([table.index + 1, table.kind, table.line, part, r, column, row[c] ?? ''].map((value) => csvCell(value)).join(','))));
+    }
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** The table as a JSON-ready object: rows as objects keyed by column. */
@@ -96,7 +118,7 @@ function rowsToJson(columns: readonly string[], rows: readonly (readonly Cell[])
   return rows.map((row) => Object.fromEntries(columns.map((column, c) => [column, typeof row[c] === 'number' && !Number.isFinite(row[c]) ? String(row[c]) : row[c]])));
 }
 
-/** A file name for a table's CSV: `<index+1>-<kind>.csv`, e.g. 01-accuracy.csv. */
-export function csvFileName(table: ResultTable): string {
-  return `${String(table.index + 1).padStart(2, '0')}-${table.kind}.csv`;
+/** A file name for a table's CSV: `<index+1>-<kind>.csv`, e.g. 01-accuracy.csv; its DAC table's `01-accuracy-dac.csv`. */
+export function csvFileName(table: ResultTable, part: 'results' | 'dac' = 'results'): string {
+  return `${String(table.index + 1).padStart(2, '0')}-${table.kind}${part === 'dac' ? '-dac' : ''}.csv`;
 }

@@ -85,6 +85,7 @@ export function assembleTables(design: Design, points: readonly StepPoint[], res
       index,
       line: analysis.span.line,
       title: describeAnalysis(analysis),
+      workload: analysis.kind === 'accuracy' ? `net=${analysis.network}` : describeWorkload(analysis.workload),
       columns,
       rows,
       ...(estimateKey !== undefined ? { estimateKey } : {}),

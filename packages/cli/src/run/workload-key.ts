@@ -1,18 +1,20 @@
-import type { Analysis } from '@xbar/dsl';
+import type { Analysis, Workload } from '@xbar/dsl';
 import { describeWorkload } from './workload.js';
 
 /**
  * The quantity a card estimates, for pairing an analytical prediction with a Monte-Carlo one: the
- * workload, its inputs and the read conditions, e.g. `array=tile weights=w inputs=x`. Given for `.mse`
- * and for `.mc` sampled without IR drop at the arrays' own read time (what `.mse` predicts); cards with
- * equal keys estimate the same errors. Undefined for every other card.
+ * workload, its inputs and the read time, e.g. `array=tile weights=W inputs=X` or `net=mlp inputs=X
+ * time=86400`. Given for `.mse` and for `.mc` sampled without IR drop (what `.mse` predicts); cards with equal keys (names compared case-insensitively) estimate the same errors.
+ * Undefined for every other card.
  */
 export function errorEstimateKey(analysis: Analysis): string | undefined {
+  const key = (workload: Workload, inputs: string, time: number | undefined) =>
+    `${describeWorkload(workload)} inputs=${inputs}${time === undefined ? '' : ` time=${time}`}`;
   switch (analysis.kind) {
     case 'mse':
-      return `${describeWorkload(analysis.workload)} inputs=${analysis.inputs}`.toLowerCase();
+      return key(analysis.workload, analysis.inputs, analysis.readTimeSeconds);
     case 'mc':
-      return analysis.mode === 'noisy' && analysis.readTimeSeconds === undefined ? `${describeWorkload(analysis.workload)} inputs=${analysis.inputs}`.toLowerCase() : undefined;
+      return analysis.mode === 'noisy' ? key(analysis.workload, analysis.inputs, analysis.readTimeSeconds) : undefined;
     default:
       return undefined;
   }
