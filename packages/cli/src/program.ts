@@ -11,6 +11,8 @@ export interface CliIo {
   readonly cwd: string;
   /** Where Ctrl-C (SIGINT) comes from during a sweep; default `process` (tests pass an emitter). */
   readonly signals?: Pick<NodeJS.EventEmitter, 'on' | 'off'>;
+  /** Smallest time between plain progress lines, in milliseconds (default 5000; tests pass 0). */
+  readonly progressIntervalMs?: number;
 }
 
 /** A subcommand: adds itself to the program. `io` is where it prints. */

@@ -1,7 +1,7 @@
-import { runCli } from '../src/program.js';
+import { type CliIo, runCli } from '../src/program.js';
 
-/** Runs the CLI in-process and captures what it prints. */
-export async function runXbar(argv: string[], cwd = process.cwd()): Promise<{ code: number; stdout: string; stderr: string }> {
+/** Runs the CLI in-process and captures what it prints (`io` adds to or overrides its io). */
+export async function runXbar(argv: string[], cwd = process.cwd(), io: Partial<Pick<CliIo, 'progressIntervalMs' | 'signals'>> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
@@ -12,6 +12,7 @@ export async function runXbar(argv: string[], cwd = process.cwd()): Promise<{ co
       stderr += text;
     },
     cwd,
+    ...io,
   });
   return { code, stdout, stderr };
 }

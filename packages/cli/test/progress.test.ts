@@ -1,4 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { encodeNpy } from '@xbar/core';
 import { describe, expect, it } from 'vitest';
+import { runXbar } from './helpers.js';
 import { createProgressReporter } from '../src/progress/create.js';
 import { PlainProgress } from '../src/progress/plain.js';
 import { formatDuration, rateAndEta, silentProgress } from '../src/progress/reporter.js';
@@ -90,5 +95,42 @@ describe('rate, ETA and durations', () => {
     expect(formatDuration(42.4)).toBe('42 s');
     expect(formatDuration(185)).toBe('3 min 5 s');
     expect(formatDuration(7800)).toBe('2 h 10 min');
+  });
+});
+
+describe('progress of the long commands', () => {
+  const models = join(import.meta.dirname, '..', '..', '..', 'examples', 'models');
+  const folder = mkdtempSync(join(tmpdir(), 'xbar-progress-'));
+  const everyLine = { progressIntervalMs: 0 };
+
+  it('xbar mse --mc shows its Monte-Carlo trials', async () => {
+    writeFileSync(join(folder, 'hw.xbar'), '.model m gaussian (gmin=0 sigma_prog=1u)\n.array default rows=64 cols=64 model=m\n');
+    const model = join(models, 'mnist-mlp-pca', 'model.onnx');
+    const result = await runXbar(['mse', '--model', model, '--netlist', join(folder, 'hw.xbar'), '--input', join(models, 'mnist-mlp-pca', 'inputs.npy'), '--mc', '3'], folder, everyLine);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/Monte-Carlo trials: 3\/3 done in/);
+  });
+
+  it('xbar infer shows its samples, ideal and on hardware', async () => {
+    const model = join(models, 'digits-cnn', 'model.onnx');
+    const input = join(models, 'digits-cnn', 'inputs.npy');
+    const ideal = await runXbar(['infer', '--model', model, '--input', input, '--output', join(folder, 'y.npy'), '--batch-size', '16'], folder, everyLine);
+    expect(ideal.stderr).toMatch(/samples: 16\/64 \(25 %\)/);
+    expect(ideal.stderr).toMatch(/samples: 64\/64 done in/);
+    writeFileSync(join(folder, 'cnn.xbar'), '.model m ideal\n.array default rows=64 cols=64 model=m\n');
+    const onHardware = await runXbar(['infer', '--model', model, '--input', input, '--output', join(folder, 'y2.npy'), '--netlist', join(folder, 'cnn.xbar'), '--batch-size', '16'], folder, everyLine);
+    expect(onHardware.stderr).toMatch(/samples on hardware: 64\/64 done in/);
+    const quiet = await runXbar(['infer', '--model', model, '--input', input, '--output', join(folder, 'y3.npy'), '--quiet'], folder, everyLine);
+    expect(quiet.stderr).toBe('');
+  });
+
+  it('xbar mvm shows the input vectors it has solved', async () => {
+    const rows = 16;
+    const cols = 8;
+    writeFileSync(join(folder, 'g.npy'), encodeNpy({ shape: [rows, cols], data: new Float64Array(rows * cols).fill(50e-6) }, 'float64'));
+    writeFileSync(join(folder, 'v.npy'), encodeNpy({ shape: [40, rows], data: new Float64Array(40 * rows).fill(0.1) }, 'float64'));
+    const result = await runXbar(['mvm', '--conductances', 'g.npy', '--inputs', 'v.npy', '--r-wire', '1', '--output', 'i.npy'], folder, everyLine);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/input vectors solved: 40\/40 done in/);
   });
 });

@@ -11,6 +11,7 @@ import { runOnHardware } from '../netlist/hardware-inference.js';
 import { loadNetlist } from '../netlist/load.js';
 import { onnxWeightInitializers } from '../netlist/onnx-initializers.js';
 import type { CliCommand, CliIo } from '../program.js';
+import { commandProgress } from '../progress/create.js';
 import { dacNotes } from '../run/hardware-notes.js';
 
 interface InferOptions {
@@ -21,6 +22,7 @@ interface InferOptions {
   readonly ideal?: boolean;
   readonly seed?: string;
   readonly batchSize?: string;
+  readonly quiet?: boolean;
 }
 
 /**
@@ -47,6 +49,7 @@ export const inferCommand: CliCommand = {
       .option('--ideal', 'run the exact float64 graph even if --netlist is given')
       .option('--seed <n>', 'random seed of the hardware run (default: the netlist\'s .options seed; unused by ideal runs)')
       .option('--batch-size <n>', 'samples per chunk', '256')
+      .option('--quiet', 'no progress and no summary line on stderr')
       .action(async (options: InferOptions) => {
         const modelPath = requireFlag(options.model, '--model');
         const inputPath = requireFlag(options.input, '--input');
@@ -61,16 +64,21 @@ export const inferCommand: CliCommand = {
         const seed = options.seed !== undefined ? Number(options.seed) : hardware?.seed;
         let output: Tensor;
         let warnings: readonly string[] = [];
+        const progress = commandProgress(io, options.quiet ?? false);
+        progress.start(batch.shape[0], hardware ? 'samples on hardware' : 'samples');
+        const onBatch = (samples: number) => progress.tick(samples);
         try {
           if (hardware) {
-            const run = runOnHardware(network, hardware.spec, batch, seed!, batchSize);
+            const run = runOnHardware(network, hardware.spec, batch, { seed: seed!, batchSize, onBatch });
             output = run.output;
             warnings = dacNotes(run.dacClipping).warnings;
           } else {
-            [output] = runNetworkBatched(network, batch, batchSize);
+            [output] = runNetworkBatched(network, batch, batchSize, undefined, onBatch);
           }
         } catch (error) {
           throw runtimeError(`running ${modelPath} failed: ${error instanceof Error ? error.message : String(error)}`);
+        } finally {
+          progress.stop();
         }
         const shape = single ? output.shape.slice(1) : output.shape;
         try {
@@ -79,7 +87,7 @@ export const inferCommand: CliCommand = {
           throw runtimeError(`cannot write ${outputPath}: ${error instanceof Error ? error.message : String(error)}`);
         }
         for (const warning of warnings) io.stderr(`xbar: warning: ${warning}\n`);
-        io.stderr(`xbar infer: ${modelPath}, ${batch.shape[0]} sample${batch.shape[0] === 1 ? '' : 's'}, ${hardware ? `on the hardware of ${options.netlist} (seed ${seed})` : 'ideal float64'}, wrote ${outputPath} ${shapeText(shape)}\n`);
+        if (!options.quiet) io.stderr(`xbar infer: ${modelPath}, ${batch.shape[0]} sample${batch.shape[0] === 1 ? '' : 's'}, ${hardware ? `on the hardware of ${options.netlist} (seed ${seed})` : 'ideal float64'}, wrote ${outputPath} ${shapeText(shape)}\n`);
       });
   },
 };

@@ -20,6 +20,8 @@ import { hardwareSpecFromDesign } from '../netlist/hardware-spec.js';
 import { loadNetlist } from '../netlist/load.js';
 import { onnxWeightInitializers } from '../netlist/onnx-initializers.js';
 import type { CliCommand, CliIo } from '../program.js';
+import { commandProgress } from '../progress/create.js';
+import { type ProgressReporter, silentProgress } from '../progress/reporter.js';
 import { analysableHardware, analyticalOmissions, dacNotes } from '../run/hardware-notes.js';
 
 interface MseFlags {
@@ -31,6 +33,7 @@ interface MseFlags {
   readonly sources?: string;
   readonly mode: 'diagonal' | 'full';
   readonly format: 'json' | 'table';
+  readonly quiet?: boolean;
 }
 
 /** One row of the report: a network node (or the output). */
@@ -88,7 +91,7 @@ export function mseReport(
   network: Network,
   hardware: HardwareNetwork,
   input: Tensor,
-  options: { sources: ErrorSources; mode: 'diagonal' | 'full'; trials: number; seed: number; model: string; netlist: string },
+  options: { sources: ErrorSources; mode: 'diagonal' | 'full'; trials: number; seed: number; model: string; netlist: string; progress?: ProgressReporter },
 ): MseReport {
   const ideal = idealNodeOutputs(network, input);
   const entries = hardware.weightNodes();
@@ -107,7 +110,13 @@ export function mseReport(
     // the Monte-Carlo reference samples the same sources as the prediction: the others are switched
     // off in the hardware itself (hardwareWithSources)
     const sampled = ERROR_SOURCE_NAMES.every((name) => options.sources[name]) ? hardware : hardwareWithSources(hardware, options.sources);
-    monteCarlo = networkMonteCarlo(sampled, input, { seed: options.seed, trials: options.trials, ideal });
+    const progress = options.progress ?? silentProgress;
+    progress.start(options.trials, 'Monte-Carlo trials');
+    try {
+      monteCarlo = networkMonteCarlo(sampled, input, { seed: options.seed, trials: options.trials, ideal, onTrial: () => progress.tick() });
+    } finally {
+      progress.stop();
+    }
     mcSeconds = (performance.now() - t1) / 1000;
   }
   const row = (name: string): MseRow => {
@@ -176,6 +185,7 @@ export const mseCommand: CliCommand = {
       .option('--sources <list>', `error sources switched on (prediction and Monte-Carlo), comma-separated: ${ERROR_SOURCE_NAMES.join(', ')}, or all`, 'all')
       .addOption(new Option('--mode <mode>', 'diagonal (fast, batched) or full covariance (exact shared-kernel and input-noise correlations)').choices(['diagonal', 'full']).default('full'))
       .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table'))
+      .option('--quiet', 'no progress on stderr (warnings still)')
       .action(async (flags: MseFlags) => {
         const modelPath = requireFlag(flags.model, '--model');
         const netlistPath = requireFlag(flags.netlist, '--netlist');
@@ -192,7 +202,7 @@ export const mseCommand: CliCommand = {
         try {
           const hardware = HardwareNetwork.create(network, spec);
           hardware.calibrate(input);
-          report = mseReport(network, hardware, input, { sources, mode: flags.mode, trials, seed: seedFlag ?? design.options.seed, model: modelPath, netlist: netlistPath });
+          report = mseReport(network, hardware, input, { sources, mode: flags.mode, trials, seed: seedFlag ?? design.options.seed, model: modelPath, netlist: netlistPath, progress: commandProgress(io, flags.quiet ?? false) });
         } catch (error) {
           if (error instanceof CliError) throw error;
           throw runtimeError(`mse of ${modelPath} failed: ${error instanceof Error ? error.message : String(error)}`);

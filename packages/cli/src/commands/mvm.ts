@@ -12,6 +12,7 @@ import { runtimeError, usageError } from '../exit-codes.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { readNpyFile, requireFlag, shapeText } from '../io/files.js';
 import type { CliCommand, CliIo } from '../program.js';
+import { commandProgress } from '../progress/create.js';
 
 /** Options shared by `mvm` and `export-spice` (commander's parsed strings). */
 export interface ArrayOptions {
@@ -103,7 +104,8 @@ export const mvmCommand: CliCommand = {
       )
       .option('--ideal', 'ignore every resistance: I = V G')
       .option('--output <file>', 'output .npy (float64): N amperes, or B x N for a batch of inputs')
-      .action((options: ArrayOptions & { ideal?: boolean }) => {
+      .option('--quiet', 'no progress and no summary line on stderr')
+      .action((options: ArrayOptions & { ideal?: boolean; quiet?: boolean }) => {
         const conductancesPath = requireFlag(options.conductances, '--conductances');
         const inputsPath = requireFlag(options.inputs, '--inputs');
         const outputPath = requireFlag(options.output, '--output');
@@ -111,10 +113,20 @@ export const mvmCommand: CliCommand = {
         if (options.ideal) resistancesFromOptions(options); // still reject contradictory flags
         const { network, inputs, batch, batched } = loadArray(conductancesPath, inputsPath, resistances, io.cwd);
         let currents: Float64Array;
+        const progress = commandProgress(io, options.quiet ?? false);
+        progress.start(batch, 'input vectors solved');
+        let solved = 0;
+        // after a PCG budget runs out the factorization solves every vector again: count each once
+        const onProgress = (done: number) => {
+          if (done > solved) progress.tick(done - solved);
+          solved = Math.max(solved, done);
+        };
         try {
-          currents = options.ideal ? idealColumnCurrents(network, inputs) : solveCrossbar(network, inputs).currents;
+          currents = options.ideal ? idealColumnCurrents(network, inputs) : solveCrossbar(network, inputs, { onProgress }).currents;
         } catch (error) {
           throw runtimeError(`solving the ${network.rows} x ${network.cols} array failed: ${error instanceof Error ? error.message : String(error)}`);
+        } finally {
+          progress.stop();
         }
         const shape = batched ? [batch, network.cols] : [network.cols];
         try {
@@ -122,7 +134,7 @@ export const mvmCommand: CliCommand = {
         } catch (error) {
           throw runtimeError(`cannot write ${outputPath}: ${error instanceof Error ? error.message : String(error)}`);
         }
-        io.stderr(`xbar mvm: ${network.rows} x ${network.cols} array, ${batch} input vector${batch === 1 ? '' : 's'}, wrote ${outputPath}\n`);
+        if (!options.quiet) io.stderr(`xbar mvm: ${network.rows} x ${network.cols} array, ${batch} input vector${batch === 1 ? '' : 's'}, wrote ${outputPath}\n`);
       });
   },
 };

@@ -6,7 +6,7 @@ import { CHECKPOINT_FILE_NAME } from '../checkpoint/store.js';
 import { loadConfigForNetlist } from '../config/load.js';
 import { resolveRunSettings } from '../config/options.js';
 import type { XbarConfig } from '../config/schema.js';
-import { createProgressReporter } from '../progress/create.js';
+import { commandProgress } from '../progress/create.js';
 import { renderReport } from '../report/render.js';
 import { runReportData } from '../report/run-report.js';
 import { runtimeError, usageError } from '../exit-codes.js';
@@ -83,7 +83,7 @@ async function runRun(file: string, flags: RunFlags, io: CliIo): Promise<void> {
   const tables = await executeRun(session, design, {
     threads: settings.threads,
     minParallelSeconds: minParallelSeconds(),
-    progress: createProgressReporter({ quiet: flags.quiet ?? false, write: io.stderr }),
+    progress: commandProgress(io, flags.quiet ?? false),
     ...(settings.out !== undefined
       ? {
           checkpoint: {

@@ -26,7 +26,13 @@ export interface HardwareRun {
  * circuit. Calibrated DACs and ADCs take their ranges from the ideal activations of the first
  * CALIBRATION_SAMPLES samples.
  */
-export function runOnHardware(network: Network, spec: HardwareSpec, input: Tensor, seed: number, batchSize: number, readTimeSeconds?: Seconds): HardwareRun {
+export function runOnHardware(
+  network: Network,
+  spec: HardwareSpec,
+  input: Tensor,
+  options: { readonly seed: number; readonly batchSize: number; readonly readTimeSeconds?: Seconds; readonly onBatch?: (samples: number) => void },
+): HardwareRun {
+  const { seed, batchSize, readTimeSeconds } = options;
   const hardware = HardwareNetwork.create(network, spec);
   const total = input.shape[0];
   hardware.calibrate(batchSlice(input, 0, Math.min(total, CALIBRATION_SAMPLES)));
@@ -39,6 +45,7 @@ export function runOnHardware(network: Network, spec: HardwareSpec, input: Tenso
     const y = programmed.run(batchSlice(input, start, count)).get(producer.name)!;
     out ??= tensor([total, ...y.shape.slice(1)]);
     out.data.set(y.data, start * shapeSize(y.shape.slice(1)));
+    options.onBatch?.(count);
   }
   return { output: out ?? tensor([0]), dacClipping: hardware.dacClipping(input) };
 }

@@ -23,3 +23,8 @@ export function createProgressReporter(choice: ProgressChoice): ProgressReporter
   if (choice.isTTY ?? process.stderr.isTTY === true) return new TtyProgress(process.stderr);
   return new PlainProgress({ write: choice.write, ...(choice.intervalMs !== undefined ? { intervalMs: choice.intervalMs } : {}) });
 }
+
+/** The progress reporter of a command run with `io` (`--quiet`: none). */
+export function commandProgress(io: { readonly stderr: (text: string) => void; readonly progressIntervalMs?: number }, quiet: boolean): ProgressReporter {
+  return createProgressReporter({ quiet, write: io.stderr, ...(io.progressIntervalMs !== undefined ? { intervalMs: io.progressIntervalMs } : {}) });
+}

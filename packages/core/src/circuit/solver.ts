@@ -56,6 +56,8 @@ export interface CircuitSolveOptions {
   readonly maxRefinements?: number;
   /** Solve every vector in full and check its residual (slower; default: check the first vector of each call). */
   readonly verifyEveryVector?: boolean;
+  /** Called as input vectors are solved, with how many are done (for progress; changes no result). */
+  readonly onProgress?: (vectorsSolved: number) => void;
 }
 
 /**
@@ -115,6 +117,7 @@ export class CrossbarFactorization {
   private readonly tolerance: number;
   private readonly maxRefinements: number;
   private readonly verifyEveryVector: boolean;
+  private readonly onProgress: ((vectorsSolved: number) => void) | undefined;
 
   /** `assembled`: the nodal system of `network` when the caller already has it (no second assembly). */
   constructor(network: CrossbarNetwork, options: CircuitSolveOptions = {}, assembled?: NodalSystem) {
@@ -123,6 +126,7 @@ export class CrossbarFactorization {
     this.tolerance = options.residualTolerance ?? DEFAULT_RESIDUAL_TOLERANCE;
     this.maxRefinements = options.maxRefinements ?? 3;
     this.verifyEveryVector = options.verifyEveryVector ?? false;
+    this.onProgress = options.onProgress;
     this.system = assembled ?? assembleNodalSystem(network, nodalLayout(network), effectiveCellConductances(network));
     this.layout = this.system.layout;
     this.tree = buildFrontTree(this.layout);
@@ -142,6 +146,7 @@ export class CrossbarFactorization {
     let refinements = probe.refinements;
     const full = this.verifyEveryVector || refinements > 0;
     columnCurrents(this.system, probe.voltages, inputs, 0, 1, currents);
+    this.onProgress?.(1);
     const chunk = Math.max(1, Math.min(batch, Math.floor(CHUNK_ENTRIES / Math.max(n, 1))));
     for (let first = 1; first < batch; first += chunk) {
       const count = Math.min(chunk, batch - first);
@@ -155,6 +160,7 @@ export class CrossbarFactorization {
         solveFactored(this.numeric, x, count, this.outputMask);
         columnCurrents(this.system, x, inputs, first, count, currents);
       }
+      this.onProgress?.(first + count);
     }
     return { currents, batch, maxRelativeResidual, refinements, method: 'direct', iterations: 0, fellBackToDirect: false };
   }
@@ -249,7 +255,7 @@ export function solveCrossbar(network: CrossbarNetwork, inputs: Float64Array, op
   const system = assembleNodalSystem(network, nodalLayout(network), effectiveCellConductances(network));
   const autoBudget = autoIterationBudget(network.rows, network.cols);
   const budget = options.maxIterations ?? (requested === 'iterative' ? 20 * autoBudget : autoBudget);
-  const attempt = solveByPcg(system, inputs, batch, budget, options.residualTolerance ?? DEFAULT_RESIDUAL_TOLERANCE);
+  const attempt = solveByPcg(system, inputs, batch, budget, options.residualTolerance ?? DEFAULT_RESIDUAL_TOLERANCE, options.onProgress);
   if (attempt.solution) return attempt.solution;
   if (requested === 'iterative') {
     throw new CircuitSolveError(`conjugate gradients did not reach the residual tolerance within ${budget} iterations`);
@@ -268,6 +274,7 @@ function solveByPcg(
   batch: number,
   budget: number,
   tolerance: number,
+  onProgress: ((vectorsSolved: number) => void) | undefined,
 ): { solution?: CircuitSolution; iterations: number } {
   const pcg = new LineBlockPcg(system);
   const cols = system.layout.cols;
@@ -282,6 +289,7 @@ function solveByPcg(
     if (!result.converged) return { iterations };
     maxRelativeResidual = Math.max(maxRelativeResidual, result.relativeResidual);
     columnCurrents(system, voltages, inputs, t, 1, currents);
+    onProgress?.(t + 1);
   }
   return { solution: { currents, batch, maxRelativeResidual, refinements: 0, method: 'iterative', iterations, fellBackToDirect: false }, iterations };
 }

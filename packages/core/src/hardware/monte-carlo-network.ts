@@ -1,3 +1,4 @@
+import { confidenceHalfWidth95 } from '../math/student-t.js';
 import type { Tensor } from '../network/tensor.js';
 import { type HardwareNetwork, type NodeOutputs, idealNodeOutputs } from './hardware-network.js';
 
@@ -50,7 +51,7 @@ export function networkMonteCarlo(hardware: HardwareNetwork, input: Tensor, opti
   return { nodes, trials: done };
 }
 
-/** Mean and 95 % confidence half-width of per-trial MSEs. */
+/** Mean and 95 % confidence half-width (Student t; NaN for one trial) of per-trial MSEs. */
 export function summarizeTrials(trialMse: Float64Array): NodeMonteCarlo {
   const n = trialMse.length;
   let mean = 0;
@@ -59,7 +60,7 @@ export function summarizeTrials(trialMse: Float64Array): NodeMonteCarlo {
   let variance = 0;
   for (const value of trialMse) variance += (value - mean) ** 2;
   variance /= Math.max(1, n - 1);
-  return { trialMse, mse: mean, ci95: 1.96 * Math.sqrt(variance / Math.max(1, n)) };
+  return { trialMse, mse: mean, ci95: confidenceHalfWidth95(Math.sqrt(variance), n) };
 }
 
 /** Mean of (a - b)^2. */

@@ -84,7 +84,7 @@ export function runNetwork(network: Network, input: Tensor, evaluate: NodeEvalua
 }
 
 /** runNetwork over a large batch in chunks of `batchSize` samples, outputs concatenated. */
-export function runNetworkBatched(network: Network, input: Tensor, batchSize = 256, evaluate: NodeEvaluator = evaluateNode): Tensor[] {
+export function runNetworkBatched(network: Network, input: Tensor, batchSize = 256, evaluate: NodeEvaluator = evaluateNode, onBatch?: (samples: number) => void): Tensor[] {
   const total = checkNetworkInput(network, input);
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batch size must be a whole number >= 1, got ${batchSize}`);
   const shapes = networkShapes(network);
@@ -96,6 +96,7 @@ export function runNetworkBatched(network: Network, input: Tensor, batchSize = 2
       const sampleSize = shapeSize(outputs[i].shape.slice(1));
       outputs[i].data.set(result.data, start * sampleSize);
     });
+    onBatch?.(count);
   }
   return outputs;
 }
