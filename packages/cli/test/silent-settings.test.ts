@@ -232,3 +232,35 @@ describe('names in the output', () => {
     expect(tables[0].dac![0].layer).toBe('Wout');
   });
 });
+
+describe('hints', () => {
+  it('a value out of range without its suffix: gmax=100 hints 100u', async () => {
+    const result = await runXbar(['check', netlist('gmax100.xbar', ['.model m ideal (gmax=100)'])]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/gmax=100 S is outside the allowed range \[1e-12, 1\] S/);
+    expect(result.stderr).toMatch(/hint: did you mean 100u\?/);
+  });
+
+  it('.optimize says when its best value is at the edge of the interval', async () => {
+    const { tables } = await runJson(
+      netlist('edge.xbar', [
+        '.param sp=1u',
+        '.model cell gaussian (gmin=0 sigma_prog={sp})',
+        '.array a rows=4 cols=4 model=cell',
+        '.weights W [[0.5 -0.2] [0.3 0.8]]',
+        '.inputs X [[1 0.5] [0.2 -1]]',
+        '.optimize param=sp from=0.1u to=5u points=4 metric=mse array=a weights=W inputs=X runs=2',
+      ]),
+    );
+    expect(tables[0].rows[0].best).toBe('best');
+    expect(tables[0].warnings.join('\n')).toMatch(/the best sp=1\.00000e-7 is at the lower end of the search interval \[1e-7, 0\.000005\]: the optimum may lie beyond it; widen from=/);
+  });
+
+  it('a netlist without analysis cards says there is nothing to run', async () => {
+    const file = netlist('library.xbar', ['.model m ideal', '.array a rows=4 cols=4 model=m']);
+    const run = await runXbar(['run', file]);
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(/warning: .*library\.xbar: no analysis card .*: xbar run has nothing to run/);
+    expect((await runXbar(['check', file])).stderr).toMatch(/library\.xbar: no analysis card/);
+  });
+});

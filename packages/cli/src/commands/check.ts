@@ -42,4 +42,8 @@ async function runCheck(file: string, flags: CheckFlags, io: CliIo): Promise<voi
     io.stdout(`${file}: no errors\n`);
   }
   if (errors > 0) throw new CliError(`${file}: ${errors} error${errors === 1 ? '' : 's'}`, ExitCode.netlistErrors);
+  if (flags.format !== 'json' && result.design.analyses.length === 0) io.stderr(`${file}: ${NO_ANALYSIS}\n`);
 }
+
+/** What `xbar check` and `xbar run` say of a netlist without analysis cards (a library of models and arrays, or an oversight). */
+export const NO_ANALYSIS = 'no analysis card (.mvm .mc .mse .accuracy .optimize .compare): xbar run has nothing to run';

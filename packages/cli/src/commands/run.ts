@@ -12,6 +12,7 @@ import { runReportData } from '../report/run-report.js';
 import { runtimeError, usageError } from '../exit-codes.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { CliCommand, CliIo } from '../program.js';
+import { NO_ANALYSIS } from './check.js';
 import { executeRun } from '../run/execute.js';
 import { NetlistSession } from '../run/netlist-session.js';
 import { type ResultTable, csvFileName, formatCsv, formatLongCsv, formatTable, tableToJson } from '../run/results.js';
@@ -77,6 +78,7 @@ async function runRun(file: string, flags: RunFlags, io: CliIo): Promise<void> {
   const allowOutside = flags.allowOutside ?? false;
   const session = await NetlistSession.open({ file, cwd: io.cwd, allowOutside, ...(settings.seed !== undefined ? { seed: settings.seed } : {}) }, io);
   const design = session.checkWritten();
+  if (design.analyses.length === 0) io.stderr(`xbar: warning: ${file}: ${NO_ANALYSIS}\n`);
   const netlistText = readFileSync(resolve(io.cwd, file), 'utf8');
   const startedAt = new Date();
   const started = Date.now();

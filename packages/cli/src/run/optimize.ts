@@ -40,6 +40,10 @@ export function runOptimize(ctx: RunContext, analysis: OptimizeAnalysis): Analys
     if (analysis.goal === 'min' ? score < scores[best] : score > scores[best]) best = i;
   });
   rows[best][rows[best].length - 1] = 'best';
+  const onEdge = best === 0 || best === rows.length - 1;
+  const edge = onEdge
+    ? [`the best ${analysis.param}=${Number(rows[best][0]).toPrecision(6)} is at the ${best === 0 ? 'lower' : 'upper'} end of the search interval [${analysis.lower}, ${analysis.upper}]: the optimum may lie beyond it; widen ${best === 0 ? 'from=' : 'to='}`]
+    : [];
   // The DAC table and warnings of the best point's hardware.
-  return withWorkloadNotes({ columns: [analysis.param, ...metricColumns(analysis.metric), 'best'], rows }, workloads[best], analysis.mode);
+  return withWorkloadNotes({ columns: [analysis.param, ...metricColumns(analysis.metric), 'best'], rows, warnings: edge }, workloads[best], analysis.mode);
 }

@@ -257,16 +257,56 @@ export function checkNumber(ctx: SemanticContext, spec: NumberSpec, number: numb
     ctx.bag.error('E503', value.span, `${spec.name} must be a whole number, got ${number}${milliHint}`, `allowed: whole numbers in ${describeNumberRange(spec)}`);
     return false;
   }
-  const belowMin = spec.minExclusive ? number <= spec.min : number < spec.min;
-  if (belowMin || number > spec.max) {
+  if (!inRange(spec, number)) {
     const whole = spec.integer ? ' (whole numbers)' : '';
+    const suffix = value.kind === 'number' ? suggestedSuffix(spec, value.text, number) : undefined;
     ctx.bag.error(
       'E503',
       value.span,
       `${spec.name}=${describeWritten(value, number, unit)} is outside the allowed range ${describeNumberRange(spec)}${whole}${milliHint}`,
-      spec.doc,
+      suffix ? `did you mean ${suffix}? (${spec.doc})` : spec.doc,
     );
     return false;
   }
   return true;
+}
+
+function inRange(spec: NumberSpec, number: number): boolean {
+  const belowMin = spec.minExclusive ? number <= spec.min : number < spec.min;
+  return !belowMin && number <= spec.max;
+}
+
+/** Scale suffixes to suggest for a plain number out of range, with their factors. */
+const SUGGESTED_SUFFIXES: readonly [string, number][] = [
+  ['f', 1e-15],
+  ['p', 1e-12],
+  ['n', 1e-9],
+  ['u', 1e-6],
+  ['m', 1e-3],
+  ['k', 1e3],
+  ['meg', 1e6],
+  ['g', 1e9],
+];
+
+/**
+ * For a quantity with a unit written as a plain number out of range (`gmax=100` siemens), the same
+ * digits with the scale suffix that brings it in range, nearest (in decades) to the default, or to
+ * the middle of the range: `100u`. Undefined when the number has letters, or no suffix fits.
+ */
+function suggestedSuffix(spec: NumberSpec, text: string, number: number): string | undefined {
+  if (spec.unit === '1' || spec.unit === PARAM_UNIT || spec.integer || /[A-Za-z]/.test(text) || number === 0) return undefined;
+  const low = Math.max(spec.min, Number.MIN_VALUE);
+  const target = spec.default !== undefined && spec.default !== 0 ? Math.abs(spec.default) : Math.sqrt(low * Math.max(spec.max, low));
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const [suffix, factor] of SUGGESTED_SUFFIXES) {
+    const scaled = number * factor;
+    if (!inRange(spec, scaled)) continue;
+    const distance = Math.abs(Math.log10(Math.abs(scaled) / target));
+    if (distance < bestDistance) {
+      best = `${text}${suffix}`;
+      bestDistance = distance;
+    }
+  }
+  return best;
 }
