@@ -31,13 +31,13 @@ export function generateNetlist(targetLines: number): string {
 const section: BenchSection = {
   id: 'dsl',
   title: 'Netlist language: parse and check',
-  async run() {
+  run() {
     const text = generateNetlist(TARGET_LINES);
     const lineCount = text.split('\n').length - 1;
     const registry = loadDeviceRegistry([coreDevicesModule]);
     const check = checkNetlistText(text, { registry }, 'bench.xbar');
     const errors = check.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length > 0) throw new Error(`benchmark netlist has errors: ${errors[0]!.message} at line ${errors[0]!.line}`);
+    if (errors.length > 0) throw new Error(`benchmark netlist has errors: ${errors[0].message} at line ${errors[0].line}`);
     const parseMs = timeMedianMs(() => parseNetlist(text, 'bench.xbar'), 2000, 5);
     const fullMs = timeMedianMs(() => checkNetlistText(text, { registry }, 'bench.xbar'), 2000, 5);
     const linesPerSecond = lineCount / (fullMs / 1000);

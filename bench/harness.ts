@@ -8,7 +8,7 @@ export interface BenchSection {
   /** Heading in RESULTS.md. */
   readonly title: string;
   /** Runs the benchmark and returns its Markdown and its figures. */
-  run(): Promise<BenchOutcome>;
+  run(): BenchOutcome | Promise<BenchOutcome>;
 }
 
 export interface BenchOutcome {

@@ -134,7 +134,7 @@ const DEVICES: { label: string; config: (inputRange: number) => CrossbarConfig }
 const section: BenchSection = {
   id: 'mse',
   title: 'Analytical MSE prediction vs Monte-Carlo (issue 6)',
-  async run() {
+  run() {
     const examples = [
       ['MNIST MLP', load('mnist-mlp-pca')],
       ['digits CNN', load('digits-cnn')],

@@ -38,7 +38,7 @@ function toNested(values: Float64Array, rows: number, cols: number): number[][] 
 const section: BenchSection = {
   id: 'mvm',
   title: 'Crossbar MVM throughput (issue 2)',
-  async run() {
+  run() {
     const rows: (string | number)[][] = [];
     const results: Record<string, number> = {};
     let worstNoisyRatio = 0;

@@ -10,7 +10,7 @@ function folderWith(files: Record<string, string>): string {
   return folder;
 }
 
-const GOOD = '.model m gaussian (gmax=100u)\n.array xb rows=4 cols=4 model=m\n';
+const GOOD = '.model m gaussian (gmax=100u)\n.array xb rows=4 cols=4 model=m\n.weights W [[1] [2]]\n.inputs X [[1 0]]\n.mse array=xb weights=W inputs=X\n';
 const BAD = '.model m gausian (gmax=100u)\n.array xb rows=4 cols=4 model=m adc_bit=8\n';
 
 describe('xbar check', () => {

@@ -74,7 +74,7 @@ export async function openReport(path: string, options: { screenshot?: string; e
     await page.goto(pathToFileURL(path).href);
     await page.waitForSelector('body[data-charts]', { timeout: 20_000 });
     const status = await page.getAttribute('body', 'data-charts');
-    const canvases = (await page.evaluate(INSPECT_CANVASES)) as CanvasReport[];
+    const canvases = await page.evaluate<CanvasReport[]>(INSPECT_CANVASES);
     const evaluated = options.evaluate !== undefined ? await page.evaluate(options.evaluate) : undefined;
     if (options.screenshot) await page.screenshot({ path: options.screenshot, fullPage: true });
     return { status, canvases, problems, requests, ...(options.evaluate !== undefined ? { evaluated } : {}) };

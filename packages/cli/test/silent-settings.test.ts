@@ -90,14 +90,14 @@ describe('the DAC range', () => {
       expect(result.code).toBe(0);
       const a = decodeNpy(readFileSync(output));
       const b = decodeNpy(readFileSync(float));
-      const classes = a.shape[1]!;
+      const classes = a.shape[1];
       let agree = 0;
-      for (let s = 0; s < a.shape[0]!; s++) {
+      for (let s = 0; s < a.shape[0]; s++) {
         const row = (t: Float64Array) => Array.from(t.subarray(s * classes, (s + 1) * classes));
         const argmax = (values: number[]) => values.indexOf(Math.max(...values));
         if (argmax(row(a.data)) === argmax(row(b.data))) agree++;
       }
-      return { agreement: agree / a.shape[0]!, stderr: result.stderr };
+      return { agreement: agree / a.shape[0], stderr: result.stderr };
     };
     expect((await argmaxAgreement('')).agreement).toBe(1);
     const fixed = await argmaxAgreement('dac_range=fixed');
@@ -133,7 +133,7 @@ describe('wire resistance', () => {
     const ideal = await run('');
     const withWires = await run('rwire=1');
     let largest = 0;
-    for (let i = 0; i < ideal.length; i++) largest = Math.max(largest, Math.abs(ideal[i]! - withWires[i]!));
+    for (let i = 0; i < ideal.length; i++) largest = Math.max(largest, Math.abs(ideal[i] - withWires[i]));
     expect(largest).toBeGreaterThan(1e-3);
   });
 });
@@ -217,7 +217,7 @@ describe('error sources that are absent', () => {
     });
     const y = (chart.config.options as { scales: { y: { min: number } } }).scales.y;
     expect(y.min).toBeCloseTo(1e-11, 20);
-    expect(chart.config.data.datasets[0]!.data).toEqual([null, null]);
+    expect(chart.config.data.datasets[0].data).toEqual([null, null]);
     expect(chart.note).toMatch(/zero MSE have no bar.*Values below 1e-11/);
   });
 });

@@ -78,7 +78,6 @@ describe('N-ary layer statistics: one ADC part per (row tile, digit)', () => {
 
   it('keeps the layer arrays for one channel per output (differential scheme over row tiles)', () => {
     const network = exampleMlp();
-    const input = exampleInputs(4, [64]);
     const hardware = HardwareNetwork.create(network, () => crossbarConfig({ device: gaussianDevice.create({ gmin: 0, gmax: 1e-4 }), rows: 16, adc: { bits: 6 } }));
     const [fc1] = new MseAnalyzer(hardware).statistics.get('fc1')!;
     expect(fc1.tiledAdc!.parts).toBe(4);

@@ -102,7 +102,7 @@ describe('nonlinear cells', () => {
     const y = layer.program(createRng(1), { irDrop: true }).forward(x, createRng(2));
     const tile = layer.tiled.tiles[0];
     const volts = x.data.map((v) => v * readVoltage);
-    const { currents } = solveNonlinearCrossbar({ rows: tile.rowCount, cols: tile.cols, conductances: tile.targets, resistances: wires }, device.current!, volts);
+    const { currents } = solveNonlinearCrossbar({ rows: tile.rowCount, cols: tile.cols, conductances: tile.targets, resistances: wires }, (g, v) => device.current!(g, v), volts);
     for (let b = 0; b < x.rows; b++) {
       for (let k = 0; k < 3; k++) {
         const difference = currents[b * tile.cols + tile.channelPositive[k]] - currents[b * tile.cols + tile.channelNegative[k]];

@@ -109,7 +109,7 @@ export function renderDiagnostic(diagnostic: Diagnostic, sources: SourceTexts = 
   if (sourceLine !== undefined) {
     const gutter = String(line);
     const pad = ' '.repeat(gutter.length);
-    const shown = sourceLine.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '?');
+    const shown = [...sourceLine.replace(/\t/g, ' ')].map((c) => (isControlCharacter(c) ? '?' : c)).join('');
     const width = Math.max(1, (diagnostic.endColumn ?? column) - column + 1);
     const caretStart = Math.min(column - 1, shown.length);
     out.push(` ${gutter} | ${shown}`.trimEnd());
@@ -152,4 +152,10 @@ function nextBreak(text: string, from: number): number {
     if (c === 10 || c === 13) return i;
   }
   return -1;
+}
+
+/** C0 controls and DEL, shown as `?` in a quoted source line so that they cannot move the terminal's cursor. */
+function isControlCharacter(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code < 0x20 || code === 0x7f;
 }

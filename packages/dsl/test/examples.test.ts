@@ -33,14 +33,14 @@ describe('docs/language.md', () => {
   it('lists every diagnostic code the checker emits', () => {
     const emitted = new Set<string>();
     for (const file of ['lex', 'parse', 'semantic', 'format'].flatMap((dir) => sourceFiles(dir))) {
-      for (const match of readFileSync(file, 'utf8').matchAll(/'([EW]\d{3})'/g)) emitted.add(match[1]!);
+      for (const match of readFileSync(file, 'utf8').matchAll(/'([EW]\d{3})'/g)) emitted.add(match[1]);
     }
     emitted.add('E904');
     for (const code of emitted) expect(docs, code).toContain(`| ${code} |`);
   });
 
   it('checks every example block marked xbar clean', () => {
-    const blocks = [...docs.matchAll(/```xbar\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    const blocks = [...docs.matchAll(/```xbar\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(blocks.length).toBeGreaterThan(10);
     // Blocks build on one another, as a reader would put them in one file.
     const result = check(blocks.join('\n'), { 'models.inc': '.param from_include=1\n', 'data/w1.npy': 'x', 'data/mlp.onnx': 'x', 'data/x.npy': 'x', 'data/y.npy': 'x', 'data/t10k-images-idx3-ubyte.gz': 'x', 'data/t10k-labels-idx1-ubyte.gz': 'x' });

@@ -35,7 +35,7 @@ describe('formatter', () => {
   it('does not format files with syntax errors', () => {
     const result = formatNetlist('.param a={1+\n');
     expect(result.text).toBeUndefined();
-    expect(result.diagnostics[0]!.code).toBe('E103');
+    expect(result.diagnostics[0].code).toBe('E103');
   });
 
   it('quotes strings with the quote they do not contain', () => {

@@ -17,7 +17,7 @@ function renderAll(): Map<string, string> {
 function parseGolden(text: string): Map<string, string> {
   const out = new Map<string, string>();
   const parts = text.split(/^===== (.*) =====\n/m);
-  for (let i = 1; i < parts.length; i += 2) out.set(parts[i]!, parts[i + 1]!.replace(/\n$/, ''));
+  for (let i = 1; i < parts.length; i += 2) out.set(parts[i], parts[i + 1].replace(/\n$/, ''));
   return out;
 }
 

@@ -46,7 +46,7 @@ describe('.include', () => {
   });
 
   it('reports missing files and caps depth, file count and total size', () => {
-    expect(checkFiles({ 'proj/main.xbar': '.include "nope.inc"\n' }).diagnostics[0]!.code).toBe('E301');
+    expect(checkFiles({ 'proj/main.xbar': '.include "nope.inc"\n' }).diagnostics[0].code).toBe('E301');
     const chain: Record<string, string> = { 'proj/main.xbar': '.include "f0.inc"\n' };
     for (let i = 0; i < 30; i++) chain[`proj/f${i}.inc`] = `.include "f${i + 1}.inc"\n`;
     expect(checkFiles(chain).diagnostics.map((d) => d.code)).toEqual(['E304']);
@@ -54,7 +54,7 @@ describe('.include', () => {
     for (let i = 0; i < 10; i++) many[`proj/g${i}.inc`] = '.param z=1\n'.repeat(1);
     expect(checkFiles(many, 'proj/main.xbar', { limits: { maxFiles: 5 } }).diagnostics.some((d) => d.code === 'E304')).toBe(true);
     const big = { 'proj/main.xbar': '.include "big.inc"\n', 'proj/big.inc': '* x\n'.repeat(1000) };
-    expect(checkFiles(big, 'proj/main.xbar', { limits: { maxTotalBytes: 1000 } }).diagnostics[0]!.code).toBe('E304');
+    expect(checkFiles(big, 'proj/main.xbar', { limits: { maxTotalBytes: 1000 } }).diagnostics[0].code).toBe('E304');
   });
 
   it('reports a missing top file as a diagnostic, not an exception', () => {

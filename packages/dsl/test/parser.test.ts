@@ -26,9 +26,9 @@ function strip(expr: Expr): unknown {
 describe('parser', () => {
   it('reads keywords case-insensitively, with aliases, and items as key=value or positional', () => {
     const [model] = cards('.MODEL R1 Gaussian (GMAX=100u levels=16)\n');
-    expect(model!.keyword).toBe('model');
-    expect(model!.items.map((i) => i.key ?? i.value.kind)).toEqual(['word', 'word', 'list']);
-    const list = model!.items[2]!.value;
+    expect(model.keyword).toBe('model');
+    expect(model.items.map((i) => i.key ?? i.value.kind)).toEqual(['word', 'word', 'list']);
+    const list = model.items[2].value;
     expect(list.kind === 'list' && list.items.map((i) => [i.key, i.value.kind === 'number' && i.value.value])).toEqual([
       ['GMAX', 100e-6],
       ['levels', 16],
@@ -38,12 +38,12 @@ describe('parser', () => {
 
   it('joins + continuation lines, keeping the line of every item', () => {
     const [card] = cards('.param a=1\n* between\n\n+ b=2 ; tail\n  + c=3\n');
-    expect(card!.items.map((i) => [i.key, i.span.line, i.span.column])).toEqual([
+    expect(card.items.map((i) => [i.key, i.span.line, i.span.column])).toEqual([
       ['a', 1, 8],
       ['b', 4, 3],
       ['c', 5, 5],
     ]);
-    expect(card!.comments.map((c) => c.text)).toEqual(['* between', '; tail']);
+    expect(card.comments.map((c) => c.text)).toEqual(['* between', '; tail']);
   });
 
   it('keeps comments outside cards as statements', () => {
@@ -53,7 +53,7 @@ describe('parser', () => {
 
   it('parses expressions with precedence and right-associative powers', () => {
     const expr = (text: string) => {
-      const value = cards(`.param x={${text}}\n`)[0]!.items[0]!.value;
+      const value = cards(`.param x={${text}}\n`)[0].items[0].value;
       return value.kind === 'expr' ? strip(value.expr) : undefined;
     };
     expect(expr('1+2*3')).toEqual([1, '+', [2, '*', 3]]);
@@ -65,11 +65,11 @@ describe('parser', () => {
   });
 
   it('parses matrices with signed numbers, names and expressions', () => {
-    const value = cards('.weights W [[1 -2, +3] [a {b*2} 1k]]\n')[0]!.items[1]!.value;
+    const value = cards('.weights W [[1 -2, +3] [a {b*2} 1k]]\n')[0].items[1].value;
     expect(value.kind).toBe('matrix');
     if (value.kind !== 'matrix') return;
     expect(value.elements).toHaveLength(2);
-    const first = value.elements[0]!;
+    const first = value.elements[0];
     expect(first.kind === 'matrix' && first.elements.map((e) => (e.kind === 'number' ? e.value : e.kind))).toEqual([1, -2, 3]);
   });
 
@@ -90,8 +90,8 @@ describe('parser', () => {
   });
 
   it('refuses too deep nesting and too long expressions before parsing', () => {
-    expect(parseNetlist(`.param a={${'('.repeat(100)}1${')'.repeat(100)}}`, 'p').diagnostics[0]!.code).toBe('E903');
-    expect(parseNetlist(`.param a={${'1+'.repeat(6000)}1}`, 'p').diagnostics[0]!.code).toBe('E903');
+    expect(parseNetlist(`.param a={${'('.repeat(100)}1${')'.repeat(100)}}`, 'p').diagnostics[0].code).toBe('E903');
+    expect(parseNetlist(`.param a={${'1+'.repeat(6000)}1}`, 'p').diagnostics[0].code).toBe('E903');
   });
 
   it('handles CRLF and CR line ends', () => {

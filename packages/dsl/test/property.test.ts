@@ -67,8 +67,8 @@ const mutated = fc
         const lines = out.split('\n');
         const i = m.at % lines.length;
         const j = (m.at + m.length) % lines.length;
-        if (m.kind === 'swap') [lines[i], lines[j]] = [lines[j]!, lines[i]!];
-        else lines.splice(i, 0, lines[i]!);
+        if (m.kind === 'swap') [lines[i], lines[j]] = [lines[j], lines[i]];
+        else lines.splice(i, 0, lines[i]);
         out = lines.join('\n');
       }
     }

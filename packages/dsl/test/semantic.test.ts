@@ -54,7 +54,7 @@ describe('arrays', () => {
 .endnetwork
 `);
     expect(layer.diagnostics).toEqual([]);
-    expect(layer.design.networks.get('n')!.layers[0]!.config.mapping.statesPerCell).toBe(8);
+    expect(layer.design.networks.get('n')!.layers[0].config.mapping.statesPerCell).toBe(8);
     expect(codes('.model m ideal (levels=4)\n.model m8 ideal (levels=8)\n.array xb rows=4 cols=4 model=m mapping=nary states=4\n.weights W [[1] [2] [3] [4]]\n.network n\n.layer a weights=W array=xb model=m8\n.endnetwork\n')).toEqual(['E503']);
   });
 
@@ -139,8 +139,8 @@ describe('networks', () => {
       ['fc1', 'W', 'xb', 'r1', 'relu'],
       ['fc2', 'W2', 'xb', 'g1', 'none'],
     ]);
-    expect(mlp.layers[1]!.config.device.modelName).toBe('gaussian');
-    expect(mlp.layers[1]!.config.rows).toBe(4);
+    expect(mlp.layers[1].config.device.modelName).toBe('gaussian');
+    expect(mlp.layers[1].config.rows).toBe(4);
   });
 
   it('reports structure problems', () => {
@@ -174,11 +174,11 @@ describe('analyses', () => {
     expect(optimize).toMatchObject({ kind: 'optimize', param: 'g', lower: 1e-6, upper: 100e-6, scale: 'log', points: 10, goal: 'min' });
     expect(compare).toMatchObject({ kind: 'compare', models: ['r1', 'g1'], seed: 3, metric: 'mse' });
     expect(result.design.sweeps).toHaveLength(1);
-    expect([...result.design.sweeps[0]!.values]).toEqual([1e-6, 2e-6, 3e-6]);
+    expect([...result.design.sweeps[0].values]).toEqual([1e-6, 2e-6, 3e-6]);
   });
 
   it('expands step sweeps', () => {
-    const sweep = (spec: string) => [...check(`.param p=1\n.step p ${spec}\n`).design.sweeps[0]!.values];
+    const sweep = (spec: string) => [...check(`.param p=1\n.step p ${spec}\n`).design.sweeps[0].values];
     expect(sweep('lin 0 1 0.25')).toEqual([0, 0.25, 0.5, 0.75, 1]);
     expect(sweep('lin 3 1 -1')).toEqual([3, 2, 1]);
     const dec = sweep('dec 1 100 2');
@@ -230,6 +230,6 @@ describe('options and cards', () => {
   it('caps the number of diagnostics', () => {
     const result = check('.nope\n'.repeat(500));
     expect(result.diagnostics).toHaveLength(201);
-    expect(result.diagnostics[200]!.code).toBe('E904');
+    expect(result.diagnostics[200].code).toBe('E904');
   });
 });

@@ -49,7 +49,7 @@ describe('time units', () => {
     expect(result.design.options.readTimeSeconds).toBe(7200);
     expect(result.design.params.get('tread')).toBe(7 * DAY);
     expect(result.design.arrays.get('b')!.config.readTimeSeconds).toBe(7 * DAY);
-    expect([...result.design.sweeps[0]!.values]).toEqual([3600, DAY, YEAR]);
+    expect([...result.design.sweeps[0].values]).toEqual([3600, DAY, YEAR]);
   });
 
   it('marks time words in the parsed number', () => {
@@ -59,7 +59,7 @@ describe('time units', () => {
 
   it('warns that a bare m on a time is milli, not minutes', () => {
     expect(codes(arrayWith('5m'))).toEqual(['W203']);
-    expect(check(arrayWith('5m')).diagnostics[0]!.hint).toContain('5min');
+    expect(check(arrayWith('5m')).diagnostics[0].hint).toContain('5min');
     expect(codes(arrayWith('5ms'))).toEqual([]);
   });
 });
@@ -89,14 +89,14 @@ describe('letters after a number', () => {
       expect(errors).toEqual([]);
     } else {
       expect(errors.map((d) => d.code)).toEqual(['E510']);
-      expect(errors[0]!.hint).toMatch(/allowed/);
+      expect(errors[0].hint).toMatch(/allowed/);
     }
   });
 
   it('names the allowed suffixes of a time', () => {
     const [error] = check(arrayWith('1hour')).diagnostics;
     expect(error).toMatchObject({ code: 'E510', line: 2, message: "unknown unit 'hour' after the number '1hour' (a value in seconds (s))" });
-    expect(error!.hint).toContain('min, h, d/day, w/week, y/year');
+    expect(error.hint).toContain('min, h, d/day, w/week, y/year');
   });
 
   it('checks device parameters against their unit', () => {

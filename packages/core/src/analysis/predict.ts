@@ -95,7 +95,7 @@ export class MseAnalyzer {
     };
     for (const entry of hardware.mapped.values()) {
       let deviceCaches = caches.get(entry.config.device);
-      if (!deviceCaches) caches.set(entry.config.device, (deviceCaches = new Map()));
+      if (!deviceCaches) caches.set(entry.config.device, (deviceCaches = new Map<number, MomentCache>()));
       const rows = entry.layout.channelsPerGroup;
       const cols = entry.node.weights.cols;
       statistics.set(

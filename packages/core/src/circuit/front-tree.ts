@@ -138,7 +138,7 @@ function flatTree(builder: FrontTreeBuilder, layout: NodalLayout): void {
     colMode === 'chain' ? Array.from({ length: m }, (_, i) => colNode(layout, i, j)) : [colNode(layout, 0, j)];
   const rowLines = (): number[][] => Array.from({ length: m }, (_, i) => rowLine(i));
   const colLines = (): number[][] => Array.from({ length: n }, (_, j) => colLine(j));
-  let chains: number[][] = [];
+  let chains: number[][];
   let root: number[] = [];
   if (rowMode === 'known') chains = colMode === 'known' ? [] : colLines();
   else if (colMode === 'known') chains = rowLines();

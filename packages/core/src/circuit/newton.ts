@@ -1,5 +1,5 @@
 import { colNode, rowNode } from './layout.js';
-import { analyse, factorize, solveFactored } from './multifrontal.js';
+import { factorize, solveFactored } from './multifrontal.js';
 import { type CellCurrent, type CrossbarNetwork, CircuitInputError, inputBatchSize } from './network.js';
 import { type NodalSystem, assembleNodalSystem, columnCurrents, rightHandSides } from './nodal-system.js';
 import { DEFAULT_RESIDUAL_TOLERANCE, factorCrossbar } from './solver.js';

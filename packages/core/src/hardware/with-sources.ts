@@ -66,7 +66,7 @@ function quantizationOffsets(layer: CrossbarLayer, original: Float64Array): Map<
 
 /** For every output, the (tile, local channel) of its largest-gain channel among `tiles` (one row tile). */
 function largestGainChannels(tiles: readonly Tile[], outputs: number): Array<[Tile, number]> {
-  const best: Array<[Tile, number] | undefined> = new Array(outputs);
+  const best = new Array<[Tile, number] | undefined>(outputs);
   for (const tile of tiles) {
     for (let k = 0; k < tile.channelGain.length; k++) {
       const o = tile.channelOutput[k];

@@ -86,8 +86,8 @@ class CardPrinter {
    * their own (`+ ; text` for `;` comments, so that they stay part of the card).
    */
   private flushComments(before: number): void {
-    while (this.commentIndex < this.comments.length && this.comments[this.commentIndex]!.span.line < before) {
-      const comment = this.comments[this.commentIndex++]!;
+    while (this.commentIndex < this.comments.length && this.comments[this.commentIndex].span.line < before) {
+      const comment = this.comments[this.commentIndex++];
       if (comment.span.line === this.sourceLine && comment.text.startsWith(';')) {
         this.current += ` ${comment.text}`;
       } else {

@@ -57,7 +57,7 @@ export class MemorySourceHost implements SourceHost {
   private readonly files: Map<string, string>;
 
   constructor(files: Readonly<Record<string, string>> | ReadonlyMap<string, string> = {}) {
-    const entries = files instanceof Map ? [...files.entries()] : Object.entries(files);
+    const entries = isMap(files) ? [...files.entries()] : Object.entries(files);
     this.files = new Map(entries.map(([path, text]) => [normalizePosix(path), text]));
   }
 
@@ -90,4 +90,8 @@ export class MemorySourceHost implements SourceHost {
   isInside(folder: string, path: string): boolean {
     return isInsidePosix(folder, path);
   }
+}
+
+function isMap(files: Readonly<Record<string, string>> | ReadonlyMap<string, string>): files is ReadonlyMap<string, string> {
+  return files instanceof Map;
 }

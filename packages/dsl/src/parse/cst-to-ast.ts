@@ -53,7 +53,7 @@ export class AstBuilder {
   }
 
   card(node: CstNode, comments: readonly Comment[]): Card {
-    const keywordToken = (tokensOf(node, 'Directive')[0] ?? tokensOf(node, 'Include')[0])!;
+    const keywordToken = (tokensOf(node, 'Directive')[0] ?? tokensOf(node, 'Include')[0]);
     return {
       kind: 'card',
       keyword: canonicalKeyword(keywordToken.image),
@@ -65,7 +65,7 @@ export class AstBuilder {
   }
 
   private item(node: CstNode): Item {
-    const value = this.value(nodesOf(node, 'value')[0]!);
+    const value = this.value(nodesOf(node, 'value')[0]);
     const key = tokensOf(node, 'key')[0];
     if (!key) return { value, span: value.span };
     const keySpan = this.tokenSpan(key);
@@ -86,7 +86,7 @@ export class AstBuilder {
     }
     if (children.braced) return this.braced(children.braced[0] as CstNode);
     if (children.matrix) return this.matrix(children.matrix[0] as CstNode);
-    return this.list(children.list![0] as CstNode);
+    return this.list(children.list[0] as CstNode);
   }
 
   private word(token: IToken): WordValue {
@@ -94,7 +94,7 @@ export class AstBuilder {
   }
 
   private signedNumber(node: CstNode): NumberValue {
-    const number = tokensOf(node, 'Number')[0]!;
+    const number = tokensOf(node, 'Number')[0];
     const sign = tokensOf(node, 'Minus')[0] ?? tokensOf(node, 'Plus')[0];
     const magnitude = parseEngineeringNumber(number.image).value;
     const negative = sign?.image === '-';
@@ -108,7 +108,7 @@ export class AstBuilder {
   }
 
   private braced(node: CstNode): ExprValue {
-    return { kind: 'expr', expr: this.expr(nodesOf(node, 'expr')[0]!), span: this.nodeSpan(node) };
+    return { kind: 'expr', expr: this.expr(nodesOf(node, 'expr')[0]), span: this.nodeSpan(node) };
   }
 
   private matrix(node: CstNode): MatrixValue {
@@ -136,36 +136,36 @@ export class AstBuilder {
   private leftFold(node: CstNode, operandName: string, operatorNames: string[], convert: (child: CstNode) => Expr): Expr {
     const operands = nodesOf(node, operandName).map(convert);
     const operators = inSourceOrder(node, operatorNames) as IToken[];
-    let result = operands[0]!;
+    let result = operands[0];
     for (let i = 1; i < operands.length; i++) {
-      const right = operands[i]!;
-      result = { kind: 'binary', op: operatorOf(operators[i - 1]!), left: result, right, span: joinSpans(result.span, right.span) };
+      const right = operands[i];
+      result = { kind: 'binary', op: operatorOf(operators[i - 1]), left: result, right, span: joinSpans(result.span, right.span) };
     }
     return result;
   }
 
   private unary(node: CstNode): Expr {
-    return this.withSigns(node, this.power(nodesOf(node, 'power')[0]!));
+    return this.withSigns(node, this.power(nodesOf(node, 'power')[0]));
   }
 
   private withSigns(node: CstNode, operand: Expr): Expr {
     const signs = inSourceOrder(node, ['Minus', 'Plus']) as IToken[];
     let result = operand;
     for (let i = signs.length - 1; i >= 0; i--) {
-      const sign = signs[i]!;
+      const sign = signs[i];
       result = { kind: 'unary', op: sign.image === '-' ? '-' : '+', operand: result, span: joinSpans(this.tokenSpan(sign), result.span) };
     }
     return result;
   }
 
   private power(node: CstNode): Expr {
-    const base = this.primary(nodesOf(node, 'primary')[0]!);
-    const exponents = nodesOf(node, 'exponent').map((exponent) => this.withSigns(exponent, this.primary(nodesOf(exponent, 'primary')[0]!)));
+    const base = this.primary(nodesOf(node, 'primary')[0]);
+    const exponents = nodesOf(node, 'exponent').map((exponent) => this.withSigns(exponent, this.primary(nodesOf(exponent, 'primary')[0])));
     if (exponents.length === 0) return base;
     // Right-associative: a ^ b ^ c = a ^ (b ^ c).
-    let result = exponents[exponents.length - 1]!;
+    let result = exponents[exponents.length - 1];
     for (let i = exponents.length - 2; i >= 0; i--) {
-      const left = exponents[i]!;
+      const left = exponents[i];
       result = { kind: 'binary', op: '^', left, right: result, span: joinSpans(left.span, result.span) };
     }
     return { kind: 'binary', op: '^', left: base, right: result, span: joinSpans(base.span, result.span) };
@@ -186,7 +186,7 @@ export class AstBuilder {
         span: joinSpans(this.tokenSpan(name), this.nodeSpan(args)),
       };
     }
-    return this.expr(nodesOf(node, 'expr')[0]!);
+    return this.expr(nodesOf(node, 'expr')[0]);
   }
 }
 
@@ -213,6 +213,6 @@ function offsetOf(element: CstElement): number {
 /** The children named `names`, merged in source order. */
 function inSourceOrder(node: CstNode, names: readonly string[]): CstElement[] {
   const present = names.filter((name) => node.children[name]);
-  if (present.length === 1) return node.children[present[0]!]!;
-  return present.flatMap((name) => node.children[name]!).sort((a, b) => offsetOf(a) - offsetOf(b));
+  if (present.length === 1) return node.children[present[0]];
+  return present.flatMap((name) => node.children[name]).sort((a, b) => offsetOf(a) - offsetOf(b));
 }

@@ -57,16 +57,16 @@ export function parseNetlist(text: string, file: string, limits: Limits = DEFAUL
   const statements: Statement[] = [];
   let commentIndex = 0;
   for (const line of lines) {
-    while (commentIndex < comments.length && comments[commentIndex]!.span.line < line.firstLine) {
-      statements.push(comments[commentIndex++]!);
+    while (commentIndex < comments.length && comments[commentIndex].span.line < line.firstLine) {
+      statements.push(comments[commentIndex++]);
     }
     const own: Comment[] = [];
-    while (commentIndex < comments.length && comments[commentIndex]!.span.line <= line.lastLine) {
-      own.push(comments[commentIndex++]!);
+    while (commentIndex < comments.length && comments[commentIndex].span.line <= line.lastLine) {
+      own.push(comments[commentIndex++]);
     }
     statements.push(parseCard(line, own, builder, bag, limits));
   }
-  while (commentIndex < comments.length) statements.push(comments[commentIndex++]!);
+  while (commentIndex < comments.length) statements.push(comments[commentIndex++]);
   const diagnostics = bag.sorted([file]);
   return { netlist: { file, statements }, diagnostics, syntaxOk: diagnostics.every((d) => d.severity !== 'error') };
 }
@@ -109,7 +109,7 @@ function logicalLines(tokens: readonly IToken[], file: string, bag: DiagnosticBa
 
 function parseCard(line: LogicalLine, comments: Comment[], builder: AstBuilder, bag: DiagnosticBag, limits: Limits): Statement {
   const tokens = line.tokens;
-  const first = tokens[0]!;
+  const first = tokens[0];
   const span = lineSpan(builder, tokens);
   const invalid = (keyword: string): InvalidCard => {
     const name = tokens[1] && tokens[1].tokenType === Identifier ? tokens[1].image : undefined;
@@ -152,7 +152,7 @@ function checkTokens(tokens: readonly IToken[], builder: AstBuilder, bag: Diagno
   let depth = 0;
   let braceStart = -1;
   for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]!;
+    const token = tokens[i];
     const type = token.tokenType;
     if (type === StringToken) {
       const quote = token.image[0];
@@ -172,7 +172,7 @@ function checkTokens(tokens: readonly IToken[], builder: AstBuilder, bag: Diagno
       if (type === RBrace) braceStart = -1;
     }
     if (braceStart >= 0 && i - braceStart > limits.maxExpressionTokens) {
-      bag.error('E903', builder.tokenSpan(tokens[braceStart]!), `expression longer than ${limits.maxExpressionTokens} tokens`);
+      bag.error('E903', builder.tokenSpan(tokens[braceStart]), `expression longer than ${limits.maxExpressionTokens} tokens`);
       return false;
     }
   }
@@ -199,13 +199,13 @@ function pointSpan(file: string, line: number, column: number, length: number): 
 }
 
 function lineSpan(builder: AstBuilder, tokens: readonly IToken[]): Span {
-  const start = builder.tokenSpan(tokens[0]!);
-  const end = builder.tokenSpan(tokens[tokens.length - 1]!);
+  const start = builder.tokenSpan(tokens[0]);
+  const end = builder.tokenSpan(tokens[tokens.length - 1]);
   return { ...start, endLine: end.endLine, endColumn: end.endColumn };
 }
 
 /** The column just after the last token of the card (where a missing token was expected). */
 function endOfLine(builder: AstBuilder, tokens: readonly IToken[]): Span {
-  const last = builder.tokenSpan(tokens[tokens.length - 1]!);
+  const last = builder.tokenSpan(tokens[tokens.length - 1]);
   return { file: last.file, line: last.endLine, column: last.endColumn + 1, endLine: last.endLine, endColumn: last.endColumn + 1 };
 }

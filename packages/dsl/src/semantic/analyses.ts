@@ -357,7 +357,7 @@ function stepValues(ctx: SemanticContext, scale: StepSweep['scale'], v: number[]
   const [start, stop, third] = v as [number, number, number];
   if (scale === 'lin') {
     if (third === 0 || Math.sign(stop - start) * Math.sign(third) < 0) {
-      ctx.bag.error('E503', items[2]!.span, `step ${third} never goes from ${start} to ${stop}`);
+      ctx.bag.error('E503', items[2].span, `step ${third} never goes from ${start} to ${stop}`);
       return undefined;
     }
     const count = Math.floor((stop - start) / third + 1e-9) + 1;
@@ -365,11 +365,11 @@ function stepValues(ctx: SemanticContext, scale: StepSweep['scale'], v: number[]
     return Float64Array.from({ length: count }, (_, i) => start + i * third);
   }
   if (start <= 0 || stop <= 0) {
-    ctx.bag.error('E503', items[start <= 0 ? 0 : 1]!.span, `.step ${scale} needs positive START and STOP`);
+    ctx.bag.error('E503', items[start <= 0 ? 0 : 1].span, `.step ${scale} needs positive START and STOP`);
     return undefined;
   }
   const countSpec: NumberSpec = { kind: 'number', name: scale === 'dec' ? 'per_decade' : 'points', unit: '1', min: scale === 'dec' ? 1 : 2, max: limit, integer: true, doc: 'number of points' };
-  if (!checkNumber(ctx, countSpec, third, items[2]!.value)) return undefined;
+  if (!checkNumber(ctx, countSpec, third, items[2].value)) return undefined;
   if (scale === 'dec') {
     const decades = Math.log10(stop / start);
     const count = Math.floor(Math.abs(decades) * third + 1e-9) + 1;

@@ -40,19 +40,27 @@ export const DEFINING_CARDS: Readonly<Partial<Record<string, DefinitionKind>>> =
   network: 'network',
 };
 
+/** Why a keyword is refused, and what to do instead. */
+interface Refusal {
+  readonly message: string;
+  readonly hint: string;
+}
+
+const refuse = (words: readonly string[], message: (word: string) => string, hint: string): [string, Refusal][] =>
+  words.map((word) => [word, { message: message(word), hint }]);
+
 /** Refused keywords: why, and what to do instead. */
-export const REFUSED_CARDS: Readonly<Record<string, { message: string; hint: string }>> = Object.fromEntries([
-  ...['plugin', 'load', 'use', 'require', 'import', 'exec', 'shell', 'system', 'control', 'endc', 'python', 'eval'].map((word) => [
-    word,
-    {
-      message: `.${word}: a netlist cannot load plugins or run code`,
-      hint: 'device plugins are enabled in the xbar configuration (xbar.config.yaml), never from a netlist',
-    },
-  ]),
-  ['lib', { message: '.lib sections are not supported', hint: 'put the models in a file and use .include "FILE"' }],
-  ...['subckt', 'ends'].map((word) => [word, { message: `.${word}: SPICE subcircuits are not part of xbar`, hint: 'describe arrays with .array and networks with .network ... .endnetwork' }]),
-  ...['op', 'dc', 'ac', 'tran', 'noise', 'tf', 'sens', 'pz', 'four', 'meas', 'measure', 'print', 'plot', 'probe', 'save'].map((word) => [
-    word,
-    { message: `.${word}: SPICE circuit analyses are not part of xbar`, hint: 'xbar analyses: .mvm, .mc, .mse, .accuracy, .optimize, .compare, .step' },
-  ]),
+export const REFUSED_CARDS: Readonly<Record<string, Refusal>> = Object.fromEntries([
+  ...refuse(
+    ['plugin', 'load', 'use', 'require', 'import', 'exec', 'shell', 'system', 'control', 'endc', 'python', 'eval'],
+    (word) => `.${word}: a netlist cannot load plugins or run code`,
+    'device plugins are enabled in the xbar configuration (xbar.config.yaml), never from a netlist',
+  ),
+  ...refuse(['lib'], () => '.lib sections are not supported', 'put the models in a file and use .include "FILE"'),
+  ...refuse(['subckt', 'ends'], (word) => `.${word}: SPICE subcircuits are not part of xbar`, 'describe arrays with .array and networks with .network ... .endnetwork'),
+  ...refuse(
+    ['op', 'dc', 'ac', 'tran', 'noise', 'tf', 'sens', 'pz', 'four', 'meas', 'measure', 'print', 'plot', 'probe', 'save'],
+    (word) => `.${word}: SPICE circuit analyses are not part of xbar`,
+    'xbar analyses: .mvm, .mc, .mse, .accuracy, .optimize, .compare, .step',
+  ),
 ]);

@@ -193,7 +193,7 @@ function sortCards(ctx: SemanticContext, cards: readonly Card[]): Sorted {
     }
     if (keyword === 'endnetwork') {
       if (!openNetwork) ctx.bag.error('E604', card.keywordSpan, '.endnetwork without a .network before it');
-      if (card.items.length > 0) ctx.bag.error('E507', card.items[0]!.span, '.endnetwork takes nothing after it');
+      if (card.items.length > 0) ctx.bag.error('E507', card.items[0].span, '.endnetwork takes nothing after it');
       openNetwork = undefined;
       continue;
     }
@@ -208,7 +208,7 @@ function sortCards(ctx: SemanticContext, cards: readonly Card[]): Sorted {
       if (kind === 'network') {
         openNetwork = { card, name, layers: [] };
         sorted.networks.push(openNetwork);
-        if (card.items.length > 1) ctx.bag.error('E507', card.items[1]!.span, '.network takes only a name; layers follow as .layer cards');
+        if (card.items.length > 1) ctx.bag.error('E507', card.items[1].span, '.network takes only a name; layers follow as .layer cards');
       } else {
         sorted.definitions.push({ card, kind, name });
       }
@@ -239,10 +239,10 @@ function defineName(ctx: SemanticContext, card: Card, kind: DefinitionKind): str
   const key = name.toLowerCase();
   const earlier = ctx.definitions[kind].get(key);
   if (earlier) {
-    ctx.bag.error('E506', first!.span, `${kind} '${name}' is already defined at ${where(earlier.span, card.span)}`);
+    ctx.bag.error('E506', first.span, `${kind} '${name}' is already defined at ${where(earlier.span, card.span)}`);
     return undefined;
   }
-  ctx.definitions[kind].set(key, { name, span: first!.span, card });
+  ctx.definitions[kind].set(key, { name, span: first.span, card });
   return name;
 }
 

@@ -14,7 +14,7 @@ interface FunctionSpec {
   readonly doc: string;
 }
 
-const unary = (f: (x: number) => number, doc: string): FunctionSpec => ({ minArgs: 1, maxArgs: 1, apply: (a) => f(a[0]!), doc });
+const unary = (f: (x: number) => number, doc: string): FunctionSpec => ({ minArgs: 1, maxArgs: 1, apply: (a) => f(a[0]), doc });
 
 /** The functions an expression may call (names are case-insensitive). */
 export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
@@ -33,7 +33,7 @@ export const FUNCTIONS: Readonly<Record<string, FunctionSpec>> = {
   tan: unary(Math.tan, 'tangent (radians)'),
   atan: unary(Math.atan, 'arc tangent (radians)'),
   tanh: unary(Math.tanh, 'hyperbolic tangent'),
-  pow: { minArgs: 2, maxArgs: 2, apply: (a) => a[0]! ** a[1]!, doc: 'x to the power y' },
+  pow: { minArgs: 2, maxArgs: 2, apply: (a) => a[0] ** a[1], doc: 'x to the power y' },
   min: { minArgs: 1, maxArgs: Number.POSITIVE_INFINITY, apply: (a) => Math.min(...a), doc: 'smallest argument' },
   max: { minArgs: 1, maxArgs: Number.POSITIVE_INFINITY, apply: (a) => Math.max(...a), doc: 'largest argument' },
 };

@@ -68,7 +68,7 @@ function loadFile(ctx: SemanticContext, state: LoadState, file: string, text: st
       continue;
     }
     if (statement.keyword === 'end') {
-      if (statement.items.length > 0) ctx.bag.error('E507', statement.items[0]!.span, '.end takes nothing after it');
+      if (statement.items.length > 0) ctx.bag.error('E507', statement.items[0].span, '.end takes nothing after it');
       ended = statement.span;
     } else if (statement.keyword === 'include') {
       include(ctx, state, statement, stack);
@@ -84,7 +84,7 @@ function include(ctx: SemanticContext, state: LoadState, card: Card, stack: stri
     ctx.bag.error('E305', first?.span ?? card.keywordSpan, '.include needs a file path', 'write .include "models.inc" (relative to this file)');
     return;
   }
-  if (rest.length > 0) ctx.bag.error('E507', rest[0]!.span, '.include takes one path', 'paths with blanks must be quoted');
+  if (rest.length > 0) ctx.bag.error('E507', rest[0].span, '.include takes one path', 'paths with blanks must be quoted');
   const span = first.value.span;
   const from = card.span.file;
   const path = ctx.checkedPath(first.value.value, span, from, 'include file');

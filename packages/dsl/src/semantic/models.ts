@@ -22,7 +22,7 @@ export function buildModel(ctx: SemanticContext, card: Card): ModelDefinition | 
   if (!name) return undefined; // reported while collecting definitions
   const typeWord = positionalWord(typeItem);
   if (!typeWord || !typeItem) {
-    ctx.bag.error('E507', typeItem?.span ?? endOf(nameItem!.span), `.model '${name}' needs a device type after its name`, `registered device types: ${ctx.registry.names().join(', ')}`);
+    ctx.bag.error('E507', typeItem?.span ?? endOf(nameItem.span), `.model '${name}' needs a device type after its name`, `registered device types: ${ctx.registry.names().join(', ')}`);
     return undefined;
   }
   const type = typeWord.toLowerCase();

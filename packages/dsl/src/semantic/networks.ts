@@ -62,7 +62,7 @@ function buildLayer(ctx: SemanticContext, card: Card, seen: Map<string, Span>, i
   const key = name.toLowerCase();
   const earlier = seen.get(key);
   if (earlier) {
-    ctx.bag.error('E506', card.items[0]!.span, `layer '${name}' is already defined in this network (line ${earlier.line})`);
+    ctx.bag.error('E506', card.items[0].span, `layer '${name}' is already defined in this network (line ${earlier.line})`);
     return undefined;
   }
   seen.set(key, card.span);
@@ -101,7 +101,7 @@ function checkChain(ctx: SemanticContext, layers: readonly LayerDefinition[], we
     return tensor ? shapeOf(tensor.source) : undefined;
   };
   for (let i = 0; i < layers.length; i++) {
-    const layer = layers[i]!;
+    const layer = layers[i];
     const own = shape(layer.weights);
     if (own && layer.bias) {
       const bias = shape(layer.bias);

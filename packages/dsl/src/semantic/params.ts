@@ -74,9 +74,9 @@ export function resolveParams(
     };
     push(root);
     while (stack.length > 0) {
-      const frame = stack[stack.length - 1]!;
+      const frame = stack[stack.length - 1];
       if (frame.next < frame.deps.length) {
-        const dep = frame.deps[frame.next++]!;
+        const dep = frame.deps[frame.next++];
         const depState = state.get(dep);
         if (depState === undefined) push(dep);
         else if (depState === 'visiting') reportCycle(ctx, definitions, stack.map((f) => f.key), dep);

@@ -60,7 +60,7 @@ export function buildTensor(ctx: SemanticContext, card: Card, name: string, role
     return undefined;
   }
   if (sources.length > 1) {
-    ctx.bag.error('E605', sources[1]!.span, `${where} has two sources (${sources[0]!.kind} and ${sources[1]!.kind})`, 'give exactly one source');
+    ctx.bag.error('E605', sources[1].span, `${where} has two sources (${sources[0].kind} and ${sources[1].kind})`, 'give exactly one source');
     return undefined;
   }
   const source = buildSource(ctx, role, where, inline, random, values);
@@ -77,12 +77,12 @@ function buildSource(
 ): TensorSource | undefined {
   const randomKeys = ['rows', 'cols', 'dist', 'scale', 'seed'].filter((key) => values.written(key));
   if (!random && randomKeys.length > 0) {
-    ctx.bag.error('E501', values.span(randomKeys[0]!)!, `${randomKeys[0]} is only for random sources`);
+    ctx.bag.error('E501', values.span(randomKeys[0])!, `${randomKeys[0]} is only for random sources`);
     return undefined;
   }
   const idxKeys = ['first', 'count', 'gain'].filter((key) => values.written(key));
   if (!values.written('idx') && idxKeys.length > 0) {
-    ctx.bag.error('E501', values.span(idxKeys[0]!)!, `${idxKeys[0]} is only for idx= sources`);
+    ctx.bag.error('E501', values.span(idxKeys[0])!, `${idxKeys[0]} is only for idx= sources`);
     return undefined;
   }
   if (values.written('layer') && !values.written('onnx')) {
@@ -153,11 +153,11 @@ export function inlineMatrix(ctx: SemanticContext, matrix: MatrixValue): InlineM
     return undefined;
   }
   const rows: (readonly Value[])[] = nestedCount === 0 ? [elements] : (elements as MatrixValue[]).map((row) => row.elements);
-  const cols = rows[0]!.length;
+  const cols = rows[0].length;
   let total = 0;
   for (let r = 0; r < rows.length; r++) {
-    const row = rows[r]!;
-    const rowSpan = nestedCount === 0 ? matrix.span : elements[r]!.span;
+    const row = rows[r];
+    const rowSpan = nestedCount === 0 ? matrix.span : elements[r].span;
     const deeper = row.find((e) => e.kind === 'matrix');
     if (deeper) {
       ctx.bag.error('E602', deeper.span, 'matrices have at most two levels of brackets');
@@ -193,7 +193,7 @@ export function inlineMatrix(ctx: SemanticContext, matrix: MatrixValue): InlineM
 
 function checkLabels(ctx: SemanticContext, matrix: InlineMatrix, span: Span): boolean {
   for (let i = 0; i < matrix.data.length; i++) {
-    const label = matrix.data[i]!;
+    const label = matrix.data[i];
     if (!Number.isInteger(label) || label < 0) {
       ctx.bag.error('E503', span, `labels must be class indices (whole numbers >= 0); value ${i + 1} is ${label}`);
       return false;
