@@ -2,23 +2,25 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runXbar } from '../packages/cli/test/helpers.js';
+import { STUDIES, studyNetlists } from './study-netlists.js';
 
-/** Every netlist of the two studies runs through `xbar run` with its committed (reduced) defaults. */
-const studies = ['nary-mtj', 'device-compare'];
+/** Study netlists quick enough for `pnpm test`; every study netlist runs in studies.long.test.ts (`pnpm test:long`). */
+const QUICK = ['nary-mtj/xor.xbar'];
 
-describe('example studies run from the CLI', () => {
-  for (const study of studies) {
-    const folder = join(import.meta.dirname, study);
-    for (const file of readdirSync(folder).filter((name) => name.endsWith('.xbar') && !name.startsWith('.'))) {
-      it(`${study}/${file}`, async () => {
-        const result = await runXbar(['run', join(folder, file), '--format', 'json']);
-        expect(result.stderr).not.toMatch(/error/);
-        expect(result.code).toBe(0);
-        const analyses = (JSON.parse(result.stdout) as { analyses: { rows: Record<string, unknown>[] }[] }).analyses;
-        expect(analyses.length).toBeGreaterThan(0);
-        for (const analysis of analyses) expect(analysis.rows.length).toBeGreaterThan(0);
-      });
-    }
+describe('example studies from the CLI', () => {
+  for (const file of studyNetlists()) {
+    it(`${file} checks clean${QUICK.includes(file) ? ' and runs' : ''}`, async () => {
+      const path = join(import.meta.dirname, file);
+      const check = await runXbar(['check', path]);
+      expect(check.stderr).not.toMatch(/error|warning/);
+      expect(check.code).toBe(0);
+      if (!QUICK.includes(file)) return;
+      const result = await runXbar(['run', path, '--format', 'json']);
+      expect(result.stderr).not.toMatch(/error/);
+      expect(result.code).toBe(0);
+      const analyses = (JSON.parse(result.stdout) as { analyses: { rows: Record<string, unknown>[] }[] }).analyses;
+      for (const analysis of analyses) expect(analysis.rows.length).toBeGreaterThan(0);
+    });
   }
 
   it('the N-ary XOR network is exact on its corners without device errors', async () => {
@@ -47,8 +49,8 @@ describe('the FeFET plugin example from the CLI', () => {
 });
 
 describe('every example netlist is run by a test', () => {
-  it('quickstart (quickstart.test.ts), mse-optimizer (mse-optimizer/hardware.test.ts), the studies and the plugin (above)', () => {
-    const covered = ['quickstart.xbar', 'mse-optimizer/hardware.xbar', ...studies.flatMap((study) => readdirSync(join(import.meta.dirname, study)).map((name) => `${study}/${name}`)), 'plugins/fefet/fefet.xbar'];
+  it('quickstart (quickstart.test.ts), mse-optimizer (mse-optimizer/hardware.test.ts), the studies (studies.long.test.ts) and the plugin (above)', () => {
+    const covered = ['quickstart.xbar', 'mse-optimizer/hardware.xbar', ...STUDIES.flatMap((study) => readdirSync(join(import.meta.dirname, study)).map((name) => `${study}/${name}`)), 'plugins/fefet/fefet.xbar'];
     const netlists = readdirSync(import.meta.dirname, { recursive: true, encoding: 'utf8' })
       .filter((name) => name.endsWith('.xbar') && !name.includes('node_modules'))
       .map((name) => name.split('\\').join('/'));
