@@ -2,21 +2,9 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../src/program.js';
 import { runXbar } from './helpers.js';
-
-/** Every checkpoint write calls `afterCheckpointWrite` (to press a fake Ctrl-C after k points). */
-const hooks = vi.hoisted(() => ({ afterCheckpointWrite: undefined as (() => void) | undefined }));
-vi.mock('../src/io/atomic-write.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../src/io/atomic-write.js')>();
-  return {
-    writeFileAtomic: (path: string, data: string | Uint8Array) => {
-      actual.writeFileAtomic(path, data);
-      if (path.endsWith('checkpoint.json')) hooks.afterCheckpointWrite?.();
-    },
-  };
-});
 
 const folder = mkdtempSync(join(tmpdir(), 'xbar-threads-'));
 
@@ -89,14 +77,20 @@ describe('xbar run: Ctrl-C during a sweep and --resume', () => {
     const out = join(folder, 'out');
     const reference = await runXbar(['run', path, '--format', 'json', '--threads', '1']);
 
+    // a point is saved, then counted on the progress line (printed at every tick here): press Ctrl-C
+    // once the second point is saved
     const signals = new EventEmitter();
-    let writes = 0;
-    hooks.afterCheckpointWrite = () => {
-      writes++;
-      if (writes === 2) signals.emit('SIGINT'); // Ctrl-C once the second point is saved
-    };
     let stderr = '';
-    const io = { stdout: () => {}, stderr: (text: string) => void (stderr += text), cwd: folder, signals };
+    const io = {
+      stdout: () => {},
+      stderr: (text: string) => {
+        stderr += text;
+        if (text.startsWith('sweep points: 2/5 (')) signals.emit('SIGINT');
+      },
+      cwd: folder,
+      signals,
+      progressIntervalMs: 0,
+    };
     const code = await runCli(['run', path, '--out', out, '--threads', '1'], io);
     expect(code).toBe(130);
     expect(stderr).toMatch(/interrupted; 2 of 5 points saved in .*checkpoint\.json; rerun with --resume to continue/);
@@ -104,13 +98,12 @@ describe('xbar run: Ctrl-C during a sweep and --resume', () => {
     expect(Object.keys(saved.points)).toEqual(['{"sig":5e-7}', '{"sig":0.000001}']);
     expect(signals.listenerCount('SIGINT')).toBe(0);
 
-    writes = 0;
-    const resumed = await runXbar(['run', path, '--out', out, '--resume', '--format', 'json', '--threads', '2']);
+    const resumed = await runXbar(['run', path, '--out', out, '--resume', '--format', 'json', '--threads', '2'], folder, { progressIntervalMs: 0 });
     expect(resumed.code).toBe(0);
-    expect(writes).toBe(3); // only the three missing points ran
+    // only the three missing points ran: the progress starts at the two saved ones
+    expect(resumed.stderr.match(/^sweep points: \d\/5/gm)).toEqual(['sweep points: 2/5', 'sweep points: 3/5', 'sweep points: 4/5', 'sweep points: 5/5']);
     expect(resumed.stdout).toBe(reference.stdout);
     expect(existsSync(join(out, 'checkpoint.json'))).toBe(false);
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toEqual(JSON.parse(reference.stdout));
-    hooks.afterCheckpointWrite = undefined;
   });
 });
