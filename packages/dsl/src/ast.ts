@@ -69,7 +69,7 @@ export interface BinaryExpr {
 }
 
 /** The value of an item. */
-export type Value = NumberValue | StringValue | WordValue | ExprValue | MatrixValue | ListValue;
+export type Value = NumberValue | StringValue | WordValue | ExprValue | MatrixValue | NumericMatrixValue | ListValue;
 
 /** A number literal, with its sign: `-1.5k`. */
 export interface NumberValue {
@@ -105,6 +105,23 @@ export interface ExprValue {
 export interface MatrixValue {
   readonly kind: 'matrix';
   readonly elements: readonly (NumberValue | WordValue | ExprValue | MatrixValue)[];
+  readonly span: Span;
+}
+
+/**
+ * A large `[...]` of plain numbers, read by the lexer's fast path straight into a typed array
+ * (lex/numeric-matrix.ts); small matrices and any with names or expressions are `MatrixValue`s.
+ */
+export interface NumericMatrixValue {
+  readonly kind: 'numbers';
+  readonly rows: number;
+  readonly cols: number;
+  /** Row-major values. */
+  readonly data: Float64Array;
+  /** The source lines, blanks normalized (the formatter prints them). */
+  readonly segments: readonly string[];
+  /** Set when the rows differ in length: the first row that differs (1-based) and its length. */
+  readonly ragged?: { readonly row: number; readonly length: number };
   readonly span: Span;
 }
 

@@ -32,10 +32,19 @@ export interface Diagnostic {
 /** Largest number of diagnostics kept per check; the rest are counted in one final note. */
 export const MAX_DIAGNOSTICS = 200;
 
-/** Collects diagnostics, capping their number so that garbage input cannot flood the output. */
+/**
+ * Collects diagnostics, capping their number so that garbage input cannot flood the output: at most
+ * `limit` are kept, errors first (every error the limit allows, then warnings), and one closing note
+ * counts the rest: E904 when errors were left out, W904 when only warnings were (a valid netlist
+ * with many warnings stays valid).
+ */
 export class DiagnosticBag {
-  private readonly items: Diagnostic[] = [];
-  private dropped = 0;
+  private readonly errors: Diagnostic[] = [];
+  private readonly warnings: Diagnostic[] = [];
+  /** The order in which the kept diagnostics were added (ties in position keep it). */
+  private readonly order = new Map<Diagnostic, number>();
+  private droppedErrors = 0;
+  private droppedWarnings = 0;
 
   constructor(private readonly limit = MAX_DIAGNOSTICS) {}
 
@@ -48,26 +57,33 @@ export class DiagnosticBag {
   }
 
   add(diagnostic: Diagnostic): void {
-    if (this.items.length >= this.limit) {
-      this.dropped++;
+    const isError = diagnostic.severity === 'error';
+    const kept = isError ? this.errors : this.warnings;
+    if (kept.length >= this.limit) {
+      if (isError) this.droppedErrors++;
+      else this.droppedWarnings++;
       return;
     }
-    this.items.push(diagnostic);
+    kept.push(diagnostic);
+    this.order.set(diagnostic, this.order.size);
   }
 
   get hasErrors(): boolean {
-    return this.items.some((d) => d.severity === 'error');
+    return this.errors.length > 0;
   }
 
   get errorCount(): number {
-    return this.items.filter((d) => d.severity === 'error').length + this.dropped;
+    return this.errors.length + this.droppedErrors;
   }
 
-  /** Diagnostics sorted by file (in the order files were first seen), line and column. */
+  /** Diagnostics sorted by file (in the order files were first seen), line and column, then the note on what was left out. */
   sorted(fileOrder: readonly string[] = []): Diagnostic[] {
     const rank = new Map(fileOrder.map((file, index) => [file, index]));
-    const ordered = this.items
-      .map((d, index) => ({ d, index }))
+    const warningRoom = Math.max(0, this.limit - this.errors.length);
+    const shownWarnings = this.warnings.slice(0, warningRoom);
+    const hiddenWarnings = this.droppedWarnings + this.warnings.length - shownWarnings.length;
+    const ordered = [...this.errors, ...shownWarnings]
+      .map((d) => ({ d, index: this.order.get(d)! }))
       .sort(
         (a, b) =>
           (rank.get(a.d.file) ?? 1e9) - (rank.get(b.d.file) ?? 1e9) ||
@@ -77,16 +93,13 @@ export class DiagnosticBag {
           a.index - b.index,
       )
       .map(({ d }) => d);
-    if (this.dropped > 0) {
-      const last = ordered[ordered.length - 1];
-      ordered.push({
-        severity: 'error',
-        code: 'E904',
-        message: `too many diagnostics: ${this.dropped} more not shown`,
-        file: last?.file ?? '',
-        line: last?.line ?? 1,
-        column: 1,
-      });
+    const last = ordered[ordered.length - 1];
+    const at = { file: last?.file ?? '', line: last?.line ?? 1, column: 1 };
+    if (this.droppedErrors > 0) {
+      const warnings = hiddenWarnings > 0 ? ` and ${plural(hiddenWarnings, 'warning')}` : '';
+      ordered.push({ severity: 'error', code: 'E904', message: `too many diagnostics: ${plural(this.droppedErrors, 'more error')}${warnings} not shown`, ...at });
+    } else if (hiddenWarnings > 0) {
+      ordered.push({ severity: 'warning', code: 'W904', message: `${plural(hiddenWarnings, 'more warning')} not shown`, ...at });
     }
     return ordered;
   }
@@ -100,19 +113,29 @@ function spanFields(span: Span): Pick<Diagnostic, 'file' | 'line' | 'column' | '
 /** Source texts by file name, for rendering the offending lines. */
 export type SourceTexts = ReadonlyMap<string, string>;
 
-/** Renders one diagnostic: header line, source line, caret line, hint. */
-export function renderDiagnostic(diagnostic: Diagnostic, sources: SourceTexts = new Map()): string {
+/** Widest source line shown; a longer line is shown as a window of this width around the caret. */
+const SHOWN_LINE_WIDTH = 120;
+/** Characters shown before the caret in a window. */
+const WINDOW_LEAD = 40;
+
+/** Renders one diagnostic: header line, source line (or a window of it around the caret), caret line, hint. */
+export function renderDiagnostic(diagnostic: Diagnostic, sources: SourceTexts = new Map(), lines?: SourceLines): string {
   const { file, line, column, severity, code, message, hint } = diagnostic;
   const out = [`${file}:${line}:${column}: ${severity}[${code}]: ${message}`];
   const text = sources.get(file);
-  const sourceLine = text === undefined ? undefined : lineOf(text, line);
+  const sourceLine = text === undefined ? undefined : (lines ?? new SourceLines(text)).line(line);
   if (sourceLine !== undefined) {
     const gutter = String(line);
     const pad = ' '.repeat(gutter.length);
-    const shown = [...sourceLine.replace(/\t/g, ' ')].map((c) => (isControlCharacter(c) ? '?' : c)).join('');
-    const width = Math.max(1, (diagnostic.endColumn ?? column) - column + 1);
-    const caretStart = Math.min(column - 1, shown.length);
-    out.push(` ${gutter} | ${shown}`.trimEnd());
+    const endColumn = Math.max(column, diagnostic.endColumn ?? column);
+    const from = sourceLine.length > SHOWN_LINE_WIDTH ? Math.max(0, Math.min(column - 1 - WINDOW_LEAD, sourceLine.length - SHOWN_LINE_WIDTH)) : 0;
+    const to = Math.min(sourceLine.length, from + SHOWN_LINE_WIDTH);
+    const before = from > 0 ? '…' : '';
+    const after = to < sourceLine.length ? '…' : '';
+    const shown = [...sourceLine.slice(from, to).replace(/\t/g, ' ')].map((c) => (isControlCharacter(c) ? '?' : c)).join('');
+    const caretStart = before.length + Math.min(Math.max(0, column - 1 - from), shown.length);
+    const width = Math.max(1, Math.min(endColumn - 1, to - 1) - Math.max(column - 1, from) + 1);
+    out.push(` ${gutter} | ${before}${shown}${after}`.trimEnd());
     out.push(` ${pad} | ${' '.repeat(caretStart)}${'^'.repeat(width)}`);
     if (hint) out.push(` ${pad} = hint: ${hint}`);
   } else if (hint) {
@@ -124,34 +147,44 @@ export function renderDiagnostic(diagnostic: Diagnostic, sources: SourceTexts = 
 /** Renders every diagnostic, separated by blank lines, followed by a one-line summary. */
 export function renderDiagnostics(diagnostics: readonly Diagnostic[], sources: SourceTexts = new Map()): string {
   if (diagnostics.length === 0) return '';
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  const warnings = diagnostics.length - errors;
-  const summary = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
-  return `${diagnostics.map((d) => renderDiagnostic(d, sources)).join('\n\n')}\n\n${summary}\n`;
+  const indexes = new Map<string, SourceLines>();
+  const linesOf = (file: string): SourceLines | undefined => {
+    const text = sources.get(file);
+    if (text === undefined) return undefined;
+    let index = indexes.get(file);
+    if (!index) indexes.set(file, (index = new SourceLines(text)));
+    return index;
+  };
+  const errors = diagnostics.filter((d) => d.severity === 'error' && d.code !== 'E904').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning' && d.code !== 'W904').length;
+  const summary = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}${diagnostics.some((d) => d.code === 'E904' || d.code === 'W904') ? ' shown' : ''}`;
+  return `${diagnostics.map((d) => renderDiagnostic(d, sources, linesOf(d.file))).join('\n\n')}\n\n${summary}\n`;
+}
+
+/** The lines of a text, found once (offsets of their starts), so that rendering many diagnostics stays linear. */
+export class SourceLines {
+  private readonly starts: number[] = [0];
+
+  constructor(private readonly text: string) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+      if (c === 10 || c === 13) this.starts.push(i + 1);
+    }
+  }
+
+  /** The 1-based `line` without its line break, or undefined past the end. */
+  line(line: number): string | undefined {
+    if (line < 1 || line > this.starts.length) return undefined;
+    const start = this.starts[line - 1];
+    let end = line < this.starts.length ? this.starts[line] : this.text.length;
+    while (end > start && (this.text.charCodeAt(end - 1) === 10 || this.text.charCodeAt(end - 1) === 13)) end--;
+    return this.text.slice(start, end);
+  }
 }
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
-
-/** The 1-based `line` of `text` without its line break, or undefined past the end. */
-function lineOf(text: string, line: number): string | undefined {
-  let start = 0;
-  for (let current = 1; current < line; current++) {
-    const next = nextBreak(text, start);
-    if (next < 0) return undefined;
-    start = next + (text[next] === '\r' && text[next + 1] === '\n' ? 2 : 1);
-  }
-  const end = nextBreak(text, start);
-  return text.slice(start, end < 0 ? text.length : end);
-}
-
-function nextBreak(text: string, from: number): number {
-  for (let i = from; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) return i;
-  }
-  return -1;
 }
 
 /** C0 controls and DEL, shown as `?` in a quoted source line so that they cannot move the terminal's cursor. */

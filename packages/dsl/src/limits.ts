@@ -24,6 +24,14 @@ export interface Limits {
   readonly maxFiles: number;
   /** Largest total size of the files read, in bytes (UTF-16 code units of the text). */
   readonly maxTotalBytes: number;
+  /**
+   * Most tokens of all the files read together (words, numbers, punctuation, line breaks; a large
+   * plain-number matrix counts as one): counted before parsing, so that no text makes the parser
+   * allocate more than about 0.6 KB per token times this.
+   */
+  readonly maxTokens: number;
+  /** Longest file path a netlist may write (`.include`, `npy=`...), in characters (PATH_MAX on Linux). */
+  readonly maxPathLength: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -37,4 +45,6 @@ export const DEFAULT_LIMITS: Limits = {
   maxIncludeDepth: 16,
   maxFiles: 256,
   maxTotalBytes: 64 * 1024 * 1024,
+  maxTokens: 2 ** 19,
+  maxPathLength: 4096,
 };

@@ -146,6 +146,11 @@ function printValue(printer: CardPrinter, value: Value, space: boolean): void {
       printer.glue();
       printer.emit(']', value.span.endLine, false);
       return;
+    case 'numbers':
+      value.segments.forEach((segment, k) => {
+        if (segment !== '') printer.emit(segment, line + k, k === 0 ? space : true);
+      });
+      return;
     case 'list':
       printer.emit('(', line, space);
       printer.glue();

@@ -49,16 +49,38 @@ export class NodeSourceHost implements SourceHost {
     const base = realOrResolved(this.absolute(folder));
     const target = realOrResolved(this.absolute(file));
     const relative = path.relative(base, target);
-    return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+    // `..name` is a file inside; only `..` itself and `../...` leave the folder
+    const leaves = relative === '..' || relative.startsWith(`..${path.sep}`);
+    return relative === '' || (!leaves && !path.isAbsolute(relative));
   }
 }
 
-/** The real path of `file`; for a missing file, the real path of its nearest existing folder plus the rest. */
+/**
+ * The real path of `file`; for a missing file, the real path of its nearest existing folder plus the
+ * rest. The existing folders are a prefix of the path's components, found by bisection: a few
+ * realpath calls whatever the depth (no recursion, no call per level).
+ */
 function realOrResolved(file: string): string {
+  const real = tryRealpath(file);
+  if (real !== undefined) return real;
+  const { root } = path.parse(file);
+  const parts = file.slice(root.length).split(path.sep).filter((part) => part !== '');
+  const prefix = (count: number) => path.join(root, ...parts.slice(0, count));
+  // the longest prefix (0 .. parts.length - 1 components) that exists
+  let exists = 0;
+  let missing = parts.length;
+  while (missing - exists > 1) {
+    const middle = (exists + missing) >> 1;
+    if (tryRealpath(prefix(middle)) !== undefined) exists = middle;
+    else missing = middle;
+  }
+  return path.join(tryRealpath(prefix(exists)) ?? prefix(exists), ...parts.slice(exists));
+}
+
+function tryRealpath(file: string): string | undefined {
   try {
     return realpathSync(file);
   } catch {
-    const parent = path.dirname(file);
-    return parent === file ? file : path.join(realOrResolved(parent), path.basename(file));
+    return undefined;
   }
 }

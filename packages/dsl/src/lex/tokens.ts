@@ -6,6 +6,7 @@
  * After `.include`, the lexer switches to a mode where an unquoted path is one token.
  */
 import { type CustomPatternMatcherReturn, Lexer, createToken, type TokenType } from 'chevrotain';
+import { scanNumericMatrix } from './numeric-matrix.js';
 
 /** True when only spaces or tabs precede `offset` on its line. */
 function atLineStart(text: string, offset: number): boolean {
@@ -64,6 +65,20 @@ export const NumberToken = createToken({
   pattern: /(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?[A-Za-z_]*/,
   label: 'number',
 });
+/** A large `[...]` of plain numbers, read in one pass into a typed array (numeric-matrix.ts); payload: its NumericMatrix. */
+export const NumericMatrixToken = createToken({
+  name: 'NumericMatrix',
+  pattern: (text: string, offset: number) => {
+    const matrix = scanNumericMatrix(text, offset);
+    if (!matrix) return null;
+    const result: CustomPatternMatcherReturn = [text.slice(offset, matrix.end)];
+    result.payload = matrix;
+    return result;
+  },
+  start_chars_hint: ['['],
+  line_breaks: true,
+  label: 'matrix',
+});
 export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'name' });
 /** A quoted string; the closing quote may be missing (reported by the parser, not the lexer). */
 export const StringToken = createToken({ name: 'String', pattern: /"[^"\r\n]*"?|'[^'\r\n]*'?/, label: 'string' });
@@ -115,6 +130,7 @@ const mainMode: TokenType[] = [
   Comma,
   LParen,
   RParen,
+  NumericMatrixToken,
   LBracket,
   RBracket,
   LBrace,

@@ -12,6 +12,7 @@ import type {
   Item,
   ListValue,
   MatrixValue,
+  NumericMatrixValue,
   NumberValue,
   Span,
   Value,
@@ -19,6 +20,7 @@ import type {
 } from '../ast.js';
 import { joinSpans } from '../ast.js';
 import { parseEngineeringNumber } from '../lex/numbers.js';
+import type { NumericMatrix } from '../lex/numeric-matrix.js';
 
 /** Card keywords that are other spellings of a canonical one. */
 export const KEYWORD_ALIASES: Readonly<Record<string, string>> = { inc: 'include', tile: 'array' };
@@ -85,6 +87,7 @@ export class AstBuilder {
       return { kind: 'string', value: token.image, span: this.tokenSpan(token) };
     }
     if (children.braced) return this.braced(children.braced[0] as CstNode);
+    if (children.NumericMatrix) return this.numericMatrix(children.NumericMatrix[0] as IToken);
     if (children.matrix) return this.matrix(children.matrix[0] as CstNode);
     return this.list(children.list[0] as CstNode);
   }
@@ -119,6 +122,11 @@ export class AstBuilder {
       return this.braced(element);
     });
     return { kind: 'matrix', elements, span: this.nodeSpan(node) };
+  }
+
+  private numericMatrix(token: IToken): NumericMatrixValue {
+    const { rows, cols, data, segments, ragged } = token.payload as NumericMatrix;
+    return { kind: 'numbers', rows, cols, data, segments, ...(ragged ? { ragged } : {}), span: this.tokenSpan(token) };
   }
 
   private list(node: CstNode): ListValue {

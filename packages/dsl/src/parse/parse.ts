@@ -24,6 +24,7 @@ import {
   StringToken,
   xbarLexer,
 } from '../lex/tokens.js';
+import { countTokens } from '../lex/token-count.js';
 import { AstBuilder, canonicalKeyword } from './cst-to-ast.js';
 import { cardParser, describeToken } from './parser.js';
 
@@ -32,6 +33,8 @@ export interface ParseResult {
   readonly diagnostics: readonly Diagnostic[];
   /** True when there was no lexical or syntax error (the formatter only prints such files). */
   readonly syntaxOk: boolean;
+  /** Tokens of the text (as `countTokens` counts them), toward `Limits.maxTokens`. */
+  readonly tokens: number;
 }
 
 /** One card's tokens, gathered over its continuation lines. */
@@ -41,9 +44,23 @@ interface LogicalLine {
   lastLine: number;
 }
 
-export function parseNetlist(text: string, file: string, limits: Limits = DEFAULT_LIMITS): ParseResult {
+/**
+ * Parses one file. `tokenBudget` (default `limits.maxTokens`) is how many tokens it may have: a text
+ * with more is refused (E304) before it is lexed, so that its size cannot exhaust memory.
+ */
+export function parseNetlist(text: string, file: string, limits: Limits = DEFAULT_LIMITS, tokenBudget = limits.maxTokens): ParseResult {
   const bag = new DiagnosticBag();
   const builder = new AstBuilder(file);
+  const tokens = countTokens(text, tokenBudget);
+  if (tokens > tokenBudget) {
+    bag.error(
+      'E304',
+      pointSpan(file, 1, 1, 1),
+      `${file} has more than ${tokenBudget} tokens${tokenBudget < limits.maxTokens ? ' left of the limit' : ''} (limit: ${limits.maxTokens} tokens for a netlist and its includes)`,
+      'store large data in .npy files (npy="..."); an inline matrix of plain numbers counts as one token',
+    );
+    return { netlist: { file, statements: [] }, diagnostics: bag.sorted([file]), syntaxOk: false, tokens };
+  }
   const lexed = xbarLexer.tokenize(text);
   for (const error of lexed.errors) {
     const bad = text.slice(error.offset, error.offset + error.length);
@@ -68,7 +85,7 @@ export function parseNetlist(text: string, file: string, limits: Limits = DEFAUL
   }
   while (commentIndex < comments.length) statements.push(comments[commentIndex++]);
   const diagnostics = bag.sorted([file]);
-  return { netlist: { file, statements }, diagnostics, syntaxOk: diagnostics.every((d) => d.severity !== 'error') };
+  return { netlist: { file, statements }, diagnostics, syntaxOk: diagnostics.every((d) => d.severity !== 'error'), tokens };
 }
 
 /** Splits the token stream at line breaks, joining a line that starts with `+` to the card before it. */

@@ -5,7 +5,7 @@
  *
  *   card      := (Directive | Include) item*
  *   item      := Identifier '=' value | value
- *   value     := Identifier | sign? Number | String | BarePath | '{' expr '}' | matrix | '(' (item | ',')* ')'
+ *   value     := Identifier | sign? Number | String | BarePath | '{' expr '}' | NumericMatrix | matrix | '(' (item | ',')* ')'
  *   matrix    := '[' (matrix | sign? Number | '{' expr '}' | Identifier | ',')* ']'
  *   expr      := term (('+' | '-') term)*
  *   term      := unary (('*' | '/') unary)*
@@ -27,6 +27,7 @@ import {
   LParen,
   Minus,
   NumberToken,
+  NumericMatrixToken,
   Plus,
   RBrace,
   RBracket,
@@ -119,6 +120,7 @@ class CardParser extends CstParser {
     { ALT: () => this.CONSUME(StringToken) },
     { ALT: () => this.CONSUME(BarePath) },
     { ALT: () => this.SUBRULE(this.braced) },
+    { ALT: () => this.CONSUME(NumericMatrixToken) },
     { ALT: () => this.SUBRULE(this.matrix) },
     { ALT: () => this.SUBRULE(this.list) },
   ];

@@ -303,5 +303,17 @@ function buildSweeps(ctx: SemanticContext, cards: readonly Card[]): StepSweep[] 
     }
     sweeps.push(sweep);
   }
+  const points = sweeps.reduce((product, sweep) => product * sweep.values.length, 1);
+  if (sweeps.length > 1 && points > ctx.limits.maxSweepPoints) {
+    const last = sweeps[sweeps.length - 1];
+    const sizes = sweeps.map((sweep) => `${sweep.param} (line ${sweep.span.line}): ${sweep.values.length}`).join(' x ');
+    ctx.bag.error(
+      'E902',
+      last.span,
+      `the .step cards together give ${points} points (${sizes}), more than the limit of ${ctx.limits.maxSweepPoints}`,
+      'nested .step cards multiply: sweep fewer values, or run the sweeps one at a time',
+    );
+    return [];
+  }
   return sweeps;
 }

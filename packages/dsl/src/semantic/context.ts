@@ -204,6 +204,10 @@ export class SemanticContext {
       this.bag.error('E305', span, `empty ${what} path`);
       return undefined;
     }
+    if (name.length > this.limits.maxPathLength) {
+      this.bag.error('E305', span, `${what} path of ${name.length} characters, longer than the limit of ${this.limits.maxPathLength}`);
+      return undefined;
+    }
     if (this.host.isAbsolute(name) && !this.policy.allowAbsolutePaths) {
       this.bag.error('E303', span, `absolute ${what} path '${name}' refused`, "write the path relative to the netlist's folder");
       return undefined;
@@ -234,6 +238,7 @@ export function describeValue(value: Value): string {
     case 'expr':
       return 'an expression';
     case 'matrix':
+    case 'numbers':
       return 'a matrix';
     case 'list':
       return 'a list';

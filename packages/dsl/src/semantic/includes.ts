@@ -23,12 +23,14 @@ export interface LoadedSources {
 interface LoadState {
   readonly out: LoadedSources;
   totalBytes: number;
+  /** Tokens of the files parsed so far (toward Limits.maxTokens). */
+  tokens: number;
 }
 
 /** Reads and parses `topFile` and, recursively, its includes. */
 export function loadSources(ctx: SemanticContext, topFile: string, topText?: string): LoadedSources {
   const out: LoadedSources = { cards: [], invalid: [], files: [], sources: new Map() };
-  const state: LoadState = { out, totalBytes: 0 };
+  const state: LoadState = { out, totalBytes: 0, tokens: 0 };
   const text = topText ?? readTop(ctx, topFile);
   if (text === undefined) return out;
   state.totalBytes = text.length;
@@ -54,7 +56,8 @@ function readTop(ctx: SemanticContext, file: string): string | undefined {
 function loadFile(ctx: SemanticContext, state: LoadState, file: string, text: string, stack: string[]): void {
   state.out.files.push(file);
   state.out.sources.set(file, text);
-  const parsed = parseNetlist(text, file, ctx.limits);
+  const parsed = parseNetlist(text, file, ctx.limits, ctx.limits.maxTokens - state.tokens);
+  state.tokens += parsed.tokens;
   for (const diagnostic of parsed.diagnostics) ctx.bag.add(diagnostic);
   let ended: Span | undefined;
   for (const statement of parsed.netlist.statements) {

@@ -51,7 +51,10 @@ function dependencies(value: Value): { name: string; span: Span }[] {
 
 /**
  * Evaluates every definition into `ctx.params`. `overrides` (lower-case names, e.g. from `.step`)
- * replace the written values.
+ * replace the written values. The definitions are ordered by Tarjan's strongly connected components
+ * (iterative, linear in the definitions and their references): a component of more than one
+ * parameter, or one referring to itself, is a cycle, reported once; everything else is evaluated after
+ * what it depends on.
  */
 export function resolveParams(
   ctx: SemanticContext,
@@ -60,33 +63,75 @@ export function resolveParams(
 ): void {
   const overridden = new Map(Object.entries(overrides).map(([k, v]) => [k.toLowerCase(), v]));
   for (const [key, value] of overridden) ctx.params.set(key, value);
-  const state = new Map<string, 'visiting' | 'done'>();
-  for (const root of definitions.keys()) {
-    if (state.has(root) || overridden.has(root)) continue;
-    // Iterative depth-first search: evaluate a parameter once all its dependencies are done.
-    const stack: { key: string; deps: string[]; next: number }[] = [];
-    const push = (key: string) => {
-      state.set(key, 'visiting');
-      const deps = dependencies(definitions.get(key)!.value)
-        .map((d) => d.name.toLowerCase())
-        .filter((d) => definitions.has(d) && !overridden.has(d));
-      stack.push({ key, deps, next: 0 });
-    };
-    push(root);
-    while (stack.length > 0) {
-      const frame = stack[stack.length - 1];
-      if (frame.next < frame.deps.length) {
-        const dep = frame.deps[frame.next++];
-        const depState = state.get(dep);
-        if (depState === undefined) push(dep);
-        else if (depState === 'visiting') reportCycle(ctx, definitions, stack.map((f) => f.key), dep);
+  const keys = [...definitions.keys()].filter((key) => !overridden.has(key));
+  const index = new Map(keys.map((key, i) => [key, i]));
+  const edges = keys.map((key) =>
+    dependencies(definitions.get(key)!.value)
+      .map((d) => index.get(d.name.toLowerCase()))
+      .filter((d): d is number => d !== undefined),
+  );
+  for (const component of stronglyConnectedComponents(edges)) {
+    const cyclic = component.length > 1 || edges[component[0]].includes(component[0]);
+    if (cyclic) {
+      reportCycle(ctx, definitions, keys, edges, component);
+      continue;
+    }
+    evaluateParam(ctx, keys[component[0]], definitions.get(keys[component[0]])!);
+  }
+}
+
+/**
+ * Tarjan's algorithm without recursion: the strongly connected components of the graph
+ * `edges[v] = [w, ...]` (v refers to w), each listed once, dependencies before what depends on them.
+ */
+function stronglyConnectedComponents(edges: readonly (readonly number[])[]): number[][] {
+  const n = edges.length;
+  const order = new Int32Array(n).fill(-1);
+  const low = new Int32Array(n);
+  const onStack = new Uint8Array(n);
+  const stack: number[] = [];
+  const components: number[][] = [];
+  let counter = 0;
+  const frames: { v: number; next: number }[] = [];
+  for (let root = 0; root < n; root++) {
+    if (order[root] >= 0) continue;
+    frames.push({ v: root, next: 0 });
+    order[root] = low[root] = counter++;
+    stack.push(root);
+    onStack[root] = 1;
+    while (frames.length > 0) {
+      const frame = frames[frames.length - 1];
+      const { v } = frame;
+      if (frame.next < edges[v].length) {
+        const w = edges[v][frame.next++];
+        if (order[w] < 0) {
+          order[w] = low[w] = counter++;
+          stack.push(w);
+          onStack[w] = 1;
+          frames.push({ v: w, next: 0 });
+        } else if (onStack[w]) {
+          low[v] = Math.min(low[v], order[w]);
+        }
         continue;
       }
-      stack.pop();
-      state.set(frame.key, 'done');
-      evaluateParam(ctx, frame.key, definitions.get(frame.key)!);
+      frames.pop();
+      if (frames.length > 0) {
+        const parent = frames[frames.length - 1].v;
+        low[parent] = Math.min(low[parent], low[v]);
+      }
+      if (low[v] === order[v]) {
+        const component: number[] = [];
+        let w: number;
+        do {
+          w = stack.pop()!;
+          onStack[w] = 0;
+          component.push(w);
+        } while (w !== v);
+        components.push(component.reverse());
+      }
     }
   }
+  return components;
 }
 
 function evaluateParam(ctx: SemanticContext, key: string, definition: ParamDefinition): void {
@@ -96,10 +141,45 @@ function evaluateParam(ctx: SemanticContext, key: string, definition: ParamDefin
   else ctx.params.set(key, value);
 }
 
-function reportCycle(ctx: SemanticContext, definitions: ReadonlyMap<string, ParamDefinition>, path: string[], repeated: string): void {
-  const cycle = [...path.slice(path.indexOf(repeated)), repeated];
-  for (const key of cycle) ctx.brokenParams.add(key);
-  const first = definitions.get(repeated)!;
-  const names = cycle.map((key) => definitions.get(key)!.name);
-  ctx.bag.error('E204', first.span, `parameter '${first.name}' depends on itself: ${names.join(' -> ')}`);
+/** Names shown in a cycle's message before it is shortened. */
+const CYCLE_NAMES_SHOWN = 8;
+
+/**
+ * One error for a cycle (a strongly connected component): a path around it from its first
+ * definition, found by breadth-first search inside the component; every member is marked broken, so
+ * that what refers to them is not reported again.
+ */
+function reportCycle(
+  ctx: SemanticContext,
+  definitions: ReadonlyMap<string, ParamDefinition>,
+  keys: readonly string[],
+  edges: readonly (readonly number[])[],
+  component: readonly number[],
+): void {
+  for (const v of component) ctx.brokenParams.add(keys[v]);
+  const start = Math.min(...component);
+  const members = new Set(component);
+  const previous = new Map<number, number>();
+  const queue = [start];
+  let closing = -1;
+  for (let head = 0; head < queue.length && closing < 0; head++) {
+    const v = queue[head];
+    for (const w of edges[v]) {
+      if (w === start) {
+        closing = v;
+        break;
+      }
+      if (members.has(w) && !previous.has(w)) {
+        previous.set(w, v);
+        queue.push(w);
+      }
+    }
+  }
+  const path = [start];
+  for (let v = closing; v !== start; v = previous.get(v)!) path.splice(1, 0, v);
+  const names = [...path, start].map((v) => definitions.get(keys[v])!.name);
+  const shown = names.length > CYCLE_NAMES_SHOWN + 1 ? [...names.slice(0, CYCLE_NAMES_SHOWN), `... (${names.length - CYCLE_NAMES_SHOWN - 1} more)`, names.at(-1)!] : names;
+  const first = definitions.get(keys[start])!;
+  const others = component.length > path.length ? `; ${component.length} parameters depend on each other` : '';
+  ctx.bag.error('E204', first.span, `parameter '${first.name}' depends on itself: ${shown.join(' -> ')}${others}`);
 }

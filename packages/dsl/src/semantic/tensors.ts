@@ -10,7 +10,7 @@
  *   .inputs X random rows=16 cols=64 dist=uniform scale=1 seed=3
  *   .labels Y [3 1 4]
  */
-import type { Card, Item, MatrixValue, Span, Value } from '../ast.js';
+import type { Card, Item, MatrixValue, NumericMatrixValue, Span, Value } from '../ast.js';
 import { describeValue, type SemanticContext } from './context.js';
 import type { InlineMatrix, TensorDefinition, TensorRole, TensorSource } from './design.js';
 import { type OptionSpec, readOptions } from './options.js';
@@ -42,7 +42,7 @@ export function buildTensor(ctx: SemanticContext, card: Card, name: string, role
   let inline: Item | undefined;
   let random: Item | undefined;
   for (const item of positional) {
-    if (item.value.kind === 'matrix' && !inline) inline = item;
+    if ((item.value.kind === 'matrix' || item.value.kind === 'numbers') && !inline) inline = item;
     else if (item.value.kind === 'word' && item.value.name.toLowerCase() === 'random' && !random) random = item;
     else {
       ctx.bag.error('E507', item.span, `unexpected ${describeValue(item.value)} in ${where}`, 'a source is [matrix], npy="file", idx="file", onnx="file" layer="name" or random rows=R cols=C');
@@ -90,7 +90,7 @@ function buildSource(
     return undefined;
   }
   if (inline) {
-    const matrix = inlineMatrix(ctx, inline.value as MatrixValue);
+    const matrix = inline.value.kind === 'numbers' ? numericMatrix(ctx, inline.value) : inline.value.kind === 'matrix' ? inlineMatrix(ctx, inline.value) : undefined;
     if (matrix && role === 'labels') return checkLabels(ctx, matrix, inline.value.span) ? matrix : undefined;
     return matrix;
   }
@@ -137,6 +137,26 @@ function buildSource(
   const layer = values.text('layer');
   if (layer === undefined) return undefined;
   return { kind: 'onnx', path, layer };
+}
+
+/** A matrix the lexer read in one pass (plain numbers): ragged rows and the size limit checked like inlineMatrix's. */
+function numericMatrix(ctx: SemanticContext, matrix: NumericMatrixValue): InlineMatrix | undefined {
+  if (matrix.ragged) {
+    const { row, length } = matrix.ragged;
+    ctx.bag.error('E601', matrix.span, `row ${row} has ${length} value${length === 1 ? '' : 's'}, row 1 has ${matrix.cols}`, 'every row of a matrix needs the same number of values');
+    return undefined;
+  }
+  if (matrix.data.length > ctx.limits.maxMatrixElements) {
+    ctx.bag.error('E901', matrix.span, `inline matrix of ${matrix.data.length} values, more than the limit of ${ctx.limits.maxMatrixElements}`, 'store large matrices in a .npy file');
+    return undefined;
+  }
+  for (let i = 0; i < matrix.data.length; i++) {
+    if (!Number.isFinite(matrix.data[i])) {
+      ctx.bag.error('E205', matrix.span, `value ${i + 1} of the matrix is not a finite number (${matrix.data[i]})`);
+      return undefined;
+    }
+  }
+  return { kind: 'inline', rows: matrix.rows, cols: matrix.cols, data: matrix.data };
 }
 
 /** `[a b c]` is 1 x 3; `[[a b] [c d]]` is 2 x 2. Ragged rows and deeper nesting are refused. */
