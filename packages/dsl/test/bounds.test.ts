@@ -20,7 +20,7 @@ describe('sizes checked before the work', () => {
   it('nested .step cards that multiply past the limit (1e10 points) are refused, naming the cards', () => {
     const result = check('.param p=1 q=1\n.step p lin 1 100000 1\n.step q lin 1 100000 1\n');
     expect(result.diagnostics.map((d) => d.code)).toEqual(['E902']);
-    expect(result.diagnostics[0]!.message).toBe('the .step cards together give 10000000000 points (p (line 2): 100000 x q (line 3): 100000), more than the limit of 100000');
+    expect(result.diagnostics[0].message).toBe('the .step cards together give 10000000000 points (p (line 2): 100000 x q (line 3): 100000), more than the limit of 100000');
     expect(result.design.sweeps).toEqual([]);
   });
 
@@ -60,7 +60,7 @@ describe('sizes checked before the work', () => {
     const text = `.param ${Array.from({ length: 700_000 }, () => 'a=1').join(' ')}\n`;
     const result = check(text);
     expect(result.diagnostics.map((d) => d.code)).toEqual(['E304']);
-    expect(result.diagnostics[0]!.message).toMatch(/has more than 524288 tokens/);
+    expect(result.diagnostics[0].message).toMatch(/has more than 524288 tokens/);
   });
 });
 
@@ -69,7 +69,7 @@ describe('paths', () => {
     const deep = `${'a/'.repeat(10_000)}x.inc`;
     const result = check(`.include "${deep}"\n.weights W npy="${'a/'.repeat(10_000)}w.npy"\n.model m ideal (gmax=2)\n`);
     expect(result.diagnostics.map((d) => d.code)).toEqual(['E305', 'E305', 'E503']);
-    expect(result.diagnostics[0]!.message).toBe('include file path of 20005 characters, longer than the limit of 4096');
+    expect(result.diagnostics[0].message).toBe('include file path of 20005 characters, longer than the limit of 4096');
   });
 
   it('resolves a deep missing path on disk without a call per level', () => {
@@ -96,9 +96,9 @@ describe('diagnostics', () => {
     const rendered = renderDiagnostics(result.diagnostics, result.sources);
     expect(rendered.length).toBeLessThan(200 * 600);
     const blocks = rendered.split('\n\n');
-    const [, source, caret] = blocks[100]!.split('\n');
+    const [, source, caret] = blocks[100].split('\n');
     expect(source).toMatch(/^ 1 \| …a=1 a=1 .*…$/);
-    expect(source!.indexOf('a=1', caret!.indexOf('^') - 1)).toBe(caret!.indexOf('^'));
+    expect(source.indexOf('a=1', caret.indexOf('^') - 1)).toBe(caret.indexOf('^'));
   });
 
   it('a valid netlist with more than 200 warnings stays valid: the rest are counted (W904), not an error', () => {
@@ -125,8 +125,8 @@ describe('diagnostics', () => {
     const cycles = result.diagnostics.filter((d) => d.code === 'E204');
     expect(cycles.length).toBeGreaterThan(0);
     expect(cycles.length).toBe(result.diagnostics.length);
-    expect(cycles[0]!.message).toMatch(/^parameter 'p\d+' depends on itself: p\d+ -> .* -> p\d+; \d+ parameters depend on each other$/);
-    expect(cycles[0]!.message.length).toBeLessThan(300);
+    expect(cycles[0].message).toMatch(/^parameter 'p\d+' depends on itself: p\d+ -> .* -> p\d+; \d+ parameters depend on each other$/);
+    expect(cycles[0].message.length).toBeLessThan(300);
   });
 
   it('reports a short cycle in full', () => {
