@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,5 +64,34 @@ describe('idx= data sources', () => {
     expect(stderr).toBe('');
     expect(code).toBe(0);
     expect((JSON.parse(stdout) as JsonResults).analyses[0].rows).toHaveLength(4);
+  });
+});
+
+describe('gzip-compressed IDX files are inflated no further than their header declares', () => {
+  const header = (dims: number[]) => {
+    const bytes = new Uint8Array(4 + 4 * dims.length);
+    bytes.set([0, 0, 0x08, dims.length]);
+    dims.forEach((dim, k) => new DataView(bytes.buffer).setUint32(4 + 4 * k, dim, false));
+    return bytes;
+  };
+  const run = async (name: string, gz: Uint8Array) => {
+    writeFileSync(join(folder, name), gz);
+    writeFileSync(join(folder, `${name}.xbar`), `.labels Y idx="${name}"\n.model m ideal\n.array a rows=4 cols=4 model=m\n.weights W [[1] [2] [3] [4]]\n.inputs X [[1 2 3 4]]\n.accuracy net=n inputs=X labels=Y\n.network n\n.layer l weights=W array=a\n.endnetwork\n`);
+    return runXbar(['run', join(folder, `${name}.xbar`)]);
+  };
+
+  it('refuses a small file that inflates to far more (a gzip bomb), without inflating it all', async () => {
+    // 4 labels declared, then 64 MiB of zeros in a second gzip member: about 64 kB on disk
+    const bomb = Buffer.concat([gzipSync(Buffer.concat([header([4]), Buffer.from([0, 1, 2, 3])])), gzipSync(Buffer.alloc(64 * 2 ** 20))]);
+    expect(bomb.length).toBeLessThan(200_000);
+    const result = await run('bomb.gz', bomb);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/bomb\.gz: inflates to more than the 12 bytes its IDX header declares/);
+  });
+
+  it('refuses a header that declares more than xbar reads before inflating', async () => {
+    const result = await run('huge.gz', gzipSync(header([2 ** 16, 2 ** 16])));
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/huge\.gz: its IDX header declares 4294967308 bytes, more than the 1073741824 xbar reads/);
   });
 });

@@ -117,3 +117,41 @@ describe('npy encode', () => {
     expect(Array.from(decodeNpy(padded.subarray(5)).data)).toEqual([3, 4]);
   });
 });
+
+describe('.npy header, read as the Python literal it is', () => {
+  /** A version 1.0 file with `header` (padded as numpy pads it) and `data` bytes. */
+  function npyWith(header: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
+    const padded = header.padEnd(Math.ceil((10 + header.length + 1) / 64) * 64 - 10 - 1, ' ') + '\n';
+    const out = new Uint8Array(10 + padded.length + data.length);
+    out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0, padded.length & 0xff, padded.length >> 8]);
+    out.set(new TextEncoder().encode(padded), 10);
+    out.set(data, 10 + padded.length);
+    return out;
+  }
+  const float64s = (...values: number[]) => new Uint8Array(Float64Array.from(values).buffer);
+
+  it('reads numpy headers, extra blanks, the L suffix and a trailing comma', () => {
+    expect(decodeNpy(npyWith("{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }", float64s(1, 2))).shape).toEqual([2]);
+    expect(decodeNpy(npyWith("{ 'shape' : ( 1 , 2L ) , 'descr':\"<f8\",'fortran_order':False}", float64s(1, 2))).shape).toEqual([1, 2]);
+    expect(decodeNpy(npyWith("{'descr': '<f8', 'fortran_order': False, 'shape': ()}", float64s(7))).data[0]).toBe(7);
+  });
+
+  it('takes the last value of a repeated key, as numpy does (was the first)', () => {
+    const decoded = decodeNpy(npyWith("{'descr': '<f4', 'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", float64s(0.1)));
+    expect(decoded.dtype).toBe('float64');
+    expect(decoded.data[0]).toBe(0.1);
+  });
+
+  it("does not take a shape written inside another string (was read as the shape)", () => {
+    expect(() => decodeNpy(npyWith("{'descr': '<f8', 'fortran_order': False, 'note': \"'shape': (1, 1)\"}", float64s(1)))).toThrow(/must have the keys descr, fortran_order and shape, found: descr, fortran_order, note/);
+  });
+
+  it.each(['(4e0, 3)', '(0x4, 3)', '(-1,)', '(1.0,)', '(3 4)', '(99999999999999999999,)'])('refuses the shape %s', (shape) => {
+    expect(() => decodeNpy(npyWith(`{'descr': '<f8', 'fortran_order': False, 'shape': ${shape}, }`, float64s(1, 2, 3)))).toThrow(NpyFormatError);
+  });
+
+  it('refuses data beyond the declared shape (was ignored), and text after the dict', () => {
+    expect(() => decodeNpy(npyWith("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }", float64s(1, 2)))).toThrow(/longer than its shape: shape \(1\) needs 8 bytes, file has 16/);
+    expect(() => decodeNpy(npyWith("{'descr': '<f8', 'fortran_order': False, 'shape': (1,), } junk", float64s(1)))).toThrow(/text after the header dict/);
+  });
+});

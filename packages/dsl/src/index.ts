@@ -7,6 +7,7 @@ export type * from './ast.js';
 export { type Diagnostic, type Severity, type SourceTexts, MAX_DIAGNOSTICS, renderDiagnostic, renderDiagnostics } from './diagnostics.js';
 export { DEFAULT_LIMITS, type Limits } from './limits.js';
 export { parseEngineeringNumber, formatNumber, type EngineeringNumber } from './lex/numbers.js';
+export { unitLettersProblem } from './semantic/unit-letters.js';
 export { parseNetlist, type ParseResult } from './parse/parse.js';
 export { type SourceHost, MemorySourceHost } from './host/source-host.js';
 export { NodeSourceHost } from './host/node-host.js';

@@ -1,3 +1,4 @@
+import { OnnxImportError } from './errors.js';
 import type { OnnxTensor } from './model.js';
 import { OnnxDataType } from './schema.js';
 
@@ -11,9 +12,7 @@ export interface ConstantTensor {
   readonly values: Float64Array;
 }
 
-export class OnnxImportError extends Error {
-  override readonly name = 'OnnxImportError';
-}
+export { OnnxImportError };
 
 /** Number of elements of dims. */
 export function dimsSize(dims: readonly number[]): number {
@@ -29,6 +28,7 @@ export function dimsSize(dims: readonly number[]): number {
  */
 export function decodeTensor(proto: OnnxTensor, what: string): ConstantTensor {
   const dims = proto.dims.map(Number);
+  if (dims.some((dim) => !(Number.isSafeInteger(dim) && dim >= 0))) throw new OnnxImportError(`${what}: dims [${dims.join(', ')}] must be whole numbers >= 0`);
   const size = dimsSize(dims);
   const type = proto.data_type ?? 0;
   if (proto.data_location === 1 || proto.external_data.length > 0) {
@@ -36,15 +36,18 @@ export function decodeTensor(proto: OnnxTensor, what: string): ConstantTensor {
   }
   const raw = proto.raw_data !== undefined && proto.raw_data.length > 0 ? proto.raw_data : undefined;
   const view = raw === undefined ? undefined : new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  const values = new Float64Array(size);
+  let values = new Float64Array(0);
+  // the data present must match the dims before anything of their size is allocated
   const fill = (elementBytes: number, read: (offset: number) => number, fallback: readonly number[]): void => {
     if (view !== undefined) {
       if (view.byteLength !== size * elementBytes) {
         throw new OnnxImportError(`${what}: raw_data has ${view.byteLength} bytes, dims [${dims.join(', ')}] need ${size * elementBytes}`);
       }
+      values = new Float64Array(size);
       for (let i = 0; i < size; i++) values[i] = read(i * elementBytes);
     } else {
       if (fallback.length !== size) throw new OnnxImportError(`${what}: has ${fallback.length} values, dims [${dims.join(', ')}] need ${size}`);
+      values = new Float64Array(size);
       for (let i = 0; i < size; i++) values[i] = Number(fallback[i]);
     }
   };

@@ -50,13 +50,7 @@ type Activation = Extract<Value, { kind: 'activation' }>;
 
 /** Decodes ONNX bytes (a ModelProto) and imports the inference graph. */
 export function importOnnx(bytes: Uint8Array): ImportedModel {
-  let model: OnnxModel;
-  try {
-    model = decodeOnnxModel(bytes);
-  } catch (error) {
-    throw new OnnxImportError(`not a valid ONNX model: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  return importOnnxModel(model);
+  return importOnnxModel(decodeOnnxModel(bytes));
 }
 
 /**
@@ -76,7 +70,10 @@ export function importOnnxModel(model: OnnxModel): ImportedModel {
   for (const initializer of graph.initializer) {
     const name = initializer.name ?? '';
     initializerNames.add(name);
-    importer.setConstant(name, decodeTensor(initializer, `initializer '${name}'`));
+    const tensor = decodeTensor(initializer, `initializer '${name}'`);
+    const bad = tensor.values.findIndex((value) => !Number.isFinite(value));
+    if (bad >= 0) throw new OnnxImportError(`initializer '${name}': element ${bad} is ${tensor.values[bad]}; weights and other initializers must be finite`);
+    importer.setConstant(name, tensor);
   }
   const inputs = graph.input.filter((input) => !initializerNames.has(input.name ?? ''));
   if (inputs.length !== 1) {

@@ -1,3 +1,4 @@
+import { OnnxImportError } from './errors.js';
 import { onnxType } from './schema.js';
 
 /** Plain-object views of the decoded ONNX messages (int64 fields as numbers, snake_case as in onnx.proto). */
@@ -66,12 +67,17 @@ export interface OnnxModel {
 
 /**
  * Decodes ONNX ModelProto bytes with protobufjs into plain objects: int64 as numbers, repeated
- * fields always present (possibly empty), bytes as Uint8Array. Throws an Error on malformed protobuf.
+ * fields always present (possibly empty), bytes as Uint8Array. Malformed protobuf (a truncated or
+ * random file) is an OnnxImportError saying so.
  */
 export function decodeOnnxModel(bytes: Uint8Array): OnnxModel {
   const type = onnxType('ModelProto');
-  const message = type.decode(bytes);
-  return type.toObject(message, { longs: Number, arrays: true, defaults: false }) as OnnxModel;
+  try {
+    const message = type.decode(bytes);
+    return type.toObject(message, { longs: Number, arrays: true, defaults: false }) as OnnxModel;
+  } catch (error) {
+    throw new OnnxImportError(`not a valid ONNX model: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** Encodes a plain-object ModelProto (as decodeOnnxModel returns, fields optional) to bytes: for tests and tools. */

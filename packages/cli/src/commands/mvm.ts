@@ -7,6 +7,7 @@ import {
   idealColumnCurrents,
   solveCrossbar,
 } from '@xbar/core';
+import { parseEngineeringNumber, unitLettersProblem } from '@xbar/dsl';
 import type { Command } from 'commander';
 import { runtimeError, usageError } from '../exit-codes.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
@@ -38,10 +39,14 @@ export function addArrayOptions(command: Command): Command {
     .option('--r-sense <ohms>', 'input resistance of each column sense amplifier (0 = virtual ground)', '0');
 }
 
+/** A resistance flag: a number as in a netlist (`2.5`, `1e3`, `1k`, `10kohm`); `0x10` or `-1` are usage errors. */
 function ohms(flag: string, text: string | undefined): number {
   if (text === undefined) return 0;
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value < 0) throw usageError(`${flag} must be a resistance >= 0 in ohms, got '${text}'`);
+  const written = text.trim();
+  const value = parseEngineeringNumber(written).value;
+  if (written === '' || !Number.isFinite(value) || unitLettersProblem(written, 'ohm') !== undefined) {
+    throw usageError(`${flag} must be a resistance >= 0 in ohms (e.g. 2.5, 1e3, 1k, 10kohm), got '${text}'`);
+  }
   return value;
 }
 

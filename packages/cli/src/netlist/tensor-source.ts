@@ -1,9 +1,9 @@
-import { gunzipSync } from 'node:zlib';
 import { type IdxArray, type Matrix, createRng, decodeIdx, matrix } from '@xbar/core';
 import type { IdxFile, OnnxLayer, RandomMatrix, TensorSource } from '@xbar/dsl';
 import { OnnxImportError, decodeOnnxModel, decodeTensor } from '@xbar/onnx';
 import { runtimeError } from '../exit-codes.js';
 import { readBytes, readNpyFile } from '../io/files.js';
+import { gunzipIdx } from '../io/idx-gzip.js';
 
 /**
  * The values of a `.weights`, `.inputs` or `.labels` source as a matrix in the netlist's layout:
@@ -56,8 +56,9 @@ function loadNpyMatrix(path: string, cwd: string): Matrix {
 function loadIdxMatrix(source: IdxFile, cwd: string): Matrix {
   let bytes = readBytes(source.path, cwd);
   try {
-    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipIdx(bytes, source.path);
   } catch (error) {
+    if (error instanceof RangeError) throw runtimeError(error.message);
     throw runtimeError(`${source.path}: not a valid gzip file (${error instanceof Error ? error.message : String(error)})`);
   }
   let idx: IdxArray;

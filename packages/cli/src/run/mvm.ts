@@ -1,10 +1,11 @@
-import { ProgrammedNetwork, runNetwork } from '@xbar/core';
+import { ProgrammedNetwork, type Tensor, runNetwork } from '@xbar/core';
+import { CliError, runtimeError } from '../exit-codes.js';
 import type { MvmAnalysis } from '@xbar/dsl';
 import { firstTileColumnCurrents } from './column-currents.js';
 import type { RunContext } from './context.js';
 import { withWorkloadNotes } from './hardware-notes.js';
 import type { AnalysisRows, Cell } from './results.js';
-import { buildWorkload } from './workload.js';
+import { type BuiltWorkload, buildWorkload } from './workload.js';
 
 /**
  * `.mvm`: the workload's outputs for every input vector; `mode=ideal` the exact float64 product (one
@@ -15,6 +16,15 @@ import { buildWorkload } from './workload.js';
 export function runMvm(ctx: RunContext, analysis: MvmAnalysis): AnalysisRows {
   const inputs = ctx.inputs(analysis.inputs);
   const built = buildWorkload(ctx, analysis.workload, inputs);
+  try {
+    return mvmRows(ctx, analysis, inputs, built);
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw runtimeError(`.mvm: running the workload failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function mvmRows(ctx: RunContext, analysis: MvmAnalysis, inputs: Tensor, built: BuiltWorkload): AnalysisRows {
   const rows: Cell[][] = [];
   const append = (trial: number, data: Float64Array, width: number) => {
     for (let v = 0; v < inputs.shape[0]; v++) rows.push([trial, v, ...data.subarray(v * width, (v + 1) * width)]);

@@ -40,8 +40,11 @@ import { type NodalSystem, assembleNodalSystem, columnCurrents, residual, rightH
  * only the fronts on the paths between those nodes and the root (solveMask): about a tenth of the
  * factor. The wanted outputs get exactly the operations of a full solve.
  *
- * Residual check: the relative residual ||b - A x||_2 / ||b||_2 must be below `residualTolerance`
- * (default 1e-10; about 1e-15 is reached in practice). Every call to `solve` solves its first input
+ * Residual check: the normwise backward error ||b - A x||_inf / (||A||_inf ||x||_inf + ||b||_inf)
+ * (LAPACK's measure, scaled to the system: the smallest relative change of A and b that makes x
+ * exact) must be below `residualTolerance` (default 1e-10; about 1e-16 is reached in practice). A
+ * badly conditioned system (wires of 1e10 ohms beside cells of 1e4 ohms) solved as well as floating
+ * point allows passes, though its residual relative to b alone may not. Every call to `solve` solves its first input
  * vector in full (all node voltages) and checks it; the other vectors go through the same
  * factorization with the same operations. If that check fails (it never did for physical inputs),
  * or with `verifyEveryVector`, every vector is solved in full, checked and iteratively refined.
@@ -50,7 +53,7 @@ import { type NodalSystem, assembleNodalSystem, columnCurrents, residual, rightH
 export const DEFAULT_RESIDUAL_TOLERANCE = 1e-10;
 
 export interface CircuitSolveOptions {
-  /** Largest accepted relative residual ||b - A x|| / ||b|| per input vector (default 1e-10). */
+  /** Largest accepted residual per input vector (default 1e-10): the direct solver's backward error, PCG's ||b - A x|| / ||b||. */
   readonly residualTolerance?: number;
   /** Most iterative-refinement steps before giving up with an error (default 3). */
   readonly maxRefinements?: number;
@@ -84,7 +87,7 @@ export interface CircuitSolution {
   /** Column currents in amperes, B x N row-major: the current flowing into each column's sense amplifier. */
   readonly currents: Float64Array;
   readonly batch: number;
-  /** Largest relative residual ||b - A x|| / ||b|| over the checked vectors (after refinement; recomputed after PCG). */
+  /** Largest residual over the checked vectors: the direct solver's backward error (after refinement), PCG's ||b - A x|| / ||b||. */
   readonly maxRelativeResidual: number;
   /** Iterative-refinement steps taken by the direct solver (0 almost always). */
   readonly refinements: number;
@@ -118,6 +121,8 @@ export class CrossbarFactorization {
   private readonly maxRefinements: number;
   private readonly verifyEveryVector: boolean;
   private readonly onProgress: ((vectorsSolved: number) => void) | undefined;
+  /** ||A||_inf, for the backward error. */
+  private readonly matrixNorm: number;
 
   /** `assembled`: the nodal system of `network` when the caller already has it (no second assembly). */
   constructor(network: CrossbarNetwork, options: CircuitSolveOptions = {}, assembled?: NodalSystem) {
@@ -133,6 +138,7 @@ export class CrossbarFactorization {
     this.symbolic = analyse(this.system, this.tree);
     this.numeric = factorize(this.symbolic, this.system);
     this.outputMask = solveMask(this.symbolic, this.system.sourceNode, this.system.outputNode);
+    this.matrixNorm = infinityNorm(this.system);
   }
 
   /** Column currents for B input vectors (B x M volts, row-major) into B x N amperes. */
@@ -178,7 +184,7 @@ export class CrossbarFactorization {
     let worst = this.relativeResidual(x, b, count, r);
     while (worst > this.tolerance) {
       if (refinements >= this.maxRefinements) {
-        throw new CircuitSolveError(`relative residual ${worst.toExponential(2)} above the tolerance ${this.tolerance} after ${refinements} refinement steps`);
+        throw new CircuitSolveError(`backward error ${worst.toExponential(2)} above the tolerance ${this.tolerance} after ${refinements} refinement steps`);
       }
       solveFactored(this.numeric, r, count);
       for (let e = 0; e < x.length; e++) x[e] += r[e];
@@ -188,22 +194,40 @@ export class CrossbarFactorization {
     return { voltages: x, maxRelativeResidual: worst, refinements };
   }
 
-  /** Largest ||b - A x|| / ||b|| over the vectors of a node-major block; leaves b - A x in `r`. */
+  /**
+   * Largest normwise backward error ||b - A x||_inf / (||A||_inf ||x||_inf + ||b||_inf) over the
+   * vectors of a node-major block (LAPACK's measure: the relative change of A and b that makes x
+   * exact, so a badly conditioned but correctly solved system passes); leaves b - A x in `r`.
+   */
   private relativeResidual(x: Float64Array, b: Float64Array, count: number, r: Float64Array): number {
     residual(this.system, x, b, count, r);
     let worst = 0;
     for (let t = 0; t < count; t++) {
-      let rr = 0;
-      let bb = 0;
+      let rMax = 0;
+      let xMax = 0;
+      let bMax = 0;
       for (let e = t; e < b.length; e += count) {
-        rr += r[e] * r[e];
-        bb += b[e] * b[e];
+        rMax = Math.max(rMax, Math.abs(r[e]));
+        xMax = Math.max(xMax, Math.abs(x[e]));
+        bMax = Math.max(bMax, Math.abs(b[e]));
       }
-      const relative = bb > 0 ? Math.sqrt(rr / bb) : Math.sqrt(rr);
+      const scale = this.matrixNorm * xMax + bMax;
+      const relative = scale > 0 ? rMax / scale : rMax;
       if (relative > worst || Number.isNaN(relative)) worst = Number.isNaN(relative) ? Infinity : relative;
     }
     return worst;
   }
+}
+
+/** ||A||_inf of a nodal system: its largest absolute row sum, in siemens. */
+function infinityNorm(system: NodalSystem): number {
+  let largest = 0;
+  for (let v = 0; v < system.size; v++) {
+    let sum = Math.abs(system.diagonal[v]);
+    for (let e = system.rowStart[v]; e < system.rowStart[v + 1]; e++) sum += Math.abs(system.offDiagonal[e]);
+    largest = Math.max(largest, sum);
+  }
+  return largest;
 }
 
 /**

@@ -43,22 +43,121 @@ function describeDescr(descr: string): string {
   return `unsupported dtype '${descr}' (supported: float32, float64, int32, int64, uint8)`;
 }
 
-/** Parses the Python-literal header dict {'descr': ..., 'fortran_order': ..., 'shape': (...), }. */
+/** A value of the header's Python literal: the subset a .npy header holds. */
+type HeaderValue = string | number | boolean | readonly number[];
+
+/**
+ * Parses the header, the Python literal `{'descr': '<f8', 'fortran_order': False, 'shape': (3, 4), }`,
+ * exactly: a dict of string keys whose values are strings, booleans, decimal integers or tuples of
+ * decimal integers, as numpy writes it. A repeated key takes its last value (as in Python); the keys
+ * must be descr, fortran_order and shape (numpy's own check); anything else is refused.
+ */
 function parseHeader(text: string): { descr: string; fortranOrder: boolean; shape: number[] } {
-  const descr = /'descr'\s*:\s*'([^']*)'/.exec(text);
-  const fortran = /'fortran_order'\s*:\s*(True|False)/.exec(text);
-  const shape = /'shape'\s*:\s*\(([^)]*)\)/.exec(text);
-  if (!descr || !fortran || !shape) throw new NpyFormatError(`malformed .npy header: ${text.trim()}`);
-  const dims = shape[1]
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0)
-    .map((part) => {
-      const value = Number(part.replace(/L$/, ''));
-      if (!Number.isInteger(value) || value < 0) throw new NpyFormatError(`malformed shape in .npy header: (${shape[1]})`);
-      return value;
-    });
-  return { descr: descr[1], fortranOrder: fortran[1] === 'True', shape: dims };
+  const fields = new HeaderParser(text).dict();
+  const keys = [...fields.keys()].sort().join(', ');
+  if (keys !== 'descr, fortran_order, shape') throw new NpyFormatError(`.npy header must have the keys descr, fortran_order and shape, found: ${keys || 'none'}`);
+  const descr = fields.get('descr');
+  const fortranOrder = fields.get('fortran_order');
+  const shape = fields.get('shape');
+  if (typeof descr !== 'string') throw new NpyFormatError(`.npy header: descr must be a string, got ${String(descr)}`);
+  if (typeof fortranOrder !== 'boolean') throw new NpyFormatError(`.npy header: fortran_order must be True or False, got ${String(fortranOrder)}`);
+  if (!Array.isArray(shape)) throw new NpyFormatError(`.npy header: shape must be a tuple of whole numbers, got ${String(shape)}`);
+  return { descr, fortranOrder, shape: [...shape] };
+}
+
+/** A recursive-descent parser of the header's literal (bounded: the header is at most 4 GiB of text and nests one tuple deep). */
+class HeaderParser {
+  private at = 0;
+
+  constructor(private readonly text: string) {}
+
+  dict(): Map<string, HeaderValue> {
+    const fields = new Map<string, HeaderValue>();
+    this.expect('{');
+    while (!this.accept('}')) {
+      const key = this.string();
+      this.expect(':');
+      fields.set(key, this.value());
+      if (!this.accept(',')) {
+        this.expect('}');
+        break;
+      }
+    }
+    this.skipBlanks();
+    if (this.at !== this.text.length) throw this.error('text after the header dict');
+    return fields;
+  }
+
+  private value(): HeaderValue {
+    this.skipBlanks();
+    const c = this.text[this.at];
+    if (c === "'" || c === '"') return this.string();
+    if (c === '(') return this.tuple();
+    if (this.word('True')) return true;
+    if (this.word('False')) return false;
+    return this.integer();
+  }
+
+  private tuple(): number[] {
+    this.expect('(');
+    const items: number[] = [];
+    while (!this.accept(')')) {
+      items.push(this.integer());
+      if (!this.accept(',')) {
+        this.expect(')');
+        break;
+      }
+    }
+    return items;
+  }
+
+  private integer(): number {
+    this.skipBlanks();
+    const match = /^(?:0|[1-9][0-9]*)L?(?![0-9A-Za-z_.])/.exec(this.text.slice(this.at, this.at + 40));
+    if (!match) throw this.error('expected a whole number');
+    const value = Number(match[0].replace(/L$/, ''));
+    if (!Number.isSafeInteger(value)) throw this.error(`dimension ${match[0]} is too large`);
+    this.at += match[0].length;
+    return value;
+  }
+
+  private string(): string {
+    this.skipBlanks();
+    const quote = this.text[this.at];
+    if (quote !== "'" && quote !== '"') throw this.error('expected a quoted string');
+    const end = this.text.indexOf(quote, this.at + 1);
+    if (end < 0) throw this.error('unterminated string');
+    const value = this.text.slice(this.at + 1, end);
+    if (value.includes('\\')) throw this.error('escapes in header strings are not supported');
+    this.at = end + 1;
+    return value;
+  }
+
+  private word(word: string): boolean {
+    if (!this.text.startsWith(word, this.at) || /[0-9A-Za-z_]/.test(this.text[this.at + word.length] ?? '')) return false;
+    this.at += word.length;
+    return true;
+  }
+
+  private accept(token: string): boolean {
+    this.skipBlanks();
+    if (this.text[this.at] !== token) return false;
+    this.at++;
+    return true;
+  }
+
+  private expect(token: string): void {
+    if (!this.accept(token)) throw this.error(`expected '${token}'`);
+  }
+
+  private skipBlanks(): void {
+    while (this.at < this.text.length && /\s/.test(this.text[this.at])) this.at++;
+  }
+
+  private error(what: string): NpyFormatError {
+    const shown = this.text.trim().slice(0, 200);
+    return new NpyFormatError(`malformed .npy header at character ${this.at + 1} (${what}): ${shown}`);
+  }
 }
 
 /** Decodes a `.npy` file's bytes. Throws NpyFormatError on anything it cannot read exactly. */
@@ -88,6 +187,9 @@ export function decodeNpy(bytes: Uint8Array): NpyArray {
   const needed = count * entry.size;
   if (bytes.length - dataStart < needed) {
     throw new NpyFormatError(`truncated .npy data: shape (${header.shape.join(', ')}) needs ${needed} bytes, file has ${bytes.length - dataStart}`);
+  }
+  if (bytes.length - dataStart > needed) {
+    throw new NpyFormatError(`.npy data longer than its shape: shape (${header.shape.join(', ')}) needs ${needed} bytes, file has ${bytes.length - dataStart}`);
   }
   const data = new Float64Array(count);
   for (let k = 0; k < count; k++) {
