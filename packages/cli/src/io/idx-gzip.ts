@@ -25,7 +25,7 @@ function inflateBounded(bytes: Uint8Array, options: ZlibOptions, tooLarge: () =>
   try {
     return gunzipSync(bytes, options);
   } catch (error) {
-    if (error instanceof Error && 'code' in error && error.code === 'ERR_BUFFER_TOO_LARGE') throw new RangeError(tooLarge());
+    if (error instanceof Error && 'code' in error && error.code === 'ERR_BUFFER_TOO_LARGE') throw new RangeError(tooLarge(), { cause: error });
     throw error;
   }
 }

@@ -61,8 +61,12 @@ function parseHeader(text: string): { descr: string; fortranOrder: boolean; shap
   const shape = fields.get('shape');
   if (typeof descr !== 'string') throw new NpyFormatError(`.npy header: descr must be a string, got ${String(descr)}`);
   if (typeof fortranOrder !== 'boolean') throw new NpyFormatError(`.npy header: fortran_order must be True or False, got ${String(fortranOrder)}`);
-  if (!Array.isArray(shape)) throw new NpyFormatError(`.npy header: shape must be a tuple of whole numbers, got ${String(shape)}`);
+  if (!isTuple(shape)) throw new NpyFormatError(`.npy header: shape must be a tuple of whole numbers, got ${String(shape)}`);
   return { descr, fortranOrder, shape: [...shape] };
+}
+
+function isTuple(value: HeaderValue | undefined): value is readonly number[] {
+  return Array.isArray(value);
 }
 
 /** A recursive-descent parser of the header's literal (bounded: the header is at most 4 GiB of text and nests one tuple deep). */
