@@ -87,3 +87,17 @@ describe('paths', () => {
     expect(result.code).toBe(0);
   });
 });
+
+describe('circuits too large to solve', () => {
+  it('mode=ir on a 4096 x 4096 array is refused with the estimate and the limit, before allocating it (was 6 GiB)', async () => {
+    const path = join(folder, 'big-ir.xbar');
+    writeFileSync(
+      path,
+      ['.model m ideal', '.array big rows=4096 cols=4096 model=m rwire=1', '.weights W random rows=4096 cols=2048 seed=3', '.inputs X random rows=1 cols=4096 seed=4', '.mvm array=big weights=W inputs=X mode=ir'].join('\n'),
+    );
+    const result = await runXbar(['run', path]);
+    expect(result.stderr).not.toMatch(/internal error/);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/solving the 4096 x 4096 array with its wires needs about [\d.]+ GiB \(factorization\) or [\d.]+ GiB \(conjugate gradients\), more than the limit of 4\.0 GiB: use smaller tiles/);
+  });
+});

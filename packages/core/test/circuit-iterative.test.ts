@@ -6,6 +6,8 @@ import {
   AUTO_MAX_ITERATIVE_VECTORS,
   CircuitSolveError,
   autoIterationBudget,
+  crossbarSolver,
+  estimateCircuitMemory,
   factorCrossbar,
   idealColumnCurrents,
   solveCrossbar,
@@ -168,5 +170,36 @@ describe('method policy (auto)', () => {
     expect(solution.method).toBe('iterative');
     expect(solution.batch).toBe(4);
     expect(maxRelativeError(solution.currents, factorCrossbar(network).solve(v).currents)).toBeLessThan(1e-9);
+  });
+});
+
+describe('the memory limit of a circuit solve', () => {
+  const network = (rows: number, cols: number) => ({
+    rows,
+    cols,
+    conductances: new Float64Array(rows * cols).fill(5e-5),
+    resistances: { rowSegmentOhms: 1, columnSegmentOhms: 1, sourceOhms: 0, senseOhms: 0 },
+  });
+
+  it('estimates a factorization above its measured size, and conjugate gradients below it', () => {
+    const measured = factorCrossbar(network(256, 256)).symbolic.factorEntries * 8;
+    const estimate = estimateCircuitMemory(256, 256);
+    expect(estimate.directBytes).toBeGreaterThan(measured);
+    expect(estimate.directBytes).toBeLessThan(3 * measured);
+    expect(estimate.iterativeBytes).toBeLessThan(estimate.directBytes);
+  });
+
+  it('refuses a factorization over the limit, and an auto solve takes conjugate gradients instead', () => {
+    const big = network(96, 96);
+    const limit = (estimateCircuitMemory(96, 96).directBytes + estimateCircuitMemory(96, 96).iterativeBytes) / 2;
+    expect(() => factorCrossbar(big, { maxMemoryBytes: limit })).toThrow(/factorizing the 96 x 96 array needs about .* more than the limit of/);
+    const inputs = new Float64Array(20 * 96).fill(0.1);
+    const auto = solveCrossbar(big, inputs, { maxMemoryBytes: limit });
+    expect(auto.method).toBe('iterative');
+    const direct = solveCrossbar(big, inputs);
+    expect(direct.method).toBe('direct');
+    for (let k = 0; k < auto.currents.length; k++) expect(auto.currents[k]).toBeCloseTo(direct.currents[k], 12);
+    expect(crossbarSolver(big, { maxMemoryBytes: limit }).solve(inputs).method).toBe('iterative');
+    expect(() => solveCrossbar(big, inputs, { maxMemoryBytes: 1000 })).toThrow(/with its wires needs about .* \(factorization\) or .* \(conjugate gradients\), more than the limit/);
   });
 });

@@ -17,6 +17,7 @@ import {
   validateNetwork,
 } from './network.js';
 import { LineBlockPcg } from './iterative.js';
+import { type CircuitMemory, DEFAULT_CIRCUIT_MEMORY_BYTES, estimateCircuitMemory, formatBytes } from './memory.js';
 import { type NodalSystem, assembleNodalSystem, columnCurrents, residual, rightHandSides } from './nodal-system.js';
 
 /**
@@ -61,6 +62,12 @@ export interface CircuitSolveOptions {
   readonly verifyEveryVector?: boolean;
   /** Called as input vectors are solved, with how many are done (for progress; changes no result). */
   readonly onProgress?: (vectorsSolved: number) => void;
+  /**
+   * Most bytes the solve may use, by its estimate before anything is allocated (estimateCircuitMemory;
+   * default DEFAULT_CIRCUIT_MEMORY_BYTES): a factorization over it is refused, and `auto` solves take
+   * conjugate gradients instead; a solve whose every method is over it is refused, naming both.
+   */
+  readonly maxMemoryBytes?: number;
 }
 
 /**
@@ -127,6 +134,13 @@ export class CrossbarFactorization {
   /** `assembled`: the nodal system of `network` when the caller already has it (no second assembly). */
   constructor(network: CrossbarNetwork, options: CircuitSolveOptions = {}, assembled?: NodalSystem) {
     validateNetwork(network);
+    const limit = options.maxMemoryBytes ?? DEFAULT_CIRCUIT_MEMORY_BYTES;
+    const { directBytes } = estimateCircuitMemory(network.rows, network.cols);
+    if (directBytes > limit) {
+      throw new CircuitInputError(
+        `factorizing the ${network.rows} x ${network.cols} array needs about ${formatBytes(directBytes)}, more than the limit of ${formatBytes(limit)}: use smaller tiles, or conjugate gradients`,
+      );
+    }
     this.network = network;
     this.tolerance = options.residualTolerance ?? DEFAULT_RESIDUAL_TOLERANCE;
     this.maxRefinements = options.maxRefinements ?? 3;
@@ -262,10 +276,45 @@ export function autoIterationBudget(rows: number, cols: number): number {
   return Math.max(30, Math.ceil(0.2 * Math.sqrt(rows * cols)));
 }
 
-function chooseMethod(network: CrossbarNetwork, batch: number, method: CircuitSolveMethod): 'direct' | 'iterative' {
+function chooseMethod(network: CrossbarNetwork, batch: number, method: CircuitSolveMethod, options: CircuitSolveOptions): 'direct' | 'iterative' {
+  const memory = checkedMemory(network, options);
   if (method !== 'auto') return method;
+  if (memory.directBytes > (options.maxMemoryBytes ?? DEFAULT_CIRCUIT_MEMORY_BYTES)) return 'iterative';
   const large = network.rows * network.cols >= AUTO_MIN_ITERATIVE_CELLS;
   return large && batch <= AUTO_MAX_ITERATIVE_VECTORS ? 'iterative' : 'direct';
+}
+
+/** The memory estimate of a solve; refused when even conjugate gradients would pass the limit. */
+function checkedMemory(network: CrossbarNetwork, options: CircuitSolveOptions): CircuitMemory {
+  const limit = options.maxMemoryBytes ?? DEFAULT_CIRCUIT_MEMORY_BYTES;
+  const memory = estimateCircuitMemory(network.rows, network.cols);
+  if (memory.iterativeBytes > limit) {
+    throw new CircuitInputError(
+      `solving the ${network.rows} x ${network.cols} array with its wires needs about ${formatBytes(memory.directBytes)} (factorization) or ` +
+        `${formatBytes(memory.iterativeBytes)} (conjugate gradients), more than the limit of ${formatBytes(limit)}: use smaller tiles`,
+    );
+  }
+  return memory;
+}
+
+/**
+ * A reusable solver of one programmed array with its wires: its factorization when that fits the
+ * memory limit (fast for every later vector), else conjugate gradients on the assembled system, each
+ * vector within 20 times the usual budget (an error if one does not converge). Refused when neither fits.
+ */
+export function crossbarSolver(network: CrossbarNetwork, options: CrossbarSolveOptions = {}): { solve(inputs: Float64Array): CircuitSolution } {
+  validateNetwork(network);
+  if (chooseMethod(network, AUTO_MAX_ITERATIVE_VECTORS + 1, options.method ?? 'auto', options) === 'direct') return new CrossbarFactorization(network, options);
+  const system = assembleNodalSystem(network, nodalLayout(network), effectiveCellConductances(network));
+  const perVector = options.maxIterations ?? 20 * autoIterationBudget(network.rows, network.cols);
+  return {
+    solve(inputs) {
+      const batch = inputBatchSize(network, inputs);
+      const attempt = solveByPcg(system, inputs, batch, perVector * batch, options.residualTolerance ?? DEFAULT_RESIDUAL_TOLERANCE, options.onProgress);
+      if (!attempt.solution) throw new CircuitSolveError(`conjugate gradients did not reach the residual tolerance within ${perVector} iterations per vector`);
+      return attempt.solution;
+    },
+  };
 }
 
 /** Column currents with wire resistance for B input vectors (B x M volts) into B x N amperes. */
@@ -274,14 +323,16 @@ export function solveCrossbar(network: CrossbarNetwork, inputs: Float64Array, op
   validateNetwork(network);
   const batch = inputBatchSize(network, inputs);
   const requested = options.method ?? 'auto';
-  if (chooseMethod(network, batch, requested) === 'direct') return factorCrossbar(network, options).solve(inputs);
+  const method = chooseMethod(network, batch, requested, options);
+  if (method === 'direct') return factorCrossbar(network, options).solve(inputs);
+  const directFits = estimateCircuitMemory(network.rows, network.cols).directBytes <= (options.maxMemoryBytes ?? DEFAULT_CIRCUIT_MEMORY_BYTES);
 
   const system = assembleNodalSystem(network, nodalLayout(network), effectiveCellConductances(network));
   const autoBudget = autoIterationBudget(network.rows, network.cols);
-  const budget = options.maxIterations ?? (requested === 'iterative' ? 20 * autoBudget : autoBudget);
+  const budget = options.maxIterations ?? (requested === 'iterative' ? 20 * autoBudget : directFits ? autoBudget : 20 * autoBudget * batch);
   const attempt = solveByPcg(system, inputs, batch, budget, options.residualTolerance ?? DEFAULT_RESIDUAL_TOLERANCE, options.onProgress);
   if (attempt.solution) return attempt.solution;
-  if (requested === 'iterative') {
+  if (requested === 'iterative' || !directFits) {
     throw new CircuitSolveError(`conjugate gradients did not reach the residual tolerance within ${budget} iterations`);
   }
   const direct = new CrossbarFactorization(network, options, system).solve(inputs);

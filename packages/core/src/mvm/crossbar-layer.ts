@@ -1,4 +1,4 @@
-import { type CellCurrent, type CrossbarNetwork, type CrossbarResistances, factorCrossbar, solveNonlinearCrossbar } from '../circuit/index.js';
+import { type CellCurrent, type CrossbarNetwork, type CrossbarResistances, crossbarSolver, solveNonlinearCrossbar } from '../circuit/index.js';
 import type { CrossbarConfig, WireConfig } from '../crossbar/config.js';
 import type { ConductanceStates, DeviceInstance, ProgrammedCells } from '../device/contract.js';
 import type { ConductanceMapping } from '../map/conductance-mapping.js';
@@ -336,7 +336,7 @@ export class ProgrammedCrossbar {
         this.layer.device.read(this.cells[t], timeSeconds, rng, conductances);
         for (let i = 0; i < conductances.length; i++) if (conductances[i] < 0) conductances[i] = 0; // a circuit has no negative conductance
         const network = { rows: tile.rowCount, cols: tile.cols, conductances, resistances };
-        return { mean: conductances, channelVariance: undefined, circuit: current ? nonlinearCircuit(network, current) : factorCrossbar(network) };
+        return { mean: conductances, channelVariance: undefined, circuit: current ? nonlinearCircuit(network, current) : crossbarSolver(network) };
       });
       this.circuitsByTime.clear();
       this.circuitsByTime.set(timeSeconds, circuits);
