@@ -15,6 +15,9 @@ import type { CliCommand, CliIo } from '../program.js';
 import { NO_ANALYSIS } from './check.js';
 import { executeRun } from '../run/execute.js';
 import { NetlistSession } from '../run/netlist-session.js';
+import { netlistError } from '../netlist/load.js';
+import { stepPoints } from '../run/sweep.js';
+import { runWorkExcess } from '../run/work-bound.js';
 import { type ResultTable, csvFileName, formatCsv, formatLongCsv, formatTable, tableToJson } from '../run/results.js';
 
 interface RunFlags {
@@ -79,6 +82,8 @@ async function runRun(file: string, flags: RunFlags, io: CliIo): Promise<void> {
   const session = await NetlistSession.open({ file, cwd: io.cwd, allowOutside, ...(settings.seed !== undefined ? { seed: settings.seed } : {}) }, io);
   const design = session.checkWritten();
   if (design.analyses.length === 0) io.stderr(`xbar: warning: ${file}: ${NO_ANALYSIS}\n`);
+  const excess = runWorkExcess(stepPoints(design.sweeps), (point) => session.context(point), design);
+  if (excess) throw netlistError(excess, io);
   const netlistText = readFileSync(resolve(io.cwd, file), 'utf8');
   const startedAt = new Date();
   const started = Date.now();

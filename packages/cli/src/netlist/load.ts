@@ -1,5 +1,7 @@
 import type { DeviceRegistry } from '@xbar/core';
-import { type Design, NodeSourceHost, checkNetlistFile, renderDiagnostics } from '@xbar/dsl';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { type Design, type Diagnostic, NodeSourceHost, checkNetlistFile, renderDiagnostics } from '@xbar/dsl';
 import { CliError, ExitCode, runtimeError } from '../exit-codes.js';
 import type { CliIo } from '../program.js';
 import { loadCliRegistry } from '../registry.js';
@@ -38,4 +40,19 @@ export function loadNetlist(file: string, io: CliIo, options: LoadNetlistOptions
     throw new CliError(`${file}${point}: ${errors.length} error${errors.length === 1 ? '' : 's'}`, ExitCode.netlistErrors);
   }
   return result.design;
+}
+
+/**
+ * Prints a diagnostic found by a command after checking (a run over its work limits, ...) the way
+ * `xbar check` prints its own, with the source line, and returns the error ending the command (exit 1).
+ */
+export function netlistError(diagnostic: Diagnostic, io: CliIo): CliError {
+  let text: string | undefined;
+  try {
+    text = readFileSync(resolve(io.cwd, diagnostic.file), 'utf8');
+  } catch {
+    text = undefined;
+  }
+  io.stderr(renderDiagnostics([diagnostic], text === undefined ? new Map() : new Map([[diagnostic.file, text]])));
+  return new CliError(`${diagnostic.file}: 1 error`, ExitCode.netlistErrors);
 }
