@@ -1,14 +1,18 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { NodeSourceHost, checkNetlistFile } from '@xbar/dsl';
 import { CliError, ExitCode } from '../src/exit-codes.js';
+import { readRunFiles } from '../src/checkpoint/run-files.js';
+import { readConfigFile } from '../src/config/load.js';
+import { loadCliRegistry } from '../src/registry.js';
 import { INTERRUPTED_EXIT_CODE, InterruptGuard } from '../src/checkpoint/interrupt.js';
-import { canonicalJson, pointId, runKey } from '../src/checkpoint/key.js';
+import { type FileContent, canonicalJson, identityChange, pointId, runIdentity } from '../src/checkpoint/key.js';
 import { CHECKPOINT_FILE_NAME, SweepCheckpoint } from '../src/checkpoint/store.js';
 import { pointByPoint, runSweepPoints } from '../src/checkpoint/sweep.js';
 import { silentProgress } from '../src/progress/reporter.js';
@@ -20,14 +24,35 @@ beforeEach(() => {
 afterEach(() => rmSync(out, { recursive: true, force: true }));
 
 const NETLIST = '.param g=1\n.step g list 1 2 3\n.end\n';
+const runKey = (netlist: string, options: Record<string, unknown>) => runIdentity(options, new Map([['net.xbar', netlist]]));
 
 describe('keys', () => {
   it('are independent of key order and change with the netlist or options', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: 3 } })).toBe('{"a":{"c":3,"d":[2,{"y":2,"z":1}]},"b":1}');
-    expect(runKey(NETLIST, { seed: 1, only: 'a' })).toBe(runKey(NETLIST, { only: 'a', seed: 1 }));
-    expect(runKey(NETLIST, { seed: 1 })).not.toBe(runKey(NETLIST, { seed: 2 }));
-    expect(runKey(NETLIST, { seed: 1 })).not.toBe(runKey(`${NETLIST} `, { seed: 1 }));
+    expect(runKey(NETLIST, { seed: 1, only: 'a' })).toEqual(runKey(NETLIST, { only: 'a', seed: 1 }));
+    expect(identityChange(runKey(NETLIST, { seed: 1 }), runKey(NETLIST, { seed: 2 }))).toBe('it was written with other options (seed, --allow-outside or plugins)');
+    expect(identityChange(runKey(NETLIST, { seed: 1 }), runKey(`${NETLIST} `, { seed: 1 }))).toBe('net.xbar changed since it was written');
+    const withData = runIdentity({}, new Map<string, FileContent>([['net.xbar', NETLIST], ['x.npy', Uint8Array.of(1, 2)]]));
+    expect(identityChange(withData, runKey(NETLIST, {}))).toBe('x.npy was read by the run that wrote it and is not read now');
+    expect(identityChange(runKey(NETLIST, {}), withData)).toBe('x.npy was not read by the run that wrote it');
+    expect(identityChange(withData, runIdentity({}, new Map<string, FileContent>([['net.xbar', NETLIST], ['x.npy', undefined]])))).toBe('x.npy changed since it was written');
     expect(pointId({ g: 2, bits: 4 })).toBe('{"bits":4,"g":2}');
+  });
+});
+
+describe('the files of a run', () => {
+  it('are the netlist, its includes, its data files, the configuration file and the plugins, by the names the user knows', () => {
+    mkdirSync(join(out, 'plugins'));
+    writeFileSync(join(out, 'net.xbar'), '.include "models.inc"\n.weights W npy="w.npy"\n.inputs X idx="x.idx"\n.labels Y [0]\n');
+    writeFileSync(join(out, 'models.inc'), '.model m ideal\n');
+    writeFileSync(join(out, 'w.npy'), 'weights');
+    writeFileSync(join(out, 'x.idx'), 'inputs');
+    writeFileSync(join(out, 'plugins', 'dev.js'), 'export default {}');
+    writeFileSync(join(out, 'xbar.config.yaml'), 'plugins:\n  - ./plugins/dev.js\n');
+    const { design } = checkNetlistFile('net.xbar', { registry: loadCliRegistry(), host: new NodeSourceHost(out) });
+    const files = readRunFiles(design, readConfigFile(join(out, 'xbar.config.yaml')), out);
+    expect([...files.keys()]).toEqual(['net.xbar', 'models.inc', 'w.npy', 'x.idx', 'xbar.config.yaml', join('plugins', 'dev.js')]);
+    expect(Buffer.from(files.get('w.npy')!).toString()).toBe('weights');
   });
 });
 
@@ -54,7 +79,7 @@ describe('SweepCheckpoint', () => {
   it('refuses to resume a checkpoint of another netlist (usage error) or a corrupt file (runtime error)', () => {
     SweepCheckpoint.open<number>(out, key, { resume: false }).record('a', 1);
     const otherKey = runKey('.end\n', { seed: 1 });
-    expect(() => SweepCheckpoint.open(out, otherKey, { resume: true })).toThrow(/written for a different netlist or different options; rerun without --resume/);
+    expect(() => SweepCheckpoint.open(out, otherKey, { resume: true })).toThrow(/cannot resume from .*checkpoint\.json: net\.xbar changed since it was written; rerun without --resume/);
     try {
       SweepCheckpoint.open(out, otherKey, { resume: true });
     } catch (error) {

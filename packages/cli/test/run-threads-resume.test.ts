@@ -106,4 +106,47 @@ describe('xbar run: Ctrl-C during a sweep and --resume', () => {
     expect(existsSync(join(out, 'checkpoint.json'))).toBe(false);
     expect(JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'))).toEqual(JSON.parse(reference.stdout));
   });
+
+  /** Runs `path` with --out `out` and presses Ctrl-C once the first point is saved. */
+  async function interruptAfterFirstPoint(path: string, out: string): Promise<number> {
+    const signals = new EventEmitter();
+    const io = {
+      stdout: () => {},
+      stderr: (text: string) => {
+        if (/^sweep points: 1\/\d+ \(/.test(text)) signals.emit('SIGINT');
+      },
+      cwd: folder,
+      signals,
+      progressIntervalMs: 0,
+    };
+    return runCli(['run', path, '--out', out, '--threads', '1'], io);
+  }
+
+  it.each([
+    ['an included file', 'cell.inc', '.model cell gaussian (sigma_prog={sig} rel_read=0.01)\n', '.model cell gaussian (sigma_prog={sig} rel_read=0.2)\n'],
+    ['a data file', 'x.idx', idx([1, 2, 3, 4]), idx([1, 2, 3, 5])],
+  ])('refuses to resume after %s changed, naming it (was: the sweep mixed both versions)', async (_what, changed, before, after) => {
+    writeFileSync(join(folder, 'cell.inc'), '.model cell gaussian (sigma_prog={sig} rel_read=0.01)\n');
+    writeFileSync(join(folder, 'x.idx'), idx([1, 2, 3, 4]));
+    writeFileSync(join(folder, changed), before);
+    const path = join(folder, 'included.xbar');
+    const lines = BASE.filter((line) => !line.startsWith('.model cell') && !line.startsWith('.inputs X'));
+    writeFileSync(path, `${['.include "cell.inc"', '.inputs X idx="x.idx" gain=0.25', ...lines, '.step sig list 0.5u 1u 2u', '.mc net=mlp inputs=X runs=2', '.end'].join('\n')}\n`);
+    const out = join(folder, `out-${changed}`);
+    expect(await interruptAfterFirstPoint(path, out)).toBe(130);
+    writeFileSync(join(folder, changed), after);
+    const resumed = await runXbar(['run', path, '--out', out, '--resume', '--quiet'], folder);
+    expect(resumed.code).toBe(2);
+    expect(resumed.stderr).toMatch(new RegExp(`cannot resume from .*checkpoint\\.json: .*${changed.replace('.', '\\.')} changed since it was written; rerun without --resume to start over`));
+    writeFileSync(join(folder, changed), before);
+    const again = await runXbar(['run', path, '--out', out, '--resume', '--quiet'], folder);
+    expect(again.stderr).toBe('');
+    expect(again.code).toBe(0);
+  });
 });
+
+/** An IDX file of one item of 4 unsigned bytes (a 1 x 4 input). */
+function idx(values: readonly number[]): Uint8Array {
+  return Uint8Array.from([0, 0, 0x08, 2, 0, 0, 0, 1, 0, 0, 0, values.length, ...values]);
+}
+

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { runtimeError, usageError } from '../exit-codes.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { type RunIdentity, identityChange } from './key.js';
 
 /** Name of the checkpoint file in the output folder. */
 export const CHECKPOINT_FILE_NAME = 'checkpoint.json';
@@ -9,9 +10,9 @@ export const CHECKPOINT_FILE_NAME = 'checkpoint.json';
 /** The checkpoint file's content. */
 interface CheckpointContent<T> {
   readonly format: 'xbar-checkpoint';
-  readonly version: 1;
-  /** `runKey` of the netlist text and options. */
-  readonly key: string;
+  readonly version: 2;
+  /** What the points were computed from. */
+  readonly identity: RunIdentity;
   /** Result of every finished point, by point id. */
   readonly points: Record<string, T>;
 }
@@ -25,35 +26,32 @@ export class SweepCheckpoint<T> {
   private constructor(
     /** Absolute path of checkpoint.json. */
     readonly path: string,
-    readonly key: string,
+    readonly identity: RunIdentity,
     private readonly points: Map<string, T>,
   ) {}
 
   /**
-   * The checkpoint of the run `key` in `outFolder`. With `resume`, the finished points of an earlier
-   * run are loaded (none if there is no file); a checkpoint of another netlist or other options is
-   * refused (usage error), a corrupt one is a runtime error. Without `resume`, the run starts empty
+   * The checkpoint of the run `identity` in `outFolder`. With `resume`, the finished points of an
+   * earlier run are loaded (none if there is no file); a checkpoint of another identity (a file read
+   * by the run changed, or an option) is refused (usage error, naming what changed), a corrupt one is
+   * a runtime error. Without `resume`, the run starts empty
    * and overwrites any earlier checkpoint at its first finished point.
    */
-  static open<T>(outFolder: string, key: string, options: { resume: boolean }): SweepCheckpoint<T> {
+  static open<T>(outFolder: string, identity: RunIdentity, options: { resume: boolean }): SweepCheckpoint<T> {
     const path = join(outFolder, CHECKPOINT_FILE_NAME);
-    if (!options.resume || !existsSync(path)) return new SweepCheckpoint<T>(path, key, new Map());
-    let content: CheckpointContent<T>;
+    if (!options.resume || !existsSync(path)) return new SweepCheckpoint<T>(path, identity, new Map());
+    let content: unknown;
     try {
-      content = JSON.parse(readFileSync(path, 'utf8')) as CheckpointContent<T>;
+      content = JSON.parse(readFileSync(path, 'utf8'));
     } catch (error) {
       throw runtimeError(`cannot resume from ${path}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (content?.format !== 'xbar-checkpoint' || content.version !== 1 || typeof content.points !== 'object' || content.points === null) {
-      throw runtimeError(`cannot resume from ${path}: not an xbar checkpoint (version 1)`);
+    if (!isCheckpoint<T>(content)) throw runtimeError(`cannot resume from ${path}: not an xbar checkpoint (version 2)`);
+    const change = identityChange(content.identity, identity);
+    if (change !== undefined) {
+      throw usageError(`cannot resume from ${path}: ${change}; rerun without --resume to start over, or choose another --out folder`);
     }
-    if (content.key !== key) {
-      throw usageError(
-        `cannot resume: ${path} was written for a different netlist or different options; ` +
-          'rerun without --resume to start over, or choose another --out folder',
-      );
-    }
-    return new SweepCheckpoint<T>(path, key, new Map(Object.entries(content.points)));
+    return new SweepCheckpoint<T>(path, identity, new Map(Object.entries(content.points)));
   }
 
   /** Number of finished points. */
@@ -73,7 +71,7 @@ export class SweepCheckpoint<T> {
   /** Adds a finished point and writes the checkpoint file atomically. */
   record(pointId: string, result: T): void {
     this.points.set(pointId, result);
-    const content: CheckpointContent<T> = { format: 'xbar-checkpoint', version: 1, key: this.key, points: Object.fromEntries(this.points) };
+    const content: CheckpointContent<T> = { format: 'xbar-checkpoint', version: 2, identity: this.identity, points: Object.fromEntries(this.points) };
     try {
       writeFileAtomic(this.path, `${JSON.stringify(content)}\n`);
     } catch (error) {
@@ -85,4 +83,12 @@ export class SweepCheckpoint<T> {
   remove(): void {
     rmSync(this.path, { force: true });
   }
+}
+
+function isCheckpoint<T>(value: unknown): value is CheckpointContent<T> {
+  const isObject = (x: unknown): x is object => typeof x === 'object' && x !== null;
+  if (!isObject(value)) return false;
+  const content = value as Partial<CheckpointContent<T>>;
+  const identity = content.identity;
+  return content.format === 'xbar-checkpoint' && content.version === 2 && isObject(content.points) && isObject(identity) && typeof identity.options === 'string' && isObject(identity.files);
 }

@@ -1,7 +1,8 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { runKey } from '../checkpoint/key.js';
+import { runIdentity } from '../checkpoint/key.js';
+import { readRunFiles } from '../checkpoint/run-files.js';
 import { CHECKPOINT_FILE_NAME } from '../checkpoint/store.js';
 import { loadConfigForNetlist } from '../config/load.js';
 import { resolveRunSettings } from '../config/options.js';
@@ -96,7 +97,7 @@ async function runRun(file: string, flags: RunFlags, io: CliIo): Promise<void> {
           checkpoint: {
             out: settings.out,
             resume: flags.resume ?? false,
-            key: runKey(netlistText, checkpointOptions(settings.seed, allowOutside, config)),
+            identity: runIdentity(checkpointOptions(settings.seed, allowOutside, config), readRunFiles(design, config, io.cwd)),
             write: io.stderr,
             ...(io.signals ? { signals: io.signals } : {}),
           },
@@ -143,7 +144,7 @@ function parseThreads(text: string | undefined): number | undefined {
   return threads;
 }
 
-/** The options that change results, for the checkpoint's key (not threads, format or output folder). */
+/** The options that change results, for the checkpoint's identity (not threads, format or output folder). */
 function checkpointOptions(seed: number | undefined, allowOutside: boolean, config: XbarConfig): Record<string, unknown> {
   return { seed: seed ?? null, allowOutside, plugins: config.plugins.map((plugin) => plugin.specifier) };
 }

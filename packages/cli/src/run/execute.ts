@@ -1,6 +1,6 @@
 import type { Design } from '@xbar/dsl';
 import { InterruptGuard, type InterruptEnvironment } from '../checkpoint/interrupt.js';
-import { pointId } from '../checkpoint/key.js';
+import { type RunIdentity, pointId } from '../checkpoint/key.js';
 import { SweepCheckpoint } from '../checkpoint/store.js';
 import { type PendingPointsRunner, runSweepPoints } from '../checkpoint/sweep.js';
 import type { ProgressReporter } from '../progress/reporter.js';
@@ -18,8 +18,8 @@ export interface CheckpointOptions {
   readonly out: string;
   /** Take the finished points of an earlier run with the same key. */
   readonly resume: boolean;
-  /** `runKey` of the netlist text and the options that change results. */
-  readonly key: string;
+  /** What the run's results depend on (options and every file read): a checkpoint of another identity is not resumed. */
+  readonly identity: RunIdentity;
   /** Ctrl-C source (default `process`; tests pass an emitter). */
   readonly signals?: InterruptEnvironment['signals'];
   /** Where the Ctrl-C notices go (stderr). */
@@ -58,7 +58,7 @@ export async function executeRun(session: NetlistSession, design: Design, option
 const SWEEP_LABEL = 'sweep points';
 
 async function sweepWithCheckpoint(points: readonly StepPoint[], runner: PendingPointsRunner<PointResult>, options: CheckpointOptions, progress: ProgressReporter): Promise<PointResult[]> {
-  const checkpoint = SweepCheckpoint.open<EncodedPointResult>(options.out, options.key, { resume: options.resume });
+  const checkpoint = SweepCheckpoint.open<EncodedPointResult>(options.out, options.identity, { resume: options.resume });
   const guard = new InterruptGuard({ write: options.write, ...(options.signals ? { signals: options.signals } : {}) });
   const encoded = await runSweepPoints<StepPoint, EncodedPointResult>({
     points,
