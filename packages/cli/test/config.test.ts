@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode } from '../src/exit-codes.js';
+import { runXbar } from './helpers.js';
 import { findConfigFile } from '../src/config/find.js';
 import { loadConfigForNetlist } from '../src/config/load.js';
 import { resolveRunSettings } from '../src/config/options.js';
@@ -51,10 +52,22 @@ describe('findConfigFile', () => {
     expect(findConfigFile(join(root, 'repo/examples'))).toBe(atRepoRoot);
   });
 
-  it('loadConfigForNetlist gives the empty configuration without a file', () => {
+  it("stops at the user's home folder (using a config file there) without .git: a config above it is never loaded", () => {
+    write('xbar.config.yaml', ''); // above home, e.g. /tmp or /home
+    mkdirSync(join(root, 'home/me/Downloads/study'), { recursive: true });
+    expect(findConfigFile(join(root, 'home/me/Downloads/study'), join(root, 'home/me'))).toBeUndefined();
+    const atHome = write('home/me/xbar.config.yaml', '');
+    expect(findConfigFile(join(root, 'home/me/Downloads/study'), join(root, 'home/me'))).toBe(atHome);
+  });
+
+  it('loadConfigForNetlist gives the empty configuration without a file, and with useConfig false (--no-config)', () => {
+    write('b/xbar.config.yaml', 'defaults:\n  seed: 3\n');
+    write('b/net.xbar', '.end\n');
+    expect(loadConfigForNetlist('b/net.xbar', root, true).defaults.seed).toBe(3);
+    expect(loadConfigForNetlist('b/net.xbar', root, false)).toBe(EMPTY_CONFIG);
     mkdirSync(join(root, '.git'));
     write('a/net.xbar', '.end\n');
-    expect(loadConfigForNetlist('a/net.xbar', root)).toBe(EMPTY_CONFIG);
+    expect(loadConfigForNetlist('a/net.xbar', root, true)).toBe(EMPTY_CONFIG);
   });
 });
 
@@ -127,7 +140,7 @@ ${exportLine}
   it('loads a plugin by path (TypeScript, real ContainerModule) and adds its models to the CLI registry', async () => {
     const fixture = fileURLToPath(new URL('./fixtures/fefet-plugin.ts', import.meta.url));
     const path = write('xbar.config.yaml', `plugins:\n  - ${fixture}\n`);
-    const registry = await loadRegistryWithPlugins(loadConfigForNetlist(join(root, 'net.xbar'), root));
+    const registry = await loadRegistryWithPlugins(loadConfigForNetlist(join(root, 'net.xbar'), root, true));
     expect(path).toContain(root);
     expect(registry.names()).toEqual(expect.arrayContaining(['fefet', 'gaussian', 'ideal', 'mtj', 'pcm', 'rram']));
   });
@@ -137,7 +150,7 @@ ${exportLine}
     write('node_modules/@lab/xbar-cells/esm/index.js', pluginSource('export default module;'));
     write('proj/plugin.mjs', pluginSource('export const devicesModule = module;', 'othercell'));
     write('proj/xbar.config.yaml', 'plugins:\n  - "@lab/xbar-cells"\n  - ./plugin.mjs\n');
-    const registry = await loadRegistryWithPlugins(loadConfigForNetlist('proj/net.xbar', root));
+    const registry = await loadRegistryWithPlugins(loadConfigForNetlist('proj/net.xbar', root, true));
     expect(registry.has('tempcell')).toBe(true);
     expect(registry.has('othercell')).toBe(true);
   });
@@ -145,20 +158,40 @@ ${exportLine}
   it('refuses a plugin without a ContainerModule export, naming what to export', async () => {
     write('bad.mjs', pluginSource('export const somethingElse = module; export const version = 1;'));
     const path = write('xbar.config.yaml', 'plugins:\n  - ./bad.mjs\n');
-    const run = loadRegistryWithPlugins(loadConfigForNetlist('net.xbar', root));
+    const run = loadRegistryWithPlugins(loadConfigForNetlist('net.xbar', root, true));
     await expect(run).rejects.toThrow(`${path}:2:5: plugin './bad.mjs' exports no device ContainerModule; export one as \`devicesModule\``);
     await expect(run).rejects.toMatchObject({ exitCode: ExitCode.usage });
   });
 
   it('refuses a missing package, a missing file, and a model name that is taken', async () => {
     write('xbar.config.yaml', 'plugins:\n  - xbar-no-such-plugin\n');
-    await expect(loadRegistryWithPlugins(loadConfigForNetlist('net.xbar', root))).rejects.toThrow(/plugin package 'xbar-no-such-plugin' not found/);
+    await expect(loadRegistryWithPlugins(loadConfigForNetlist('net.xbar', root, true))).rejects.toThrow(/plugin package 'xbar-no-such-plugin' not found/);
     write('xbar.config.yaml', 'plugins:\n  - ./nope.js\n');
-    await expect(loadRegistryWithPlugins(loadConfigForNetlist('net.xbar', root))).rejects.toThrow(/plugin file not found: .*nope\.js/);
+    await expect(loadRegistryWithPlugins(loadConfigForNetlist('net.xbar', root, true))).rejects.toThrow(/plugin file not found: .*nope\.js/);
     write('dup.mjs', pluginSource('export default module;', 'gaussian'));
     write('xbar.config.yaml', 'plugins:\n  - ./dup.mjs\n');
-    await expect(loadRegistryWithPlugins(loadConfigForNetlist('net.xbar', root))).rejects.toThrow(
+    await expect(loadRegistryWithPlugins(loadConfigForNetlist('net.xbar', root, true))).rejects.toThrow(
       "plugin './dup.mjs': a device model named 'gaussian' is already registered",
     );
+  });
+});
+
+describe('--no-config: an untrusted folder checked and run without its plugin code', () => {
+  it('run, check and devices load no plugin and no defaults with --no-config, and do without it', async () => {
+    const marker = join(root, 'plugin-ran');
+    // a plugin whose import leaves a mark (what untrusted code could do anything in place of)
+    write('untrusted/evil.mjs', `import { writeFileSync } from 'node:fs';\nwriteFileSync(${JSON.stringify(marker)}, 'x');\nexport default { id: 1, load() {} };\n`);
+    write('untrusted/xbar.config.yaml', 'defaults:\n  format: json\nplugins:\n  - ./evil.mjs\n');
+    write('untrusted/net.xbar', '.model m ideal\n.array a rows=2 cols=2 model=m\n.weights W [[1 0] [0 1]]\n.inputs X [[1 2]]\n.mvm array=a weights=W inputs=X mode=ideal\n');
+    const folder = join(root, 'untrusted');
+    for (const argv of [['run', 'net.xbar', '--quiet'], ['check', 'net.xbar'], ['devices']]) {
+      const result = await runXbar([...argv, '--no-config'], folder);
+      expect(result.code, argv.join(' ')).toBe(0);
+      expect(existsSync(marker), argv.join(' ')).toBe(false);
+      if (argv[0] === 'run') expect(result.stdout).toMatch(/^\.mvm/); // a table: defaults.format of the config not used
+    }
+    const trusted = await runXbar(['check', 'net.xbar'], folder);
+    expect(trusted.code).toBe(0);
+    expect(existsSync(marker)).toBe(true);
   });
 });

@@ -2,12 +2,14 @@ import { NodeSourceHost, checkNetlistFile, renderDiagnostics } from '@xbar/dsl';
 import { Option, type Command } from 'commander';
 import { CliError, ExitCode, runtimeError } from '../exit-codes.js';
 import type { CliCommand, CliIo } from '../program.js';
-import { loadConfigForNetlist } from '../config/load.js';
+import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
 
 interface CheckFlags {
   readonly format: 'text' | 'json';
   readonly allowOutside?: boolean;
+  /** False with `--no-config`. */
+  readonly config: boolean;
 }
 
 /**
@@ -24,6 +26,7 @@ export const checkCommand: CliCommand = {
       .argument('<file>', 'the netlist (.xbar)')
       .addOption(new Option('--format <format>', 'diagnostics as text (with carets) or json').choices(['text', 'json']).default('text'))
       .option('--allow-outside', "let .include and data paths leave the netlist's folder")
+      .option('--no-config', NO_CONFIG_HELP)
       .action((file: string, flags: CheckFlags) => runCheck(file, flags, io));
   },
 };
@@ -31,7 +34,7 @@ export const checkCommand: CliCommand = {
 async function runCheck(file: string, flags: CheckFlags, io: CliIo): Promise<void> {
   const host = new NodeSourceHost(io.cwd);
   if (host.sizeOf(file) === undefined) throw runtimeError(`cannot read netlist '${file}': no such file`);
-  const registry = await loadRegistryWithPlugins(loadConfigForNetlist(file, io.cwd));
+  const registry = await loadRegistryWithPlugins(loadConfigForNetlist(file, io.cwd, flags.config));
   const result = checkNetlistFile(file, { registry, host, allowOutsideRoot: flags.allowOutside ?? false });
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (flags.format === 'json') {

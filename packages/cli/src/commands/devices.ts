@@ -3,10 +3,8 @@ import type { DeviceModel, ParamSpec } from '@xbar/core';
 import { nearestMatch } from '@xbar/dsl';
 import { usageError } from '../exit-codes.js';
 import type { CliCommand, CliIo } from '../program.js';
-import { readConfigFile } from '../config/load.js';
-import { findConfigFile } from '../config/find.js';
+import { NO_CONFIG_HELP, loadProjectConfig } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
-import { EMPTY_CONFIG } from '../config/schema.js';
 
 /** One model as `xbar devices --format json` prints it (a stable contract for scripts). */
 interface DeviceDescription {
@@ -71,10 +69,10 @@ export const devicesCommand: CliCommand = {
       .description('list the registered device models and presets with their parameters, units, defaults and ranges')
       .argument('[name]', 'show one model in detail')
       .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-      .action(async (name: string | undefined, options: { format: 'text' | 'json' }) => {
-        const configPath = findConfigFile(io.cwd);
+      .option('--no-config', NO_CONFIG_HELP)
+      .action(async (name: string | undefined, options: { format: 'text' | 'json'; config: boolean }) => {
         // a plugin that fails to load is named on stderr; the others and the built-in models are still listed
-        const registry = await loadRegistryWithPlugins(configPath === undefined ? EMPTY_CONFIG : readConfigFile(configPath), (error) =>
+        const registry = await loadRegistryWithPlugins(loadProjectConfig(io.cwd, options.config), (error) =>
           io.stderr(`xbar: warning: ${error.message}; its models are not listed\n`),
         );
         if (name !== undefined && !registry.has(name)) {

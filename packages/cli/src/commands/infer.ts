@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { type HardwareSpec, type Network, type Tensor, encodeNpy, runNetworkBatched } from '@xbar/core';
 import type { Command } from 'commander';
 import { runtimeError, usageError } from '../exit-codes.js';
-import { loadConfigForNetlist } from '../config/load.js';
+import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { loadOnnxNetwork, readBytes, readModelInputs, requireFlag, shapeText } from '../io/files.js';
@@ -23,14 +23,16 @@ interface InferOptions {
   readonly seed?: string;
   readonly batchSize?: string;
   readonly quiet?: boolean;
+  /** False with `--no-config`. */
+  readonly config: boolean;
 }
 
 /**
  * The hardware spec of an imported network from a netlist (checked with the device plugins of its
  * xbar.config.yaml), and the netlist's default seed.
  */
-async function loadHardware(netlistPath: string, modelPath: string, network: Network, io: CliIo): Promise<{ spec: HardwareSpec; seed: number }> {
-  const registry = await loadRegistryWithPlugins(loadConfigForNetlist(netlistPath, io.cwd));
+async function loadHardware(netlistPath: string, modelPath: string, network: Network, io: CliIo, useConfig: boolean): Promise<{ spec: HardwareSpec; seed: number }> {
+  const registry = await loadRegistryWithPlugins(loadConfigForNetlist(netlistPath, io.cwd, useConfig));
   const design = loadNetlist(netlistPath, io, { registry });
   const initializers = onnxWeightInitializers(readBytes(modelPath, io.cwd));
   return { spec: hardwareSpecFromDesign(design, network, initializers), seed: design.options.seed };
@@ -50,6 +52,7 @@ export const inferCommand: CliCommand = {
       .option('--seed <n>', 'random seed of the hardware run (default: the netlist\'s .options seed; unused by ideal runs)')
       .option('--batch-size <n>', 'samples per chunk', '256')
       .option('--quiet', 'no progress and no summary line on stderr')
+      .option('--no-config', NO_CONFIG_HELP)
       .action(async (options: InferOptions) => {
         const modelPath = requireFlag(options.model, '--model');
         const inputPath = requireFlag(options.input, '--input');
@@ -60,7 +63,7 @@ export const inferCommand: CliCommand = {
         const network = loadOnnxNetwork(modelPath, io.cwd);
         if (network.outputs.length !== 1) throw runtimeError(`${modelPath}: the model has ${network.outputs.length} outputs; xbar infer writes models with one output`);
         const { batch, single } = readModelInputs(inputPath, io.cwd, network, modelPath);
-        const hardware = options.netlist !== undefined && !options.ideal ? await loadHardware(options.netlist, modelPath, network, io) : undefined;
+        const hardware = options.netlist !== undefined && !options.ideal ? await loadHardware(options.netlist, modelPath, network, io, options.config) : undefined;
         const seed = options.seed !== undefined ? Number(options.seed) : hardware?.seed;
         let output: Tensor;
         let warnings: readonly string[] = [];

@@ -13,7 +13,7 @@ import {
 } from '@xbar/core';
 import { Option, type Command } from 'commander';
 import { CliError, runtimeError, usageError } from '../exit-codes.js';
-import { loadConfigForNetlist } from '../config/load.js';
+import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
 import { loadOnnxNetwork, readBytes, readModelInputs, requireFlag } from '../io/files.js';
 import { hardwareSpecFromDesign } from '../netlist/hardware-spec.js';
@@ -34,6 +34,8 @@ interface MseFlags {
   readonly mode: 'diagonal' | 'full';
   readonly format: 'json' | 'table';
   readonly quiet?: boolean;
+  /** False with `--no-config`. */
+  readonly config: boolean;
 }
 
 /** One row of the report: a network node (or the output). */
@@ -186,6 +188,7 @@ export const mseCommand: CliCommand = {
       .addOption(new Option('--mode <mode>', 'diagonal (fast, batched) or full covariance (exact shared-kernel and input-noise correlations)').choices(['diagonal', 'full']).default('full'))
       .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table'))
       .option('--quiet', 'no progress on stderr (warnings still)')
+      .option('--no-config', NO_CONFIG_HELP)
       .action(async (flags: MseFlags) => {
         const modelPath = requireFlag(flags.model, '--model');
         const netlistPath = requireFlag(flags.netlist, '--netlist');
@@ -195,7 +198,7 @@ export const mseCommand: CliCommand = {
         const sources = parseSources(flags.sources);
         const network = loadOnnxNetwork(modelPath, io.cwd);
         const input = readModelInputs(inputPath, io.cwd, network, modelPath).batch;
-        const registry = await loadRegistryWithPlugins(loadConfigForNetlist(netlistPath, io.cwd));
+        const registry = await loadRegistryWithPlugins(loadConfigForNetlist(netlistPath, io.cwd, flags.config));
         const design = loadNetlist(netlistPath, io, { registry });
         const spec = hardwareSpecFromDesign(design, network, onnxWeightInitializers(readBytes(modelPath, io.cwd)));
         let report: MseReport;

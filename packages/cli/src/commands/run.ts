@@ -4,7 +4,7 @@ import { type Command, Option } from 'commander';
 import { runIdentity } from '../checkpoint/key.js';
 import { readRunFiles } from '../checkpoint/run-files.js';
 import { CHECKPOINT_FILE_NAME } from '../checkpoint/store.js';
-import { loadConfigForNetlist } from '../config/load.js';
+import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { resolveRunSettings } from '../config/options.js';
 import type { XbarConfig } from '../config/schema.js';
 import { commandProgress } from '../progress/create.js';
@@ -29,6 +29,8 @@ interface RunFlags {
   readonly resume?: boolean;
   readonly allowOutside?: boolean;
   readonly quiet?: boolean;
+  /** False with `--no-config`. */
+  readonly config: boolean;
 }
 
 /**
@@ -60,6 +62,7 @@ export const runCommand: CliCommand = {
       .option('--resume', 'continue an interrupted sweep from --out DIR/checkpoint.json')
       .option('--allow-outside', "let .include and data paths leave the netlist's folder")
       .option('--quiet', 'no progress and no summary line on stderr (diagnostics still)')
+      .option('--no-config', NO_CONFIG_HELP)
       .action((file: string, flags: RunFlags) => runRun(file, flags, io));
   },
 };
@@ -67,7 +70,7 @@ export const runCommand: CliCommand = {
 async function runRun(file: string, flags: RunFlags, io: CliIo): Promise<void> {
   const seed = parseSeed(flags.seed);
   const threads = parseThreads(flags.threads);
-  const config = loadConfigForNetlist(file, io.cwd);
+  const config = loadConfigForNetlist(file, io.cwd, flags.config);
   const settings = resolveRunSettings(
     {
       ...(seed !== undefined ? { seed } : {}),
@@ -80,7 +83,7 @@ async function runRun(file: string, flags: RunFlags, io: CliIo): Promise<void> {
   );
   if (flags.resume && settings.out === undefined) throw usageError('--resume needs an output folder (--out DIR, or defaults.out in xbar.config.yaml)');
   const allowOutside = flags.allowOutside ?? false;
-  const session = await NetlistSession.open({ file, cwd: io.cwd, allowOutside, ...(settings.seed !== undefined ? { seed: settings.seed } : {}) }, io);
+  const session = await NetlistSession.open({ file, cwd: io.cwd, allowOutside, useConfig: flags.config, ...(settings.seed !== undefined ? { seed: settings.seed } : {}) }, io);
   const design = session.checkWritten();
   if (design.analyses.length === 0) io.stderr(`xbar: warning: ${file}: ${NO_ANALYSIS}\n`);
   const excess = runWorkExcess(stepPoints(design.sweeps), (point) => session.context(point), design);
@@ -167,6 +170,7 @@ function commandLine(file: string, flags: RunFlags): string[] {
     ...(flags.resume ? ['--resume'] : []),
     ...(flags.allowOutside ? ['--allow-outside'] : []),
     ...(flags.quiet ? ['--quiet'] : []),
+    ...(flags.config ? [] : ['--no-config']),
   ];
 }
 

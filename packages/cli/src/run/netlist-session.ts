@@ -14,6 +14,8 @@ export interface NetlistSource {
   readonly file: string;
   readonly cwd: string;
   readonly allowOutside: boolean;
+  /** Read the project's xbar.config.yaml and its plugins (false with `--no-config`). */
+  readonly useConfig: boolean;
   /** `--seed` (or the configuration's), overriding every card's seed; undefined = the cards' own. */
   readonly seed?: number;
 }
@@ -34,7 +36,7 @@ export class NetlistSession {
 
   /** Loads the configuration's plugins; diagnostics go to `io.stderr`. */
   static async open(source: NetlistSource, io: CliIo): Promise<NetlistSession> {
-    const registry = await loadRegistryWithPlugins(loadConfigForNetlist(source.file, source.cwd));
+    const registry = await loadRegistryWithPlugins(loadConfigForNetlist(source.file, source.cwd, source.useConfig));
     return new NetlistSession(source, registry, { ...io, cwd: source.cwd });
   }
 
