@@ -497,7 +497,10 @@ class GraphImporter {
     const attributes = context.attributes(['axis']);
     const x = context.input(0);
     const dims = fullDims(x);
-    const axis = normalizeAxis(attributes.int('axis', 1), dims.length + 1, context.where);
+    // Flatten's axis is in [-r, r] for rank r: a negative one counts from r
+    const written = attributes.int('axis', 1);
+    const axis = written < 0 ? written + dims.length : written;
+    if (!(axis >= 0 && axis <= dims.length)) throw new OnnxImportError(`${context.where}: axis ${written} is out of range [-${dims.length}, ${dims.length}] for rank ${dims.length}`);
     const flat = [product(dims.slice(0, axis)), product(dims.slice(axis))];
     if (x.kind === 'constant') {
       this.setConstant(context.output(0), { ...x.tensor, dims: flat });

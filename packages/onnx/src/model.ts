@@ -80,6 +80,16 @@ export function decodeOnnxModel(bytes: Uint8Array): OnnxModel {
   }
 }
 
+/** Decodes TensorProto bytes (a `.pb` file of ONNX's test data) like decodeOnnxModel. */
+export function decodeOnnxTensor(bytes: Uint8Array): OnnxTensor {
+  const type = onnxType('TensorProto');
+  try {
+    return type.toObject(type.decode(bytes), { longs: Number, arrays: true, defaults: false }) as OnnxTensor;
+  } catch (error) {
+    throw new OnnxImportError(`not a valid ONNX tensor: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
 /** Encodes a plain-object ModelProto (as decodeOnnxModel returns, fields optional) to bytes: for tests and tools. */
 export function encodeOnnxModel(model: object): Uint8Array {
   const type = onnxType('ModelProto');

@@ -321,6 +321,11 @@ describe('shapes and constant folding', () => {
     expect(() => importOnnx(reshape)).toThrow(/does not keep the batch/);
     const flatten = buildModel({ input: { name: 'x', dims: ['batch', 3] }, outputs: ['y'], nodes: [single('Flatten', { axis: 0 })] });
     expect(() => importOnnx(flatten)).toThrow(/merge the batch/);
+    // axis -r is axis 0 (was read as axis 1: a 2 x 60 output where ONNX gives 1 x 120)
+    const negative = buildModel({ input: { name: 'x', dims: ['batch', 3, 4, 5] }, outputs: ['y'], nodes: [single('Flatten', { axis: -4 })] });
+    expect(() => importOnnx(negative)).toThrow(/merge the batch/);
+    const minusThree = buildModel({ input: { name: 'x', dims: ['batch', 3, 4, 5] }, outputs: ['y'], nodes: [single('Flatten', { axis: -3 })] });
+    expect(runNetwork(importOnnx(minusThree).network, tensor([2, 3, 4, 5]))[0].shape).toEqual([2, 60]);
   });
 });
 
