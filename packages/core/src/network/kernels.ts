@@ -1,5 +1,6 @@
 import type { AffineNode, Conv2dNode, DenseNode, Pool2dNode, SoftmaxNode } from './graph.js';
 import { im2colGroup } from './im2col.js';
+import { rowProducts } from '../math/row-products.js';
 import { broadcastShapes, windowOutputSize2d } from './shapes.js';
 import { type Tensor, shapeSize, tensor } from './tensor.js';
 
@@ -10,15 +11,7 @@ export function denseForward(x: Tensor, node: DenseNode): Tensor {
   const { rows: outputs, cols: inputs, data: weights } = node.weights;
   const vectors = x.data.length / inputs;
   const out = tensor([...x.shape.slice(0, -1), outputs]);
-  for (let v = 0; v < vectors; v++) {
-    const xOffset = v * inputs;
-    for (let o = 0; o < outputs; o++) {
-      const wOffset = o * inputs;
-      let sum = node.bias[o];
-      for (let i = 0; i < inputs; i++) sum += weights[wOffset + i] * x.data[xOffset + i];
-      out.data[v * outputs + o] = sum;
-    }
-  }
+  rowProducts(weights, outputs, x.data, vectors, inputs, node.bias, out.data, 0, 1, outputs);
   return out;
 }
 
@@ -39,16 +32,8 @@ export function conv2dForward(x: Tensor, node: Conv2dNode): Tensor {
     const sample = x.data.subarray(b * sampleSize, (b + 1) * sampleSize);
     for (let g = 0; g < node.groups; g++) {
       im2colGroup(sample, node, sizes, g, patches);
-      for (let m = g * outPerGroup; m < (g + 1) * outPerGroup; m++) {
-        const wOffset = m * columns;
-        const outOffset = (b * outChannels + m) * positions;
-        for (let p = 0; p < positions; p++) {
-          const pOffset = p * columns;
-          let sum = node.bias[m];
-          for (let k = 0; k < columns; k++) sum += weights[wOffset + k] * patches[pOffset + k];
-          out.data[outOffset + p] = sum;
-        }
-      }
+      const first = g * outPerGroup;
+      rowProducts(weights.subarray(first * columns, (first + outPerGroup) * columns), outPerGroup, patches, positions, columns, node.bias.subarray(first, first + outPerGroup), out.data, (b * outChannels + first) * positions, positions, 1);
     }
   }
   return out;
