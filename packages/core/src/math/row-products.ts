@@ -76,17 +76,6 @@ function dot(a: Float64Array, aOffset: number, b: Float64Array, bOffset: number,
 }
 
 /** The plain loop rowProducts is tested against. */
-export function rowProductsReference(
-  a: Float64Array,
-  rows: number,
-  b: Float64Array,
-  cols: number,
-  depth: number,
-  bias: Float64Array | undefined,
-  out: Float64Array,
-  outOffset: number,
-  rowStride: number,
-  colStride: number,
-): void {
+export function rowProductsReference(...[a, rows, b, cols, depth, bias, out, outOffset, rowStride, colStride]: Parameters<typeof rowProducts>): void {
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[outOffset + r * rowStride + c * colStride] = dot(a, r * depth, b, c * depth, depth, bias ? bias[r] : 0);
 }
