@@ -70,8 +70,17 @@ export function decodeTensor(proto: OnnxTensor, what: string): ConstantTensor {
     case OnnxDataType.INT8:
       fill(1, (o) => view!.getInt8(o), proto.int32_data);
       return { kind: 'int', dims, values };
+    case OnnxDataType.UINT16:
+      fill(2, (o) => view!.getUint16(o, true), proto.int32_data);
+      return { kind: 'int', dims, values };
+    case OnnxDataType.INT16:
+      fill(2, (o) => view!.getInt16(o, true), proto.int32_data);
+      return { kind: 'int', dims, values };
+    case OnnxDataType.BOOL:
+      fill(1, (o) => (view!.getUint8(o) !== 0 ? 1 : 0), proto.int32_data);
+      return { kind: 'int', dims, values };
     default:
-      throw new OnnxImportError(`${what}: data type ${dataTypeName(type)} is not supported (float32, float64, int64, int32, uint8, int8 are)`);
+      throw new OnnxImportError(`${what}: data type ${dataTypeName(type)} is not supported (float32, float64, int64, int32, int16, uint16, uint8, int8, bool are)`);
   }
 }
 

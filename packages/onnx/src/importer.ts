@@ -4,6 +4,9 @@ import {
   type DenseNode,
   type Network,
   type NetworkNode,
+  TENSOR_OPS,
+  type Tensor,
+  type TensorOpAttributes,
   broadcastAdd,
   broadcastShapes,
   matrix,
@@ -15,16 +18,20 @@ import { type ConstantTensor, OnnxImportError, decodeTensor, dimsSize } from './
 import { type OnnxModel, type OnnxNode, decodeOnnxModel } from './model.js';
 import { OnnxDataType } from './schema.js';
 import { concatConstants, gatherConstant, unsqueezeDims } from './shape-ops.js';
+import { TENSOR_OP_ATTRIBUTES, readTensorOpAttributes } from './tensor-op-specs.js';
 
 /** ONNX operator set versions (default domain) the importer accepts. */
 export const MIN_OPSET = 11;
 export const MAX_OPSET = 18;
 
-/** Operators of the default ONNX domain the importer understands. */
-export const SUPPORTED_OPS: readonly string[] = [
+/** Ops with their own translation (weight layers, pooling, folding of shapes and constants). */
+const TRANSLATED_OPS: readonly string[] = [
   'Gemm', 'MatMul', 'Add', 'Relu', 'Sigmoid', 'Tanh', 'Softmax', 'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
-  'Flatten', 'Reshape', 'BatchNormalization', 'Identity', 'Dropout', 'Constant', 'Shape', 'Gather', 'Unsqueeze', 'Concat',
+  'Flatten', 'Reshape', 'BatchNormalization', 'Identity', 'Dropout', 'Constant', 'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat',
 ];
+
+/** Operators of the default ONNX domain the importer understands: its own, and the digital tensor ops of core's table. */
+export const SUPPORTED_OPS: readonly string[] = [...new Set([...TRANSLATED_OPS, ...Object.keys(TENSOR_OP_ATTRIBUTES)])];
 
 /** The result of importing an ONNX model. */
 export interface ImportedModel {
@@ -211,9 +218,12 @@ class GraphImporter {
         return this.gather(context);
       case 'Unsqueeze':
         return this.unsqueeze(context);
+      case 'Squeeze':
+        return this.squeeze(context);
       case 'Concat':
         return this.concat(context);
       default:
+        if (node.op_type !== undefined && node.op_type in TENSOR_OP_ATTRIBUTES) return this.tensorOp(context, node.op_type);
         throw new OnnxImportError(`${context.where}: unsupported op`);
     }
   }
@@ -349,10 +359,8 @@ class GraphImporter {
     context.attributes([]);
     const a = context.input(0);
     const b = context.input(1);
-    if (a.kind !== 'activation' || b.kind !== 'constant') {
-      throw new OnnxImportError(`${context.where}: only activation x constant-matrix products are supported (y = x W)`);
-    }
-    if (b.tensor.dims.length !== 2) throw new OnnxImportError(`${context.where}: the constant operand must be a matrix, got dims [${b.tensor.dims.join(', ')}]`);
+    // activation x constant matrix: a weight layer (crossbars); any other product stays digital
+    if (a.kind !== 'activation' || b.kind !== 'constant' || b.tensor.dims.length !== 2) return this.tensorOp(context, 'MatMul');
     const [k, n] = b.tensor.dims;
     if (a.shape.length < 1 || a.shape[a.shape.length - 1] !== k) {
       throw new OnnxImportError(`${context.where}: per-sample shape [${a.shape.join(', ')}] does not end in the ${k} rows of the matrix`);
@@ -547,8 +555,9 @@ class GraphImporter {
   }
 
   private gather(context: NodeContext): void {
+    if (context.input(0).kind !== 'constant' || context.input(1).kind !== 'constant') return this.tensorOp(context, 'Gather');
     const attributes = context.attributes(['axis']);
-    const data = context.constantInput(0, 'data (Gather on computed activations is not supported)');
+    const data = context.constantInput(0, 'data');
     const indices = context.constantInput(1, 'indices');
     const axis = normalizeAxis(attributes.int('axis', 0), data.dims.length, context.where);
     this.setConstant(context.output(0), gatherConstant(data, indices, axis, context.where));
@@ -571,8 +580,95 @@ class GraphImporter {
   private concat(context: NodeContext): void {
     const attributes = context.attributes(['axis']);
     if (!attributes.has('axis')) throw new OnnxImportError(`${context.where}: axis is required`);
-    const parts = context.node.input.map((_, i) => context.constantInput(i, 'input (Concat of computed activations is not supported)'));
+    if (context.node.input.some((_, i) => context.input(i).kind !== 'constant')) return this.tensorOp(context, 'Concat');
+    const parts = context.node.input.map((_, i) => context.constantInput(i, 'input'));
     this.setConstant(context.output(0), concatConstants(parts, attributes.int('axis', 0), context.where));
+  }
+
+  private squeeze(context: NodeContext): void {
+    const attributes = context.attributes(this.opset >= 13 ? [] : ['axes']);
+    const axes = this.opset >= 13 ? context.optionalInput(1) : undefined;
+    const listed = this.opset >= 13 ? (axes === undefined ? undefined : [...(axes.kind === 'constant' ? axes.tensor.values : context.constantInput(1, 'axes').values)]) : attributes.ints('axes');
+    const x = context.input(0);
+    const dims = fullDims(x);
+    const squeezed = new Set((listed ?? dims.flatMap((dim, axis) => (dim === 1 ? [axis] : []))).map((axis) => normalizeAxis(axis, dims.length, context.where)));
+    for (const axis of squeezed) if (dims[axis] !== 1) throw new OnnxImportError(`${context.where}: axis ${axis} has size ${formatDims([dims[axis]])}, not 1`);
+    const kept = dims.filter((_, axis) => !squeezed.has(axis));
+    if (x.kind === 'constant') {
+      this.setConstant(context.output(0), { ...x.tensor, dims: kept });
+      return;
+    }
+    if (squeezed.has(0)) throw new OnnxImportError(`${context.where}: squeezing the batch axis is not supported`);
+    this.reshapeActivation(context, x, kept.slice(1));
+  }
+
+  // --- digital tensor ops (core's TENSOR_OPS) ----------------------------------------------
+
+  /**
+   * A tensor op of core's table: folded when every operand is constant, else a tensor-op node whose
+   * per-sample output shape is found by running the op on zeros with batches of 1 and 7 (it must keep
+   * the batch as its first axis).
+   */
+  private tensorOp(context: NodeContext, type: string): void {
+    const spec = TENSOR_OP_ATTRIBUTES[type];
+    const op = TENSOR_OPS[type];
+    let attributes: TensorOpAttributes;
+    try {
+      attributes = readTensorOpAttributes(context.attributes(Object.keys(spec)), spec);
+    } catch (error) {
+      if (error instanceof OnnxImportError) throw error;
+      throw new OnnxImportError(`${context.where}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const values = this.tensorOpOperands(context, type);
+    if (values.length < op.arity[0] || values.length > op.arity[1]) throw new OnnxImportError(`${context.where}: takes ${op.arity[0]} to ${op.arity[1]} inputs, got ${values.length}`);
+    const run = (operands: readonly Tensor[]): Tensor => {
+      try {
+        return op.forward(operands, attributes);
+      } catch (error) {
+        throw new OnnxImportError(`${context.where}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    };
+    if (values.every((value) => value.kind === 'constant')) {
+      const result = run(values.map((value) => ({ shape: value.tensor.dims, data: value.tensor.values })));
+      const integer = type === 'Cast' ? [2, 3, 4, 5, 6, 7, 12, 13].includes(Number(attributes.to ?? 1)) : values.every((value) => value.tensor.kind === 'int');
+      this.setConstant(context.output(0), { kind: integer ? 'int' : 'float', dims: result.shape, values: result.data });
+      return;
+    }
+    const inputs: string[] = [];
+    const operands: (number | Tensor)[] = [];
+    const inputShapes: (readonly number[])[] = [];
+    for (const value of values) {
+      if (value.kind === 'constant') {
+        operands.push({ shape: value.tensor.dims, data: value.tensor.values });
+        continue;
+      }
+      let index = inputs.indexOf(value.id);
+      if (index < 0) {
+        index = inputs.push(value.id) - 1;
+        inputShapes.push(value.shape);
+      }
+      operands.push(index);
+    }
+    const probe = (batch: number) => run(operands.map((operand) => (typeof operand === 'number' ? tensorOfZeros([batch, ...inputShapes[operand]]) : operand))).shape;
+    const batches = this.fixedBatch !== undefined ? [this.fixedBatch] : [1, 7];
+    const shapes = batches.map(probe);
+    const perSample = shapes[0].slice(1);
+    const keepsBatch = shapes.every((shape, k) => shape[0] === batches[k] && shape.length === perSample.length + 1 && shape.slice(1).every((dim, i) => dim === perSample[i]));
+    if (!keepsBatch) throw new OnnxImportError(`${context.where}: the result does not keep the batch as its first axis (the batch may not be moved, merged or broadcast against)`);
+    const node: NetworkNode = { op: 'tensor', kind: type, name: context.name, inputs, output: context.output(0), attributes, operands, outputShape: perSample };
+    this.addNode(context, node, inputShapes);
+  }
+
+  /** The values a tensor op reads, in order; Clip's absent min and max are -Infinity and +Infinity, its opset < 11 attributes read as inputs. */
+  private tensorOpOperands(context: NodeContext, type: string): Value[] {
+    const names = context.node.input;
+    const scalar = (value: number): Value => ({ kind: 'constant', tensor: { kind: 'float', dims: [], values: Float64Array.of(value) } });
+    return names.flatMap((name, index): Value[] => {
+      if (name !== '') return [context.input(index)];
+      if (type === 'Clip' && index > 0) return [scalar(index === 1 ? -Infinity : Infinity)];
+      if (names.slice(index).some((later) => later !== '')) throw new OnnxImportError(`${context.where}: input ${index} is absent but a later one is given`);
+      return [];
+    });
   }
 }
 
@@ -625,6 +721,10 @@ class NodeContext {
   alias(value: Value): void {
     this.importer.setValue(this.output(0), value);
   }
+}
+
+function tensorOfZeros(shape: readonly number[]): Tensor {
+  return { shape: [...shape], data: new Float64Array(product(shape)) };
 }
 
 /** Full dims of a value: the batch axis of activations is SYMBOLIC_BATCH. */

@@ -333,6 +333,8 @@ export class MseAnalyzer {
       }
       case 'affine':
         return affineMoments(x, node, inputShape);
+      case 'tensor':
+        throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through ${node.kind}`);
     }
   }
 

@@ -10,6 +10,7 @@ import {
   softmaxForward,
 } from './kernels.js';
 import { networkShapes } from './shapes.js';
+import { tensorOpForward } from './tensor-ops/node.js';
 import { type Tensor, batchSlice, formatShape, sameShape, shapeSize, tensor } from './tensor.js';
 
 /** Runs one node on its input tensors (batch first) with the float64 reference kernels. */
@@ -40,6 +41,8 @@ export function evaluateNode(node: NetworkNode, inputs: readonly Tensor[]): Tens
       return broadcastAdd(x, { shape: [1, ...node.constantShape], data: node.constant });
     case 'affine':
       return affineForward(x, node);
+    case 'tensor':
+      return tensorOpForward(node, inputs);
   }
 }
 

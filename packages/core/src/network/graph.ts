@@ -1,4 +1,6 @@
 import type { Matrix } from '../tensor/matrix.js';
+import type { Tensor } from './tensor.js';
+import type { TensorOpAttributes } from './tensor-ops/op.js';
 
 /**
  * A neural network for inference: a DAG of typed nodes over named values. Shapes in a network are
@@ -107,6 +109,19 @@ export interface AffineNode extends NodeBase {
   readonly shift: Float64Array;
 }
 
+/**
+ * A digital tensor op of ONNX's default domain (`kind`, a key of TENSOR_OPS) on whole tensors, the
+ * batch included. Its operands in order: a number k is the value `inputs[k]`, a tensor is a constant
+ * (full shape, broadcast NumPy-style). `outputShape` is the per-sample shape found at import.
+ */
+export interface TensorOpNode extends NodeBase {
+  readonly op: 'tensor';
+  readonly kind: string;
+  readonly attributes: TensorOpAttributes;
+  readonly operands: readonly (number | Tensor)[];
+  readonly outputShape: readonly number[];
+}
+
 export type NetworkNode =
   | DenseNode
   | Conv2dNode
@@ -117,7 +132,8 @@ export type NetworkNode =
   | ReshapeNode
   | AddNode
   | AddConstantNode
-  | AffineNode;
+  | AffineNode
+  | TensorOpNode;
 
 /** The nodes holding weight matrices, the ones crossbars run. */
 export type WeightNode = DenseNode | Conv2dNode;

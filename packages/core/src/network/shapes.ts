@@ -79,6 +79,8 @@ export function nodeOutputShape(node: NetworkNode, inputShapes: readonly (readon
         throw new RangeError(`${where}: ${node.scale.length} channels on axis ${node.axis} do not fit ${formatShape(shape)}`);
       }
       return [...shape];
+    case 'tensor':
+      return [...node.outputShape];
   }
 }
 

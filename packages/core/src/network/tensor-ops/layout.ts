@@ -1,0 +1,145 @@
+import { broadcastShapes } from '../shapes.js';
+import { type Tensor, formatShape, shapeSize, tensor } from '../tensor.js';
+import { type TensorOp, intAttribute, listAttribute } from './op.js';
+import { broadcastStrides, forEachBroadcast, normalizeAxis, stridesOf } from './strides.js';
+
+/** Transpose by `perm` (default: reverse the axes). */
+const transpose: TensorOp = {
+  arity: [1, 1],
+  forward([x], attributes) {
+    const perm = permutation(x.shape.length, listAttribute(attributes, 'perm'));
+    const shape = perm.map((axis) => x.shape[axis]);
+    const own = stridesOf(x.shape);
+    return copyStrided(x, shape, perm.map((axis) => own[axis]), 0);
+  },
+};
+
+function permutation(rank: number, perm: readonly number[] | undefined): number[] {
+  const out = perm ? perm.map((axis) => normalizeAxis(axis, rank, 'perm axis')) : Array.from({ length: rank }, (_, i) => rank - 1 - i);
+  if (out.length !== rank || new Set(out).size !== rank) throw new RangeError(`perm [${perm?.join(', ')}] is not a permutation of ${rank} axes`);
+  return out;
+}
+
+/** A tensor of `shape` whose element i reads x at start + sum_axis counter[axis] * strides[axis]. */
+function copyStrided(x: Tensor, shape: readonly number[], strides: readonly number[], start: number): Tensor {
+  const out = tensor(shape);
+  if (out.data.length === 0) return out;
+  forEachBroadcast(shape, [strides], (index, offsets) => {
+    out.data[index] = x.data[start + offsets[0]];
+  });
+  return out;
+}
+
+/**
+ * ONNX Slice with its starts, ends, axes and steps given as operands 1 to 4 (constants at import):
+ * bounds clamped as the specification says, negative steps walk backwards.
+ */
+const slice: TensorOp = {
+  arity: [3, 5],
+  forward([x, starts, ends, axes, steps]) {
+    const window = sliceWindow(x.shape, starts.data, ends.data, axes?.data, steps?.data);
+    const own = stridesOf(x.shape);
+    return copyStrided(x, window.shape, window.steps.map((step, axis) => step * own[axis]), window.starts.reduce((sum, begin, axis) => sum + begin * own[axis], 0));
+  },
+};
+
+/** Where a Slice starts on each axis, its step and the output shape. */
+export function sliceWindow(shape: readonly number[], starts: ArrayLike<number>, ends: ArrayLike<number>, axes?: ArrayLike<number>, steps?: ArrayLike<number>): { starts: number[]; steps: number[]; shape: number[] } {
+  const rank = shape.length;
+  const begin = new Array<number>(rank).fill(0);
+  const step = new Array<number>(rank).fill(1);
+  const out = [...shape];
+  for (let k = 0; k < starts.length; k++) {
+    const axis = normalizeAxis(axes ? axes[k] : k, rank, 'Slice axis');
+    const size = shape[axis];
+    const stride = steps ? steps[k] : 1;
+    if (!Number.isInteger(stride) || stride === 0) throw new RangeError(`Slice step must be a non-zero integer, got ${stride}`);
+    const clamp = (value: number, low: number, high: number) => Math.min(high, Math.max(low, value < 0 ? value + size : value));
+    const first = stride > 0 ? clamp(starts[k], 0, size) : clamp(starts[k], -1, size - 1);
+    const last = stride > 0 ? clamp(ends[k], 0, size) : clamp(ends[k], -1, size - 1);
+    begin[axis] = first;
+    step[axis] = stride;
+    out[axis] = Math.max(0, Math.ceil((last - first) / stride));
+  }
+  return { starts: begin, steps: step, shape: out };
+}
+
+/** Concat along `axis`. */
+const concat: TensorOp = {
+  arity: [1, Infinity],
+  forward(operands, attributes) {
+    const [first] = operands.map((o) => o.shape);
+    const axis = normalizeAxis(intAttribute(attributes, 'axis', 0), first.length);
+    const shape = [...first];
+    shape[axis] = 0;
+    for (const { shape: other } of operands) {
+      if (other.length !== first.length || other.some((dim, i) => i !== axis && dim !== first[i])) throw new RangeError(`Concat: ${formatShape(other)} does not fit ${formatShape(first)} on axis ${axis}`);
+      shape[axis] += other[axis];
+    }
+    const outer = shapeSize(shape.slice(0, axis));
+    const inner = shapeSize(shape.slice(axis + 1));
+    const out = tensor(shape);
+    let offset = 0;
+    for (const operand of operands) {
+      const block = operand.shape[axis] * inner;
+      for (let o = 0; o < outer; o++) out.data.set(operand.data.subarray(o * block, (o + 1) * block), o * shape[axis] * inner + offset);
+      offset += block;
+    }
+    return out;
+  },
+};
+
+/** Gather along `axis` with integer indices (negative ones count from the end). */
+const gather: TensorOp = {
+  arity: [2, 2],
+  forward([data, indices], attributes) {
+    const axis = normalizeAxis(intAttribute(attributes, 'axis', 0), data.shape.length);
+    const out = tensor([...data.shape.slice(0, axis), ...indices.shape, ...data.shape.slice(axis + 1)]);
+    const outer = shapeSize(data.shape.slice(0, axis));
+    const inner = shapeSize(data.shape.slice(axis + 1));
+    const size = data.shape[axis];
+    const count = indices.data.length;
+    for (let o = 0; o < outer; o++) {
+      for (let j = 0; j < count; j++) {
+        const raw = indices.data[j];
+        const index = raw < 0 ? raw + size : raw;
+        if (!(Number.isInteger(index) && index >= 0 && index < size)) throw new RangeError(`Gather index ${raw} is out of range for an axis of ${size}`);
+        out.data.set(data.data.subarray((o * size + index) * inner, (o * size + index + 1) * inner), (o * count + j) * inner);
+      }
+    }
+    return out;
+  },
+};
+
+/** Expand: broadcast to the (constant) shape of operand 1, NumPy-style both ways. */
+const expand: TensorOp = {
+  arity: [2, 2],
+  forward([x, target]) {
+    const shape = broadcastShapes(x.shape, Array.from(target.data));
+    return copyStrided(x, shape, broadcastStrides(x.shape, shape), 0);
+  },
+};
+
+/**
+ * Cast to ONNX data type `to`: float32 rounds to the nearest float32, float64 keeps the value, the
+ * integer types truncate toward zero, bool is value != 0. Other types (float16, bfloat16, strings)
+ * are refused.
+ */
+const TRUNCATE = (v: number) => Math.trunc(v);
+const CASTS: Readonly<Record<number, (value: number) => number>> = {
+  1: (v) => Math.fround(v),
+  11: (v) => v,
+  9: (v) => (v !== 0 ? 1 : 0),
+  2: TRUNCATE, 3: TRUNCATE, 4: TRUNCATE, 5: TRUNCATE, 6: TRUNCATE, 7: TRUNCATE, 12: TRUNCATE, 13: TRUNCATE,
+};
+const cast: TensorOp = {
+  arity: [1, 1],
+  forward([x], attributes) {
+    const to = intAttribute(attributes, 'to', 1);
+    const convert = CASTS[to];
+    if (convert === undefined) throw new RangeError(`Cast to data type ${to} is not supported (float, double, bool and the integer types are)`);
+    return { shape: [...x.shape], data: x.data.map(convert) };
+  },
+};
+
+export const LAYOUT_OPS: Readonly<Record<string, TensorOp>> = { Transpose: transpose, Slice: slice, Concat: concat, Gather: gather, Expand: expand, Cast: cast };

@@ -1,0 +1,102 @@
+import { HardwareNetwork, ProgrammedNetwork, TENSOR_OPS, crossbarConfig, erf, idealDevice, runNetwork, tensor } from '@xbar/core';
+import { describe, expect, it } from 'vitest';
+import { SUPPORTED_OPS, importOnnx } from '../src/index.js';
+import { TENSOR_OP_ATTRIBUTES } from '../src/tensor-op-specs.js';
+import { type ModelSpec, floatAttribute, values } from './builders.js';
+import { buildModel } from './builders.js';
+
+// An attention-like block of digital tensor ops around one weight layer, against a direct float64
+// computation: LayerNormalization, a constant MatMul (a dense layer on crossbars), Transpose, MatMul of
+// two activations, Mul by a constant, Softmax, Gelu, ReduceMean, Neg, Concat and Slice.
+
+const [T, D] = [4, 6];
+// float32 values, as the model stores them
+const scale = values(D, 1).map((v) => Math.fround(0.5 + v));
+const shift = values(D, 2).map(Math.fround);
+const w = values(D * D, 3).map((v) => Math.fround(v - 0.5));
+
+const spec: ModelSpec = {
+  input: { name: 'x', dims: ['batch', T, D] },
+  outputs: ['y'],
+  opset: 17,
+  nodes: [
+    { op: 'LayerNormalization', inputs: ['x', 'scale', 'shift'], outputs: ['n'], attributes: { axis: -1 }, rawAttributes: [floatAttribute('epsilon', 1e-5)] },
+    { op: 'MatMul', inputs: ['n', 'w'], outputs: ['q'] },
+    { op: 'Transpose', inputs: ['q'], outputs: ['qt'], attributes: { perm: [0, 2, 1] } },
+    { op: 'MatMul', inputs: ['q', 'qt'], outputs: ['s'] },
+    { op: 'Mul', inputs: ['s', 'half'], outputs: ['s2'] },
+    { op: 'Softmax', inputs: ['s2'], outputs: ['a'], attributes: { axis: -1 } },
+    { op: 'MatMul', inputs: ['a', 'q'], outputs: ['c'] },
+    { op: 'Gelu', inputs: ['c'], outputs: ['g'], domain: '' },
+    { op: 'ReduceMean', inputs: ['g'], outputs: ['r'], attributes: { axes: [1], keepdims: 0 } },
+    { op: 'Neg', inputs: ['r'], outputs: ['m'] },
+    { op: 'Concat', inputs: ['r', 'm'], outputs: ['cat'], attributes: { axis: 1 } },
+    { op: 'Slice', inputs: ['cat', 'starts', 'ends', 'axes'], outputs: ['y'] },
+  ],
+  initializers: [
+    { name: 'scale', dims: [D], values: scale },
+    { name: 'shift', dims: [D], values: shift },
+    { name: 'w', dims: [D, D], values: w },
+    { name: 'half', dims: [], values: [0.5] },
+    { name: 'starts', dims: [1], values: [2], type: 'int64' },
+    { name: 'ends', dims: [1], values: [9], type: 'int64' },
+    { name: 'axes', dims: [1], values: [1], type: 'int64' },
+  ],
+};
+
+/** The block for one sample (T x D), computed directly. */
+function reference(x: readonly number[]): number[] {
+  const rows = Array.from({ length: T }, (_, t) => x.slice(t * D, (t + 1) * D));
+  const q = rows.map((row) => {
+    const mean = row.reduce((a, b) => a + b, 0) / D;
+    const variance = row.reduce((a, b) => a + (b - mean) ** 2, 0) / D;
+    const n = row.map((v, d) => ((v - mean) / Math.sqrt(variance + 1e-5)) * scale[d] + shift[d]);
+    return Array.from({ length: D }, (_, o) => n.reduce((sum, v, i) => sum + v * w[i * D + o], 0));
+  });
+  const attention = q.map((qi) => {
+    const s = q.map((qj) => 0.5 * qi.reduce((sum, v, d) => sum + v * qj[d], 0));
+    const top = Math.max(...s);
+    const e = s.map((v) => Math.exp(v - top));
+    const total = e.reduce((a, b) => a + b, 0);
+    return e.map((v) => v / total);
+  });
+  const g = attention.map((a) => Array.from({ length: D }, (_, d) => a.reduce((sum, v, j) => sum + v * q[j][d], 0))).map((row) => row.map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2))));
+  const r = Array.from({ length: D }, (_, d) => g.reduce((sum, row) => sum + row[d], 0) / T);
+  return [...r, ...r.map((v) => -v)].slice(2, 9);
+}
+
+describe('digital tensor ops (core TENSOR_OPS) imported from ONNX', () => {
+  const network = importOnnx(buildModel(spec)).network;
+  const batch = 3;
+  const input = values(batch * T * D, 9).map((v) => 4 * v - 2);
+
+  it('compute an attention block as ONNX defines it, for every sample of a batch', () => {
+    const [y] = runNetwork(network, tensor([batch, T, D], Float64Array.from(input)));
+    expect(y.shape).toEqual([batch, 7]);
+    for (let b = 0; b < batch; b++) {
+      const expected = reference(input.slice(b * T * D, (b + 1) * T * D));
+      Array.from(y.data.subarray(b * 7, (b + 1) * 7)).forEach((value, i) => expect(value).toBeCloseTo(expected[i], 12));
+    }
+    expect(network.nodes.filter((node) => node.op === 'dense')).toHaveLength(1);
+    expect(network.nodes.filter((node) => node.op === 'tensor').map((node) => (node.op === 'tensor' ? node.kind : ''))).toEqual(['LayerNormalization', 'Transpose', 'MatMul', 'Mul', 'MatMul', 'Gelu', 'ReduceMean', 'Neg', 'Concat', 'Slice']);
+  });
+
+  it('run digitally around the weight layer on crossbars (ideal device: the ideal outputs)', () => {
+    const x = tensor([batch, T, D], Float64Array.from(input));
+    const hardware = HardwareNetwork.create(network, () => crossbarConfig({ device: idealDevice.create({}), rows: 8, cols: 8 }));
+    hardware.calibrate(x);
+    const y = ProgrammedNetwork.program(hardware, 1, 0).run(x).get(network.nodes.at(-1)!.name)!;
+    const [ideal] = runNetwork(network, x);
+    Array.from(y.data).forEach((value, i) => expect(value).toBeCloseTo(ideal.data[i], 9));
+  });
+
+  it('are one list: the importer maps exactly core ops it reads the attributes of', () => {
+    expect(Object.keys(TENSOR_OP_ATTRIBUTES).sort()).toEqual(Object.keys(TENSOR_OPS).sort());
+    for (const op of Object.keys(TENSOR_OPS)) expect(SUPPORTED_OPS).toContain(op);
+  });
+
+  it('refuse a result that moves the batch, naming the node', () => {
+    const moved = buildModel({ input: { name: 'x', dims: ['batch', T, D] }, outputs: ['y'], nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['y'], name: 'swap', attributes: { perm: [1, 0, 2] } }] });
+    expect(() => importOnnx(moved)).toThrow(/node 'swap' \(Transpose\): the result does not keep the batch as its first axis/);
+  });
+});
