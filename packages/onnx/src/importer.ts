@@ -21,8 +21,8 @@ import { concatConstants, gatherConstant, unsqueezeDims } from './shape-ops.js';
 import { TENSOR_OP_ATTRIBUTES, readTensorOpAttributes } from './tensor-op-specs.js';
 
 /** ONNX operator set versions (default domain) the importer accepts. */
-export const MIN_OPSET = 11;
-export const MAX_OPSET = 18;
+export const MIN_OPSET = 7;
+export const MAX_OPSET = 22;
 
 /** Ops with their own translation (weight layers, pooling, folding of shapes and constants). */
 const TRANSLATED_OPS: readonly string[] = [
@@ -428,8 +428,10 @@ class GraphImporter {
   }
 
   private batchNormalization(context: NodeContext): void {
-    const attributes = context.attributes(['epsilon', 'momentum', 'training_mode']);
+    const attributes = context.attributes(this.opset < 9 ? ['epsilon', 'momentum', 'spatial'] : ['epsilon', 'momentum', 'training_mode']);
     if (attributes.int('training_mode', 0) !== 0) throw new OnnxImportError(`${context.where}: training_mode = 1: inference graphs only`);
+    // before opset 9, spatial = 0 normalizes per element instead of per channel
+    if (attributes.int('spatial', 1) !== 1) throw new OnnxImportError(`${context.where}: spatial = 0 (per-element statistics) is not supported`);
     if (context.node.output.slice(1).some((name) => this.isUsed(name))) throw new OnnxImportError(`${context.where}: running mean / variance outputs are not supported`);
     const epsilon = attributes.float('epsilon', 1e-5);
     const x = context.activationInput(0, 'X');
@@ -612,14 +614,20 @@ class GraphImporter {
   private tensorOp(context: NodeContext, type: string): void {
     const spec = TENSOR_OP_ATTRIBUTES[type];
     const op = TENSOR_OPS[type];
+    const oldForm = OLD_ATTRIBUTE_FORMS[type];
+    const asAttributes = oldForm !== undefined && this.opset < oldForm.until ? oldForm.attributes : {};
     let attributes: TensorOpAttributes;
     try {
-      attributes = readTensorOpAttributes(context.attributes(Object.keys(spec)), spec);
+      attributes = readTensorOpAttributes(context.attributes([...Object.keys(spec), ...Object.keys(asAttributes)]), { ...spec, ...asAttributes });
     } catch (error) {
       if (error instanceof OnnxImportError) throw error;
       throw new OnnxImportError(`${context.where}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const values = this.tensorOpOperands(context, type);
+    const usesOldForm = oldForm !== undefined && this.opset < oldForm.until;
+    if (usesOldForm && context.node.input.length > 1) {
+      throw new OnnxImportError(`${context.where}: before opset ${oldForm.until}, ${type} takes one input and its ${Object.keys(oldForm.attributes).join(', ')} as attributes`);
+    }
+    const values = usesOldForm ? [context.input(0), ...oldForm.operands(attributes)] : this.tensorOpOperands(context, type);
     if (values.length < op.arity[0] || values.length > op.arity[1]) throw new OnnxImportError(`${context.where}: takes ${op.arity[0]} to ${op.arity[1]} inputs, got ${values.length}`);
     const run = (operands: readonly Tensor[]): Tensor => {
       try {
@@ -662,10 +670,9 @@ class GraphImporter {
   /** The values a tensor op reads, in order; Clip's absent min and max are -Infinity and +Infinity, its opset < 11 attributes read as inputs. */
   private tensorOpOperands(context: NodeContext, type: string): Value[] {
     const names = context.node.input;
-    const scalar = (value: number): Value => ({ kind: 'constant', tensor: { kind: 'float', dims: [], values: Float64Array.of(value) } });
     return names.flatMap((name, index): Value[] => {
       if (name !== '') return [context.input(index)];
-      if (type === 'Clip' && index > 0) return [scalar(index === 1 ? -Infinity : Infinity)];
+      if (type === 'Clip' && index > 0) return [scalarConstant(index === 1 ? -Infinity : Infinity)];
       if (names.slice(index).some((later) => later !== '')) throw new OnnxImportError(`${context.where}: input ${index} is absent but a later one is given`);
       return [];
     });
@@ -721,6 +728,32 @@ class NodeContext {
   alias(value: Value): void {
     this.importer.setValue(this.output(0), value);
   }
+}
+
+/**
+ * Ops whose later inputs were attributes before opset `until` (Slice: starts, ends, axes before 10;
+ * Clip: min and max before 11): those attributes, and the constant inputs they stand for.
+ */
+const OLD_ATTRIBUTE_FORMS: Readonly<Record<string, { until: number; attributes: Readonly<Record<string, 'int' | 'float' | 'ints'>>; operands: (attributes: TensorOpAttributes) => Value[] }>> = {
+  Slice: {
+    until: 10,
+    attributes: { starts: 'ints', ends: 'ints', axes: 'ints' },
+    operands: (a) => ['starts', 'ends', ...(Array.isArray(a.axes) ? ['axes'] : [])].map((name) => listConstant(a[name])),
+  },
+  Clip: {
+    until: 11,
+    attributes: { min: 'float', max: 'float' },
+    operands: (a) => [scalarConstant(typeof a.min === 'number' ? a.min : -Infinity), scalarConstant(typeof a.max === 'number' ? a.max : Infinity)],
+  },
+};
+
+function scalarConstant(value: number): Value {
+  return { kind: 'constant', tensor: { kind: 'float', dims: [], values: Float64Array.of(value) } };
+}
+
+function listConstant(value: number | readonly number[] | undefined): Value {
+  const list = Array.isArray(value) ? value : [];
+  return { kind: 'constant', tensor: { kind: 'int', dims: [list.length], values: Float64Array.from(list) } };
 }
 
 function tensorOfZeros(shape: readonly number[]): Tensor {

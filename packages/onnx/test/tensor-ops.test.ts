@@ -99,4 +99,22 @@ describe('digital tensor ops (core TENSOR_OPS) imported from ONNX', () => {
     const moved = buildModel({ input: { name: 'x', dims: ['batch', T, D] }, outputs: ['y'], nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['y'], name: 'swap', attributes: { perm: [1, 0, 2] } }] });
     expect(() => importOnnx(moved)).toThrow(/node 'swap' \(Transpose\): the result does not keep the batch as its first axis/);
   });
+
+  it('read the older attribute forms: Slice before opset 10, Clip before 11', () => {
+    const model = buildModel({
+      input: { name: 'x', dims: ['batch', 5] },
+      outputs: ['y'],
+      opset: 9,
+      nodes: [
+        { op: 'Slice', inputs: ['x'], outputs: ['s'], attributes: { starts: [1], ends: [4], axes: [1] } },
+        { op: 'Clip', inputs: ['s'], outputs: ['y'], rawAttributes: [floatAttribute('min', -0.5), floatAttribute('max', 0.5)] },
+      ],
+    });
+    const [y] = runNetwork(importOnnx(model).network, tensor([2, 5], Float64Array.of(-2, -0.25, 0, 0.25, 2, 1, 0.75, -0.75, 0.1, 3)));
+    expect(y.shape).toEqual([2, 3]);
+    expect(Array.from(y.data)).toEqual([-0.25, 0, 0.25, 0.5, -0.5, 0.1]);
+    const clipInputs = buildModel({ input: { name: 'x', dims: ['batch', 2] }, outputs: ['y'], opset: 9, nodes: [{ op: 'Clip', inputs: ['x', 'lo'], outputs: ['y'] }], initializers: [{ name: 'lo', dims: [], values: [0] }] });
+    expect(() => importOnnx(clipInputs)).toThrow(/\(Clip\): before opset 11, Clip takes one input and its min, max as attributes/);
+  });
 });
+
