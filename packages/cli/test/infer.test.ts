@@ -48,6 +48,8 @@ describe('xbar infer', () => {
     const ideal = await runXbar(['infer', '--model', model, '--input', input, '--output', onIdeal, '--netlist', join(folder, 'ideal.xbar')]);
     expect(ideal.code).toBe(0);
     expect(ideal.stderr).toMatch(/on the hardware of .*ideal\.xbar \(seed 1\)/);
+    // which nodes ran on which arrays, and which digitally
+    expect(ideal.stderr).toMatch(/xbar infer: 3 nodes on crossbars: \S+ \(dense\) on array default, \S+ \(dense\) on array default, \S+ \(dense\) on array default; 1 digital: relu\n/);
     const a = decodeNpy(readFileSync(onIdeal)).data;
     const b = decodeNpy(readFileSync(reference)).data;
     let worst = 0;

@@ -6,7 +6,7 @@ import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { loadOnnxNetwork, readBytes, readModelInputs, requireFlag, shapeText } from '../io/files.js';
-import { hardwareSpecFromDesign } from '../netlist/hardware-spec.js';
+import { describePlacement, hardwareSpecFromDesign, nodePlacement } from '../netlist/hardware-spec.js';
 import { runOnHardware } from '../netlist/hardware-inference.js';
 import { loadNetlist } from '../netlist/load.js';
 import { onnxWeightInitializers } from '../netlist/onnx-initializers.js';
@@ -31,11 +31,11 @@ interface InferOptions {
  * The hardware spec of an imported network from a netlist (checked with the device plugins of its
  * xbar.config.yaml), and the netlist's default seed.
  */
-async function loadHardware(netlistPath: string, modelPath: string, network: Network, io: CliIo, useConfig: boolean): Promise<{ spec: HardwareSpec; seed: number }> {
+async function loadHardware(netlistPath: string, modelPath: string, network: Network, io: CliIo, useConfig: boolean): Promise<{ spec: HardwareSpec; seed: number; placement: string }> {
   const registry = await loadRegistryWithPlugins(loadConfigForNetlist(netlistPath, io.cwd, useConfig));
   const design = loadNetlist(netlistPath, io, { registry });
   const initializers = onnxWeightInitializers(readBytes(modelPath, io.cwd));
-  return { spec: hardwareSpecFromDesign(design, network, initializers), seed: design.options.seed };
+  return { spec: hardwareSpecFromDesign(design, network, initializers), seed: design.options.seed, placement: describePlacement(nodePlacement(design, network, initializers)) };
 }
 
 /** `xbar infer`: outputs of an ONNX network for a batch of inputs, exact float64 (hardware runs: not yet). */
@@ -90,6 +90,7 @@ export const inferCommand: CliCommand = {
           throw runtimeError(`cannot write ${outputPath}: ${error instanceof Error ? error.message : String(error)}`);
         }
         for (const warning of warnings) io.stderr(`xbar: warning: ${warning}\n`);
+        if (hardware && !options.quiet) io.stderr(`xbar infer: ${hardware.placement}\n`);
         if (!options.quiet) io.stderr(`xbar infer: ${modelPath}, ${batch.shape[0]} sample${batch.shape[0] === 1 ? '' : 's'}, ${hardware ? `on the hardware of ${options.netlist} (seed ${seed})` : 'ideal float64'}, wrote ${outputPath} ${shapeText(shape)}\n`);
       });
   },

@@ -14,9 +14,39 @@ import { CliError, ExitCode } from '../exit-codes.js';
  * `initializers` maps node names to the name of their weight initializer (see `onnxWeightInitializers`).
  */
 export function hardwareSpecFromDesign(design: Design, network: Network, initializers: ReadonlyMap<string, string> = new Map()): (node: WeightNode) => CrossbarConfig {
+  const assigned = assignHardware(design, network, initializers);
+  return (node) => assigned.get(node.name)!.config;
+}
+
+/** Where a node of an imported network runs: on the arrays of a netlist `.layer` or `.array`, or digitally. */
+export interface NodePlacement {
+  readonly node: string;
+  /** The core node kind (`dense`, `conv2d`, `relu`, ...; a digital tensor op by its ONNX op type). */
+  readonly op: string;
+  /** `layer L (array A)`, `array A`, or `digital`. */
+  readonly on: string;
+}
+
+/** Every node of `network` with where it runs on the netlist's hardware (see hardwareSpecFromDesign). */
+export function nodePlacement(design: Design, network: Network, initializers: ReadonlyMap<string, string> = new Map()): NodePlacement[] {
+  const assigned = assignHardware(design, network, initializers);
+  return network.nodes.map((node) => ({ node: node.name, op: node.op === 'tensor' ? node.kind : node.op, on: assigned.get(node.name)?.where ?? 'digital' }));
+}
+
+/** The "N on crossbars, M digital" summary of a placement, naming the arrays and the digital kinds. */
+export function describePlacement(placement: readonly NodePlacement[]): string {
+  const analog = placement.filter((p) => p.on !== 'digital');
+  const digital = new Map<string, number>();
+  for (const p of placement) if (p.on === 'digital') digital.set(p.op, (digital.get(p.op) ?? 0) + 1);
+  const onArrays = analog.map((p) => `${p.node} (${p.op}) on ${p.on}`).join(', ');
+  const digitalKinds = [...digital].map(([op, count]) => (count > 1 ? `${op} x${count}` : op)).join(', ');
+  return `${analog.length} node${analog.length === 1 ? '' : 's'} on crossbars: ${onArrays || 'none'}; ${placement.length - analog.length} digital: ${digitalKinds || 'none'}`;
+}
+
+function assignHardware(design: Design, network: Network, initializers: ReadonlyMap<string, string>): Map<string, { config: CrossbarConfig; where: string }> {
   const layers = [...design.networks.values()].flatMap((n) => n.layers);
   const fallback = design.arrays.size === 1 ? [...design.arrays.values()][0] : design.arrays.get('default');
-  const configs = new Map<string, CrossbarConfig>();
+  const assigned = new Map<string, { config: CrossbarConfig; where: string }>();
   const unmapped: string[] = [];
   const ambiguous: string[] = [];
   for (const node of network.nodes) {
@@ -24,8 +54,8 @@ export function hardwareSpecFromDesign(design: Design, network: Network, initial
     const matches = layers.filter((layer) => layerMatches(design, layer, node.name, initializers.get(node.name)));
     const distinct = [...new Set(matches.map((layer) => layer.config))];
     if (distinct.length > 1) ambiguous.push(`'${node.name}' (layers ${matches.map((l) => l.name).join(', ')})`);
-    else if (distinct.length === 1) configs.set(node.name, distinct[0]);
-    else if (fallback) configs.set(node.name, fallback.config);
+    else if (distinct.length === 1) assigned.set(node.name, { config: distinct[0], where: `layer ${matches[0].name} (array ${matches[0].array})` });
+    else if (fallback) assigned.set(node.name, { config: fallback.config, where: `array ${fallback.name}` });
     else unmapped.push(`'${node.name}'`);
   }
   const problems: string[] = [];
@@ -37,7 +67,7 @@ export function hardwareSpecFromDesign(design: Design, network: Network, initial
     );
   }
   if (problems.length) throw new CliError(problems.join('\n'), ExitCode.netlistErrors);
-  return (node) => configs.get(node.name)!;
+  return assigned;
 }
 
 function layerMatches(design: Design, layer: LayerDefinition, nodeName: string, initializer: string | undefined): boolean {
