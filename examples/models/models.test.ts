@@ -53,7 +53,7 @@ function digitsEvaluation(): { images: Tensor; labels: number[] } {
 }
 
 describe('committed example models', () => {
-  it.each(['mnist-mlp-pca', 'digits-cnn'])("%s: ideal float64 outputs match PyTorch's saved outputs", (name) => {
+  it.each(['mnist-mlp-pca', 'digits-cnn', 'fashion-resnet'])("%s: ideal float64 outputs match PyTorch's saved outputs", (name) => {
     const { network, opset, inputs, outputs } = load(name);
     expect(opset).toBe(13);
     const [result] = runNetwork(network, tensor(inputs.shape, inputs.data));

@@ -17,6 +17,12 @@ Models (each in its own folder under examples/models/):
   their covariance and exported as the first Linear layer of the ONNX model (weights = components,
   bias = -components . mean), followed by Linear(32, 64), ReLU, Linear(64, 10): outputs are logits.
   The evaluation images (8000..9999) are copied to examples/data/mnist/ as IDX files.
+* fashion-resnet: a ResNet-8 (He et al. 2016: a 3x3 conv stem, three stages of one basic block
+  each with 16, 32 and 64 channels, strides 1, 2, 2, 1x1 projection shortcuts, BatchNorm folded into
+  every conv before export, global average pooling, Linear(64, 10); outputs logits) on Fashion-MNIST
+  28x28 (pixel / 255), trained for 3 epochs on the 60000 training images of Debian's
+  dataset-fashion-mnist (/usr/share/datasets/fashion-mnist, or --fashion-dir), evaluated on the
+  10000 test images (H. Xiao, K. Rasul, R. Vollgraf 2017, MIT license).
 * digits-cnn (BatchNorm folded into the first conv before export, as the exporter would do anyway):
   scikit-learn's 8x8 digits (values 0..16 divided by 16), input 1x8x8.
   Trained on digits 0..1499 of examples/data/digits/digits.csv.gz, evaluated on digits 1500..1796.
@@ -80,6 +86,11 @@ def accuracy(outputs, labels):
     return float((outputs.argmax(dim=1) == labels).double().mean())
 
 
+def in_chunks(model, x, size=1000):
+    # a large dataset in one batch would need tens of GB for the activations of a CNN
+    return torch.cat([model(x[start:start + size]) for start in range(0, x.shape[0], size)])
+
+
 def export(model, name, x_eval, y_eval, x_train, y_train, description):
     folder = os.path.join(MODELS, name)
     os.makedirs(folder, exist_ok=True)
@@ -95,10 +106,10 @@ def export(model, name, x_eval, y_eval, x_train, y_train, description):
         out32 = model(inputs)
         model64 = model.double()
         out64 = model64(inputs.double())
-        eval64 = model64(x_eval.double())
-        train64 = model64(x_train.double())
+        eval64 = in_chunks(model64, x_eval.double())
+        train64 = in_chunks(model64, x_train.double())
         model.float()
-        eval32 = model(x_eval)
+        eval32 = in_chunks(model, x_eval)
     np.save(os.path.join(folder, 'inputs.npy'), inputs.numpy().astype(np.float32))
     np.save(os.path.join(folder, 'outputs.npy'), out64.numpy().astype(np.float64))
     np.save(os.path.join(folder, 'outputs-float32.npy'), out32.numpy().astype(np.float32))
@@ -208,14 +219,84 @@ def digits_cnn():
     })
 
 
+class BasicBlock(nn.Module):
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(cout)
+        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(cout)
+        self.project = nn.Conv2d(cin, cout, 1, stride, bias=False) if stride != 1 or cin != cout else None
+        self.bn_project = nn.BatchNorm2d(cout) if self.project is not None else None
+
+    def fuse_batch_norm(self):
+        fuse = torch.nn.utils.fusion.fuse_conv_bn_eval
+        self.conv1, self.bn1 = fuse(self.conv1, self.bn1), nn.Identity()
+        self.conv2, self.bn2 = fuse(self.conv2, self.bn2), nn.Identity()
+        if self.project is not None:
+            self.project, self.bn_project = fuse(self.project, self.bn_project), nn.Identity()
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(torch.relu(self.bn1(self.conv1(x)))))
+        shortcut = x if self.project is None else self.bn_project(self.project(x))
+        return torch.relu(y + shortcut)
+
+
+class FashionResNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(1, 16, 3, 1, 1, bias=False)
+        self.bn = nn.BatchNorm2d(16)
+        self.blocks = nn.Sequential(BasicBlock(16, 16, 1), BasicBlock(16, 32, 2), BasicBlock(32, 64, 2))
+        self.fc = nn.Linear(64, 10)
+
+    def fuse_batch_norm(self):
+        self.stem, self.bn = torch.nn.utils.fusion.fuse_conv_bn_eval(self.stem, self.bn), nn.Identity()
+        for block in self.blocks:
+            block.fuse_batch_norm()
+
+    def logits(self, x):
+        x = self.blocks(torch.relu(self.bn(self.stem(x))))
+        return self.fc(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
+
+    def forward(self, x):
+        return self.logits(x)
+
+
+def fashion_resnet(fashion_dir):
+    def load(kind):
+        images = read_idx(os.path.join(fashion_dir, f'{kind}-images-idx3-ubyte.gz'))
+        labels = read_idx(os.path.join(fashion_dir, f'{kind}-labels-idx1-ubyte.gz'))
+        return torch.from_numpy(images.reshape(-1, 1, 28, 28).astype(np.float32) / np.float32(255)), torch.from_numpy(labels.astype(np.int64))
+    x_train, y_train = load('train')
+    x_eval, y_eval = load('t10k')
+    torch.manual_seed(3)
+    model = FashionResNet()
+    train(model, x_train, y_train, epochs=3, batch=128, lr=2e-3, seed=3)
+    export(model, 'fashion-resnet', x_eval, y_eval, x_train, y_train, {
+        'model': 'ResNet-8: Conv(1->16,3x3) BN ReLU, basic blocks 16 (stride 1), 32 (stride 2), 64 (stride 2) with 1x1 projections, BN folded into the convs, global average pool, Linear(64,10); outputs logits',
+        'input': 'Fashion-MNIST 1x28x28, pixel / 255',
+        'train': 'the 60000 Fashion-MNIST training images (train-images-idx3-ubyte.gz), 3 epochs',
+        'eval': 'the 10000 Fashion-MNIST test images (t10k-images-idx3-ubyte.gz)',
+    })
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--mnist-dir', default=os.environ.get('MNIST_DIR', os.path.join(DATA, 'mnist')),
                         help='folder with the original t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz')
+    parser.add_argument('--fashion-dir', default='/usr/share/datasets/fashion-mnist',
+                        help='folder with the Fashion-MNIST IDX files (Debian dataset-fashion-mnist)')
+    parser.add_argument('--only', choices=['mnist-mlp-pca', 'digits-cnn', 'fashion-resnet'], help='train one model only')
     args = parser.parse_args()
     torch.set_num_threads(1)
-    mnist_mlp(args.mnist_dir)
-    digits_cnn()
+    if args.only in (None, 'mnist-mlp-pca'):
+        mnist_mlp(args.mnist_dir)
+    if args.only in (None, 'digits-cnn'):
+        digits_cnn()
+    if args.only in (None, 'fashion-resnet'):
+        torch.set_num_threads(2)
+        fashion_resnet(args.fashion_dir)
 
 
 if __name__ == '__main__':
