@@ -6,6 +6,7 @@ import {
   type NetworkNode,
   TENSOR_OPS,
   type Tensor,
+  castsToInteger,
   type TensorOpAttributes,
   broadcastAdd,
   broadcastShapes,
@@ -608,8 +609,9 @@ class GraphImporter {
 
   /**
    * A tensor op of core's table: folded when every operand is constant, else a tensor-op node whose
-   * per-sample output shape is found by running the op on zeros with batches of 1 and 7 (it must keep
-   * the batch as its first axis).
+   * per-sample output shape is found by running the op on zeros with batches of 1 and 7: it must keep
+   * the batch as its first axis and not mix samples, whatever batch the network later runs (a model
+   * exported with a fixed batch included).
    */
   private tensorOp(context: NodeContext, type: string): void {
     const spec = TENSOR_OP_ATTRIBUTES[type];
@@ -638,7 +640,7 @@ class GraphImporter {
     };
     if (values.every((value) => value.kind === 'constant')) {
       const result = run(values.map((value) => ({ shape: value.tensor.dims, data: value.tensor.values })));
-      const integer = type === 'Cast' ? [2, 3, 4, 5, 6, 7, 12, 13].includes(Number(attributes.to ?? 1)) : values.every((value) => value.tensor.kind === 'int');
+      const integer = type === 'Cast' ? castsToInteger(typeof attributes.to === 'number' ? attributes.to : 1) : values.every((value) => value.tensor.kind === 'int');
       this.setConstant(context.output(0), { kind: integer ? 'int' : 'float', dims: result.shape, values: result.data });
       return;
     }
@@ -658,7 +660,7 @@ class GraphImporter {
       operands.push(index);
     }
     const probe = (batch: number) => run(operands.map((operand) => (typeof operand === 'number' ? tensorOfZeros([batch, ...inputShapes[operand]]) : operand))).shape;
-    const batches = this.fixedBatch !== undefined ? [this.fixedBatch] : [1, 7];
+    const batches = [1, 7];
     const shapes = batches.map(probe);
     const perSample = shapes[0].slice(1);
     const keepsBatch = shapes.every((shape, k) => shape[0] === batches[k] && shape.length === perSample.length + 1 && shape.slice(1).every((dim, i) => dim === perSample[i]));

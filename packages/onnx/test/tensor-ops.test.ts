@@ -98,6 +98,10 @@ describe('digital tensor ops (core TENSOR_OPS) imported from ONNX', () => {
   it('refuse a result that moves the batch, naming the node', () => {
     const moved = buildModel({ input: { name: 'x', dims: ['batch', T, D] }, outputs: ['y'], nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['y'], name: 'swap', attributes: { perm: [1, 0, 2] } }] });
     expect(() => importOnnx(moved)).toThrow(/node 'swap' \(Transpose\): the result does not keep the batch as its first axis/);
+    // with a fixed batch of 1 in the model, a sum over the batch looked batch-preserving, and mixed
+    // the samples of any larger batch the network then ran
+    const summed = buildModel({ input: { name: 'x', dims: [1, D] }, outputs: ['y'], nodes: [{ op: 'ReduceSum', inputs: ['x', 'zero'], outputs: ['y'], name: 'total' }], initializers: [{ name: 'zero', dims: [1], values: [0], type: 'int64' }] });
+    expect(() => importOnnx(summed)).toThrow(/node 'total' \(ReduceSum\): the result does not keep the batch as its first axis/);
   });
 
   it('read the older attribute forms: Slice before opset 10, Clip before 11', () => {

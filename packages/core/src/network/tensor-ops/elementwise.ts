@@ -1,7 +1,7 @@
 import { erf } from '../../math/normal.js';
 import { broadcastShapes } from '../shapes.js';
 import { shapeSize, tensor } from '../tensor.js';
-import { type TensorOp, type TensorOpAttributes, floatAttribute } from './op.js';
+import { type TensorOp, type TensorOpAttributes, numberAttribute } from './op.js';
 import { broadcastStrides, forEachBroadcast } from './strides.js';
 
 /** y = f(x) element by element. */
@@ -56,10 +56,10 @@ export const ELEMENTWISE_OPS: Readonly<Record<string, TensorOp>> = {
   Ceil: unary((x) => Math.ceil(x)),
   Erf: unary((x) => erf(x)),
   Softplus: unary((x) => (x > 30 ? x : Math.log1p(Math.exp(x)))),
-  Gelu: unary((x, a) => gelu(x, floatAttribute(a, 'approximate', 0) === 1)),
-  LeakyRelu: unary((x, a) => (x >= 0 ? x : floatAttribute(a, 'alpha', 0.01) * x)),
-  Elu: unary((x, a) => (x >= 0 ? x : floatAttribute(a, 'alpha', 1) * (Math.exp(x) - 1))),
-  HardSigmoid: unary((x, a) => Math.max(0, Math.min(1, floatAttribute(a, 'alpha', 0.2) * x + floatAttribute(a, 'beta', 0.5)))),
+  Gelu: unary((x, a) => gelu(x, numberAttribute(a, 'approximate', 0) === 1)),
+  LeakyRelu: unary((x, a) => (x >= 0 ? x : numberAttribute(a, 'alpha', 0.01) * x)),
+  Elu: unary((x, a) => (x >= 0 ? x : numberAttribute(a, 'alpha', 1) * (Math.exp(x) - 1))),
+  HardSigmoid: unary((x, a) => Math.max(0, Math.min(1, numberAttribute(a, 'alpha', 0.2) * x + numberAttribute(a, 'beta', 0.5)))),
   HardSwish: unary((x) => x * Math.max(0, Math.min(1, x / 6 + 0.5))),
   Clip: broadcasting([1, 3], (v) => Math.min(v.length > 2 ? v[2] : Infinity, Math.max(v.length > 1 ? v[1] : -Infinity, v[0]))),
   Sub: binary((a, b) => a - b),

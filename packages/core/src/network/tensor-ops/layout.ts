@@ -1,6 +1,6 @@
 import { broadcastShapes } from '../shapes.js';
 import { type Tensor, formatShape, shapeSize, tensor } from '../tensor.js';
-import { type TensorOp, intAttribute, listAttribute } from './op.js';
+import { type TensorOp, numberAttribute, listAttribute } from './op.js';
 import { broadcastStrides, forEachBroadcast, normalizeAxis, stridesOf } from './strides.js';
 
 /** Transpose by `perm` (default: reverse the axes). */
@@ -44,7 +44,7 @@ const slice: TensorOp = {
 };
 
 /** Where a Slice starts on each axis, its step and the output shape. */
-export function sliceWindow(shape: readonly number[], starts: ArrayLike<number>, ends: ArrayLike<number>, axes?: ArrayLike<number>, steps?: ArrayLike<number>): { starts: number[]; steps: number[]; shape: number[] } {
+function sliceWindow(shape: readonly number[], starts: ArrayLike<number>, ends: ArrayLike<number>, axes?: ArrayLike<number>, steps?: ArrayLike<number>): { starts: number[]; steps: number[]; shape: number[] } {
   const rank = shape.length;
   const begin = new Array<number>(rank).fill(0);
   const step = new Array<number>(rank).fill(1);
@@ -69,7 +69,7 @@ const concat: TensorOp = {
   arity: [1, Infinity],
   forward(operands, attributes) {
     const [first] = operands.map((o) => o.shape);
-    const axis = normalizeAxis(intAttribute(attributes, 'axis', 0), first.length);
+    const axis = normalizeAxis(numberAttribute(attributes, 'axis', 0), first.length);
     const shape = [...first];
     shape[axis] = 0;
     for (const { shape: other } of operands) {
@@ -93,7 +93,7 @@ const concat: TensorOp = {
 const gather: TensorOp = {
   arity: [2, 2],
   forward([data, indices], attributes) {
-    const axis = normalizeAxis(intAttribute(attributes, 'axis', 0), data.shape.length);
+    const axis = normalizeAxis(numberAttribute(attributes, 'axis', 0), data.shape.length);
     const out = tensor([...data.shape.slice(0, axis), ...indices.shape, ...data.shape.slice(axis + 1)]);
     const outer = shapeSize(data.shape.slice(0, axis));
     const inner = shapeSize(data.shape.slice(axis + 1));
@@ -125,17 +125,22 @@ const expand: TensorOp = {
  * integer types truncate toward zero, bool is value != 0. Other types (float16, bfloat16, strings)
  * are refused.
  */
-const TRUNCATE = (v: number) => Math.trunc(v);
+const INTEGER_TYPES = [2, 3, 4, 5, 6, 7, 12, 13]; // uint8, int8, uint16, int16, int32, int64, uint32, uint64
 const CASTS: Readonly<Record<number, (value: number) => number>> = {
   1: (v) => Math.fround(v),
   11: (v) => v,
   9: (v) => (v !== 0 ? 1 : 0),
-  2: TRUNCATE, 3: TRUNCATE, 4: TRUNCATE, 5: TRUNCATE, 6: TRUNCATE, 7: TRUNCATE, 12: TRUNCATE, 13: TRUNCATE,
+  ...Object.fromEntries(INTEGER_TYPES.map((type) => [type, Math.trunc])),
 };
+
+/** Whether Cast to ONNX data type `to` gives integers (the integer types and bool). */
+export function castsToInteger(to: number): boolean {
+  return to === 9 || INTEGER_TYPES.includes(to);
+}
 const cast: TensorOp = {
   arity: [1, 1],
   forward([x], attributes) {
-    const to = intAttribute(attributes, 'to', 1);
+    const to = numberAttribute(attributes, 'to', 1);
     const convert = CASTS[to];
     if (convert === undefined) throw new RangeError(`Cast to data type ${to} is not supported (float, double, bool and the integer types are)`);
     return { shape: [...x.shape], data: x.data.map(convert) };

@@ -14,14 +14,11 @@ export interface TensorOp {
   forward(operands: readonly Tensor[], attributes: TensorOpAttributes): Tensor;
 }
 
-/** An integer attribute, or `fallback`. */
-export function intAttribute(attributes: TensorOpAttributes, name: string, fallback: number): number {
+/** A number attribute (int or float), or `fallback`. */
+export function numberAttribute(attributes: TensorOpAttributes, name: string, fallback: number): number {
   const value = attributes[name];
   return typeof value === 'number' ? value : fallback;
 }
-
-/** A float attribute, or `fallback`. */
-export const floatAttribute = intAttribute;
 
 /** A list attribute, or undefined. */
 export function listAttribute(attributes: TensorOpAttributes, name: string): readonly number[] | undefined {

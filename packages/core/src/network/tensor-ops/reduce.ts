@@ -1,5 +1,5 @@
 import { type Tensor, shapeSize, tensor } from '../tensor.js';
-import { type TensorOp, type TensorOpAttributes, floatAttribute, intAttribute, listAttribute } from './op.js';
+import { type TensorOp, type TensorOpAttributes, numberAttribute, listAttribute } from './op.js';
 import { broadcastShapes } from '../shapes.js';
 import { broadcastStrides, forEachBroadcast, normalizeAxis, stridesOf } from './strides.js';
 
@@ -9,7 +9,7 @@ import { broadcastStrides, forEachBroadcast, normalizeAxis, stridesOf } from './
  */
 function reducedAxes(x: Tensor, axesOperand: Tensor | undefined, attributes: TensorOpAttributes): Set<number> | undefined {
   const listed = axesOperand ? Array.from(axesOperand.data) : listAttribute(attributes, 'axes');
-  if (listed === undefined || listed.length === 0) return intAttribute(attributes, 'noop_with_empty_axes', 0) === 1 ? undefined : new Set(x.shape.map((_, axis) => axis));
+  if (listed === undefined || listed.length === 0) return numberAttribute(attributes, 'noop_with_empty_axes', 0) === 1 ? undefined : new Set(x.shape.map((_, axis) => axis));
   return new Set(listed.map((axis) => normalizeAxis(axis, x.shape.length, 'reduce axis')));
 }
 
@@ -20,7 +20,7 @@ function reduction(start: number, step: (acc: number, x: number) => number, fini
     forward([x, axesOperand], attributes) {
       const axes = reducedAxes(x, axesOperand, attributes);
       if (axes === undefined) return { shape: [...x.shape], data: Float64Array.from(x.data) };
-      const keepDims = intAttribute(attributes, 'keepdims', 1) === 1;
+      const keepDims = numberAttribute(attributes, 'keepdims', 1) === 1;
       const kept = x.shape.map((dim, axis) => (axes.has(axis) ? 1 : dim));
       const out = tensor(kept);
       out.data.fill(start);
@@ -43,8 +43,8 @@ function reduction(start: number, step: (acc: number, x: number) => number, fini
 const layerNormalization: TensorOp = {
   arity: [2, 3],
   forward([x, scale, bias], attributes) {
-    const axis = normalizeAxis(intAttribute(attributes, 'axis', -1), x.shape.length);
-    const epsilon = floatAttribute(attributes, 'epsilon', 1e-5);
+    const axis = normalizeAxis(numberAttribute(attributes, 'axis', -1), x.shape.length);
+    const epsilon = numberAttribute(attributes, 'epsilon', 1e-5);
     const group = shapeSize(x.shape.slice(axis));
     const normalized = tensor(x.shape);
     for (let start = 0; start < x.data.length; start += group) {
