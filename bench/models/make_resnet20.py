@@ -7,25 +7,15 @@ symbolic batch. The benchmark measures speed, not accuracy: the weights are not 
 
 Run from the repository root with Debian's PyTorch: /usr/bin/python3 bench/models/make_resnet20.py
 """
+import os
+import sys
+
 import torch
 from torch import nn
 
-
-class Block(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
-        self.bn1 = nn.BatchNorm2d(cout)
-        self.conv2 = nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
-        self.bn2 = nn.BatchNorm2d(cout)
-        self.shortcut = nn.Sequential()
-        if stride != 1 or cin != cout:
-            self.shortcut = nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-
-    def forward(self, x):
-        y = torch.relu(self.bn1(self.conv1(x)))
-        y = self.bn2(self.conv2(y))
-        return torch.relu(y + self.shortcut(x))
+# the basic block of the example ResNet (examples/models/train.py)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'examples', 'models'))
+from train import BasicBlock  # noqa: E402
 
 
 class ResNet20(nn.Module):
@@ -36,7 +26,7 @@ class ResNet20(nn.Module):
         layers, cin = [], 16
         for cout, stride in [(16, 1), (32, 2), (64, 2)]:
             for k in range(3):
-                layers.append(Block(cin, cout, stride if k == 0 else 1))
+                layers.append(BasicBlock(cin, cout, stride if k == 0 else 1))
                 cin = cout
         self.layers = nn.Sequential(*layers)
         self.fc = nn.Linear(64, 10)

@@ -6,7 +6,7 @@ import { mutateNetlist } from './fuzz/mutate.js';
 
 /** Cases of the fuzz harness; `XBAR_FUZZ_CASES=50000` for a long search (the bench runs 20000). */
 const CASES = Number(process.env.XBAR_FUZZ_CASES ?? 2000);
-/** Of which at most this many valid ones are also run. */
+/** Of which this many valid ones are also run (the first ones small enough: 2000 cases give well over 60). */
 const RUNS = Number(process.env.XBAR_FUZZ_RUNS ?? 60);
 
 describe('fuzz: mutations of every example netlist', () => {
@@ -27,7 +27,6 @@ describe('fuzz: mutations of every example netlist', () => {
     expect(outcome.failures.slice(0, 3)).toEqual([]);
     // the mutations reach the engine: a good share of the cases are valid and run
     expect(outcome.valid).toBeGreaterThan(CASES / 10);
-    expect(outcome.ran).toBe(Math.min(RUNS, outcome.ran));
-    expect(outcome.ran).toBeGreaterThan(Math.min(RUNS, CASES / 50) - 1);
+    expect(outcome.ran).toBe(RUNS);
   }, 600_000);
 });

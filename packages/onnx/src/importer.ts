@@ -616,6 +616,8 @@ class GraphImporter {
   private tensorOp(context: NodeContext, type: string): void {
     const spec = TENSOR_OP_ATTRIBUTES[type];
     const op = TENSOR_OPS[type];
+    const extra = context.node.output.slice(1).find((name) => this.isUsed(name));
+    if (extra !== undefined) throw new OnnxImportError(`${context.where}: output '${extra}' is used, but only the first output of ${type} is provided`);
     const oldForm = OLD_ATTRIBUTE_FORMS[type];
     const asAttributes = oldForm !== undefined && this.opset < oldForm.until ? oldForm.attributes : {};
     let attributes: TensorOpAttributes;
