@@ -33,6 +33,7 @@ export * from './network/shapes.js';
 export * from './network/im2col.js';
 export * from './network/kernels.js';
 export * from './network/execute.js';
+export * from './network/recurrent.js';
 export * from './network/eigen.js';
 export * from './network/pca.js';
 export * from './network/tensor-ops/op.js';

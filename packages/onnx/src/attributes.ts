@@ -51,6 +51,11 @@ export class NodeAttributes {
     return attribute === undefined ? undefined : attribute.floats.map(Number);
   }
 
+  strings(name: string): string[] | undefined {
+    const attribute = this.get(name, OnnxAttributeType.STRINGS);
+    return attribute === undefined ? undefined : attribute.strings.map((bytes) => new TextDecoder().decode(bytes));
+  }
+
   tensor(name: string): ConstantTensor | undefined {
     const attribute = this.get(name, OnnxAttributeType.TENSOR);
     if (attribute === undefined) return undefined;

@@ -20,6 +20,24 @@ import { type OnnxModel, type OnnxNode, decodeOnnxModel } from './model.js';
 import { OnnxDataType } from './schema.js';
 import { concatConstants, gatherConstant, unsqueezeDims } from './shape-ops.js';
 import { TENSOR_OP_ATTRIBUTES, readTensorOpAttributes } from './tensor-op-specs.js';
+import { RECURRENT_OPS, type RecurrentOp, readRecurrentSettings, recurrentAttributeNames, recurrentWeights } from './recurrent.js';
+import {
+  type BatchLayout,
+  FIRST_AXIS,
+  SYMBOLIC_BATCH,
+  batchMultiple,
+  batchOf,
+  dimsAtBatch,
+  dimsAtSymbolicBatch,
+  formatDim,
+  formatDims,
+  isFirstAxis,
+  reshapeBatch,
+  sampleOf,
+} from './batch-layout.js';
+
+/** Most elements of a constant the importer creates (ConstantOfShape): 2^27 float64 values, 1 GiB. */
+const MAX_CONSTANT_ELEMENTS = 2 ** 27;
 
 /** ONNX operator set versions (default domain) the importer accepts. */
 export const MIN_OPSET = 7;
@@ -29,6 +47,7 @@ export const MAX_OPSET = 22;
 const TRANSLATED_OPS: readonly string[] = [
   'Gemm', 'MatMul', 'Add', 'Relu', 'Sigmoid', 'Tanh', 'Softmax', 'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
   'Flatten', 'Reshape', 'BatchNormalization', 'Identity', 'Dropout', 'Constant', 'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat',
+  'ConstantOfShape', ...Object.keys(RECURRENT_OPS),
 ];
 
 /** Operators of the default ONNX domain the importer understands: its own, and the digital tensor ops of core's table. */
@@ -44,17 +63,19 @@ export interface ImportedModel {
 }
 
 /**
- * The value standing for the (symbolic) batch size in shapes computed at import: Shape of an
- * activation yields it as dimension 0, and Reshape reads it back as "keep the batch".
+ * A value of the ONNX graph during import: a constant; an activation computed per batch (`shape` is
+ * per sample when `batch` is the first axis, else the whole value's at batch 1); or a tensor of one
+ * value whose dims depend on the batch size (ConstantOfShape of a shape read from an activation,
+ * such as a recurrent layer's zero initial state), `dims` holding multiples of SYMBOLIC_BATCH.
  */
-const SYMBOLIC_BATCH = -(2 ** 40);
-
-/** A value of the ONNX graph during import: a constant, or an activation computed per batch. */
 type Value =
   | { readonly kind: 'constant'; readonly tensor: ConstantTensor }
-  | { readonly kind: 'activation'; readonly id: string; readonly shape: readonly number[] };
+  | { readonly kind: 'activation'; readonly id: string; readonly shape: readonly number[]; readonly batch: BatchLayout }
+  | { readonly kind: 'filled'; readonly value: number; readonly dims: readonly number[] };
 
 type Activation = Extract<Value, { kind: 'activation' }>;
+type Constant = Extract<Value, { kind: 'constant' }>;
+type Filled = Extract<Value, { kind: 'filled' }>;
 
 /** Decodes ONNX bytes (a ModelProto) and imports the inference graph. */
 export function importOnnx(bytes: Uint8Array): ImportedModel {
@@ -102,12 +123,13 @@ export function importOnnxModel(model: OnnxModel): ImportedModel {
     return size;
   });
   importer.fixedBatch = dims[0].dim_value !== undefined && dims[0].dim_value > 0 ? Number(dims[0].dim_value) : undefined;
-  importer.setActivation(inputName, inputName, inputShape);
+  importer.setActivation(inputName, inputName, inputShape, FIRST_AXIS);
   graph.node.forEach((node, index) => importer.importNode(node, index));
   const outputs = graph.output.map((output) => {
     const name = output.name ?? '';
     const value = importer.value(name, `graph output '${name}'`);
     if (value.kind !== 'activation') throw new OnnxImportError(`graph output '${name}' is a constant: nothing to compute`);
+    if (!isFirstAxis(value.batch)) throw new OnnxImportError(`graph output '${name}' has the batch on axis ${value.batch.axis} of [${formatDims(fullDims(value))}]; graph outputs must be batch first`);
     return value.id;
   });
   const network: Network = { inputName, inputShape, nodes: importer.nodes, outputs };
@@ -164,8 +186,8 @@ class GraphImporter {
     this.values.set(name, { kind: 'constant', tensor });
   }
 
-  setActivation(name: string, id: string, shape: readonly number[]): void {
-    this.values.set(name, { kind: 'activation', id, shape: [...shape] });
+  setActivation(name: string, id: string, shape: readonly number[], batch: BatchLayout): void {
+    this.values.set(name, { kind: 'activation', id, shape: [...shape], batch });
   }
 
   /** Binds an ONNX value name to an existing value (aliases: Identity, Dropout). */
@@ -223,14 +245,20 @@ class GraphImporter {
         return this.squeeze(context);
       case 'Concat':
         return this.concat(context);
+      case 'ConstantOfShape':
+        return this.constantOfShape(context);
+      case 'LSTM':
+      case 'GRU':
+      case 'RNN':
+        return this.recurrent(context, node.op_type);
       default:
         if (node.op_type !== undefined && node.op_type in TENSOR_OP_ATTRIBUTES) return this.tensorOp(context, node.op_type);
         throw new OnnxImportError(`${context.where}: unsupported op`);
     }
   }
 
-  /** Appends a core node producing the node's first output; returns its per-sample shape. */
-  addNode(context: NodeContext, node: NetworkNode, inputShapes: readonly (readonly number[])[]): void {
+  /** Appends a core node producing the node's first output, whose batch is laid out as `batch`. */
+  addNode(context: NodeContext, node: NetworkNode, inputShapes: readonly (readonly number[])[], batch: BatchLayout = FIRST_AXIS): void {
     let shape: number[];
     try {
       shape = nodeOutputShape(node, inputShapes);
@@ -239,7 +267,7 @@ class GraphImporter {
     }
     this.producers.set(node.output, this.nodes.length);
     this.nodes.push(node);
-    this.setActivation(node.output, node.output, shape);
+    this.setActivation(node.output, node.output, shape, batch);
   }
 
   /**
@@ -261,7 +289,13 @@ class GraphImporter {
     this.producers.delete(old.output);
     this.nodes[index] = replacement;
     this.producers.set(replacement.output, index);
-    this.setActivation(replacement.output, replacement.output, shape);
+    this.setActivation(replacement.output, replacement.output, shape, this.layoutOf(old.output));
+  }
+
+  /** The batch layout of the activation a node produced. */
+  layoutOf(id: string): BatchLayout {
+    const value = this.values.get(id);
+    return value?.kind === 'activation' ? value.batch : FIRST_AXIS;
   }
 
   isUsed(name: string): boolean {
@@ -313,18 +347,18 @@ class GraphImporter {
       return;
     }
     const kind = op === 'Relu' ? 'relu' : op === 'Sigmoid' ? 'sigmoid' : 'tanh';
-    this.addNode(context, { op: kind, name: context.name, inputs: [x.id], output: context.output(0) }, [x.shape]);
+    this.addNode(context, { op: kind, name: context.name, inputs: [x.id], output: context.output(0) }, [x.shape], x.batch);
   }
 
   private softmax(context: NodeContext): void {
     const attributes = context.attributes(['axis']);
     const x = context.activationInput(0);
-    const rank = x.shape.length + 1;
+    const rank = fullDims(x).length;
     const axis = normalizeAxis(attributes.int('axis', this.opset >= 13 ? -1 : 1), rank, context.where);
-    if (axis === 0) throw new OnnxImportError(`${context.where}: softmax over the batch axis is not supported`);
     // before opset 13 Softmax flattens axes [axis, rank) into one; from 13 on it is one axis
     const endAxis = this.opset >= 13 ? axis + 1 : rank;
-    this.addNode(context, { op: 'softmax', name: context.name, inputs: [x.id], output: context.output(0), axis, endAxis }, [x.shape]);
+    if (x.batch.axis >= axis && x.batch.axis < endAxis) throw new OnnxImportError(`${context.where}: softmax over the batch axis (axis ${x.batch.axis}) would mix the samples`);
+    this.addNode(context, { op: 'softmax', name: context.name, inputs: [x.id], output: context.output(0), axis, endAxis }, [x.shape], x.batch);
   }
 
   // --- weight layers ---------------------------------------------------------------------
@@ -336,11 +370,12 @@ class GraphImporter {
     if (attributes.int('transA', 0) !== 0) throw new OnnxImportError(`${context.where}: transA = 1 would transpose the batch; not supported`);
     const transB = attributes.int('transB', 0) !== 0;
     const a = context.activationInput(0, 'A');
-    if (a.shape.length !== 1) throw new OnnxImportError(`${context.where}: A must be a batch of vectors (B x K), got per-sample shape [${a.shape.join(', ')}]`);
+    if (fullDims(a).length !== 2 || a.batch.axis !== 0) throw new OnnxImportError(`${context.where}: A must be a batch of vectors (batch x K), got [${formatDims(fullDims(a))}]`);
     const b = context.constantInput(1, 'B (the weights)');
     if (b.dims.length !== 2) throw new OnnxImportError(`${context.where}: B must be a matrix, got dims [${b.dims.join(', ')}]`);
     const [k, n] = transB ? [b.dims[1], b.dims[0]] : [b.dims[0], b.dims[1]];
-    if (k !== a.shape[0]) throw new OnnxImportError(`${context.where}: A has ${a.shape[0]} features, B expects ${k}`);
+    const features = a.shape[a.shape.length - 1];
+    if (k !== features) throw new OnnxImportError(`${context.where}: A has ${features} features, B expects ${k}`);
     const weights = matrix(n, k);
     for (let o = 0; o < n; o++) {
       for (let i = 0; i < k; i++) weights.data[o * k + i] = alpha * b.values[transB ? o * k + i : i * n + o];
@@ -353,7 +388,7 @@ class GraphImporter {
       if (perOutput === undefined) throw new OnnxImportError(`${context.where}: C of dims [${c.tensor.dims.join(', ')}] is not a bias broadcast over the batch (want [${n}], [1, ${n}] or a scalar)`);
       for (let o = 0; o < n; o++) bias[o] = beta * perOutput[o];
     }
-    this.addNode(context, { op: 'dense', name: context.name, inputs: [a.id], output: context.output(0), weights, bias }, [a.shape]);
+    this.addNode(context, { op: 'dense', name: context.name, inputs: [a.id], output: context.output(0), weights, bias }, [a.shape], a.batch);
   }
 
   private matmul(context: NodeContext): void {
@@ -363,21 +398,26 @@ class GraphImporter {
     // activation x constant matrix: a weight layer (crossbars); any other product stays digital
     if (a.kind !== 'activation' || b.kind !== 'constant' || b.tensor.dims.length !== 2) return this.tensorOp(context, 'MatMul');
     const [k, n] = b.tensor.dims;
-    if (a.shape.length < 1 || a.shape[a.shape.length - 1] !== k) {
-      throw new OnnxImportError(`${context.where}: per-sample shape [${a.shape.join(', ')}] does not end in the ${k} rows of the matrix`);
+    const dims = fullDims(a);
+    if (a.batch.axis === dims.length - 1 || dims[dims.length - 1] !== k) {
+      throw new OnnxImportError(`${context.where}: [${formatDims(dims)}] does not end in the ${k} rows of the matrix`);
     }
     const weights = matrix(n, k);
     for (let o = 0; o < n; o++) for (let i = 0; i < k; i++) weights.data[o * k + i] = b.tensor.values[i * n + o];
-    this.addNode(context, { op: 'dense', name: context.name, inputs: [a.id], output: context.output(0), weights, bias: new Float64Array(n) }, [a.shape]);
+    this.addNode(context, { op: 'dense', name: context.name, inputs: [a.id], output: context.output(0), weights, bias: new Float64Array(n) }, [a.shape], a.batch);
   }
 
+  /** Conv 2-D, and 1-D as a 2-D convolution of height 1 between two reshapes. */
   private conv(context: NodeContext): void {
-    const attributes = context.attributes(['auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 'strides']);
-    const x = context.activationInput(0, 'X');
-    if (x.shape.length !== 3) throw new OnnxImportError(`${context.where}: only 2-D convolution (N x C x H x W input) is supported, got per-sample shape [${x.shape.join(', ')}]`);
+    const written = context.attributes(['auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 'strides']);
+    const given = context.batchFirstInput(0, 'X');
+    const oneD = given.shape.length === 2;
+    if (!oneD && given.shape.length !== 3) throw new OnnxImportError(`${context.where}: only 1-D and 2-D convolution (N x C x L or N x C x H x W input) are supported, got per-sample shape [${given.shape.join(', ')}]`);
+    const attributes = oneD ? new HeightOne(written) : written;
+    const x = oneD ? this.heightOne(context, given) : given;
     const w = context.constantInput(1, 'W (the kernels)');
-    if (w.dims.length !== 4) throw new OnnxImportError(`${context.where}: W must be M x C/group x kH x kW, got dims [${w.dims.join(', ')}]`);
-    const [outChannels, channelsPerGroup, kernelHeight, kernelWidth] = w.dims;
+    if (w.dims.length !== (oneD ? 3 : 4)) throw new OnnxImportError(`${context.where}: W must be ${oneD ? 'M x C/group x k' : 'M x C/group x kH x kW'}, got dims [${w.dims.join(', ')}]`);
+    const [outChannels, channelsPerGroup, kernelHeight, kernelWidth] = oneD ? [w.dims[0], w.dims[1], 1, w.dims[2]] : w.dims;
     const groups = attributes.int('group', 1);
     const inChannels = x.shape[0];
     if (!(groups >= 1) || inChannels % groups !== 0 || outChannels % groups !== 0 || channelsPerGroup !== inChannels / groups) {
@@ -393,18 +433,36 @@ class GraphImporter {
       bias.set(b.tensor.values);
     }
     const weights = matrix(outChannels, channelsPerGroup * kernelHeight * kernelWidth, Float64Array.from(w.values));
-    const node: Conv2dNode = { op: 'conv2d', name: context.name, inputs: [x.id], output: context.output(0), inChannels, groups, weights, bias, ...window };
+    const output = oneD ? `${context.output(0)}/2d` : context.output(0);
+    const node: Conv2dNode = { op: 'conv2d', name: context.name, inputs: [x.id], output, inChannels, groups, weights, bias, ...window };
     this.addNode(context, node, [x.shape]);
+    if (oneD) this.dropHeight(context, output);
+  }
+
+  /** A 1-D input C x L as C x 1 x L for a 2-D window. */
+  private heightOne(context: NodeContext, x: Activation): Activation {
+    const id = `${context.output(0)}/2d-input`;
+    this.addNode(context, { op: 'reshape', name: `${context.name}/2d-input`, inputs: [x.id], output: id, shape: [x.shape[0], 1, x.shape[1]] }, [x.shape]);
+    return this.value(id, context.where) as Activation;
+  }
+
+  /** The node's output C x 1 x L of a 2-D window back to C x L. */
+  private dropHeight(context: NodeContext, id: string): void {
+    const [channels, , length] = (this.value(id, context.where) as Activation).shape;
+    this.addNode(context, { op: 'reshape', name: `${context.name}/1d-output`, inputs: [id], output: context.output(0), shape: [channels, length] }, [[channels, 1, length]]);
   }
 
   private pool(context: NodeContext, op: 'MaxPool' | 'AveragePool'): void {
     const names = op === 'MaxPool'
       ? ['auto_pad', 'ceil_mode', 'dilations', 'kernel_shape', 'pads', 'storage_order', 'strides']
       : ['auto_pad', 'ceil_mode', 'count_include_pad', 'dilations', 'kernel_shape', 'pads', 'strides'];
-    const attributes = context.attributes(names);
+    const written = context.attributes(names);
     if (this.isUsed(context.node.output[1] ?? '')) throw new OnnxImportError(`${context.where}: the Indices output is not supported`);
-    const x = context.activationInput(0, 'X');
-    if (x.shape.length !== 3) throw new OnnxImportError(`${context.where}: only 2-D pooling (N x C x H x W input) is supported, got per-sample shape [${x.shape.join(', ')}]`);
+    const given = context.batchFirstInput(0, 'X');
+    const oneD = given.shape.length === 2;
+    if (!oneD && given.shape.length !== 3) throw new OnnxImportError(`${context.where}: only 1-D and 2-D pooling (N x C x L or N x C x H x W input) are supported, got per-sample shape [${given.shape.join(', ')}]`);
+    const attributes = oneD ? new HeightOne(written) : written;
+    const x = oneD ? this.heightOne(context, given) : given;
     const kernelShape = attributes.ints('kernel_shape');
     if (kernelShape === undefined) throw new OnnxImportError(`${context.where}: kernel_shape is required`);
     const kernel = pair(kernelShape, 'kernel_shape', context.where);
@@ -419,12 +477,14 @@ class GraphImporter {
       ceilMode: explicitPads && attributes.int('ceil_mode', 0) !== 0,
       countIncludePad: attributes.int('count_include_pad', 0) !== 0,
     };
-    this.addNode(context, node, [x.shape]);
+    const output = oneD ? `${context.output(0)}/2d` : context.output(0);
+    this.addNode(context, { ...node, output }, [x.shape]);
+    if (oneD) this.dropHeight(context, output);
   }
 
   private globalAveragePool(context: NodeContext): void {
     context.attributes([]);
-    const x = context.activationInput(0, 'X');
+    const x = context.batchFirstInput(0, 'X');
     this.addNode(context, { op: 'globalavgpool', name: context.name, inputs: [x.id], output: context.output(0) }, [x.shape]);
   }
 
@@ -435,7 +495,7 @@ class GraphImporter {
     if (attributes.int('spatial', 1) !== 1) throw new OnnxImportError(`${context.where}: spatial = 0 (per-element statistics) is not supported`);
     if (context.node.output.slice(1).some((name) => this.isUsed(name))) throw new OnnxImportError(`${context.where}: running mean / variance outputs are not supported`);
     const epsilon = attributes.float('epsilon', 1e-5);
-    const x = context.activationInput(0, 'X');
+    const x = context.batchFirstInput(0, 'X');
     const channels = x.shape[0];
     const [gamma, beta, mean, variance] = [1, 2, 3, 4].map((i) => {
       const tensor = context.constantInput(i, ['', 'scale', 'B', 'input_mean', 'input_var'][i]);
@@ -466,12 +526,16 @@ class GraphImporter {
 
   private add(context: NodeContext): void {
     context.attributes([]);
+    if (context.value(0).kind === 'filled' || context.value(1).kind === 'filled') return this.tensorOp(context, 'Add');
     const a = context.input(0);
     const b = context.input(1);
     if (a.kind === 'constant' && b.kind === 'constant') {
       const sum = broadcastAdd({ shape: a.tensor.dims, data: a.tensor.values }, { shape: b.tensor.dims, data: b.tensor.values });
       this.setConstant(context.output(0), { kind: a.tensor.kind === 'int' && b.tensor.kind === 'int' ? 'int' : 'float', dims: sum.shape, values: sum.data });
       return;
+    }
+    if ((a.kind === 'activation' && !isFirstAxis(a.batch)) || (b.kind === 'activation' && !isFirstAxis(b.batch))) {
+      return this.tensorOp(context, 'Add');
     }
     if (a.kind === 'activation' && b.kind === 'activation') {
       this.addNode(context, { op: 'add', name: context.name, inputs: [a.id, b.id], output: context.output(0) }, [a.shape, b.shape]);
@@ -517,8 +581,7 @@ class GraphImporter {
       this.setConstant(context.output(0), { ...x.tensor, dims: flat });
       return;
     }
-    if (axis === 0 || product(x.shape.slice(0, axis - 1)) !== 1) throw new OnnxImportError(`${context.where}: Flatten with axis ${axis} would merge the batch axis`);
-    this.reshapeActivation(context, x, [product(x.shape)]);
+    this.reshapeTo(context, context.activationInput(0), flat);
   }
 
   private reshape(context: NodeContext): void {
@@ -532,19 +595,22 @@ class GraphImporter {
       this.setConstant(context.output(0), { ...x.tensor, dims: inferMinusOne(resolved, dimsSize(x.tensor.dims), context.where) });
       return;
     }
-    const sampleSize = product(x.shape);
-    const batchLike = resolved[0] === SYMBOLIC_BATCH || (this.fixedBatch !== undefined && resolved[0] === this.fixedBatch);
-    let perSample: number[];
-    if (batchLike) perSample = inferMinusOne(resolved.slice(1), sampleSize, context.where);
-    else if (resolved[0] === -1 && !resolved.slice(1).includes(-1)) perSample = resolved.slice(1);
-    else throw new OnnxImportError(`${context.where}: target shape [${formatDims(target)}] does not keep the batch as its first axis`);
-    if (perSample.includes(SYMBOLIC_BATCH)) throw new OnnxImportError(`${context.where}: the batch size may only be the first dimension of the target shape`);
-    if (product(perSample) !== sampleSize) throw new OnnxImportError(`${context.where}: cannot reshape per-sample [${x.shape.join(', ')}] to [${perSample.join(', ')}]`);
-    this.reshapeActivation(context, x, perSample);
+    // a target written with numbers only (a model exported for one batch size) keeps the batch as its first dimension
+    if (!resolved.some((d) => batchMultiple(d) !== undefined)) {
+      const fixedFirst = this.fixedBatch !== undefined && resolved[0] === this.fixedBatch;
+      const inferredFirst = resolved[0] === -1 && !resolved.slice(1).includes(-1);
+      if (!fixedFirst && !inferredFirst) throw new OnnxImportError(`${context.where}: target shape [${formatDims(target)}] does not say which dimension holds the batch`);
+      resolved[0] = SYMBOLIC_BATCH;
+    }
+    this.reshapeTo(context, context.activationInput(0), resolved);
   }
 
-  private reshapeActivation(context: NodeContext, x: Activation, shape: readonly number[]): void {
-    this.addNode(context, { op: 'reshape', name: context.name, inputs: [x.id], output: context.output(0), shape }, [x.shape]);
+  /** A reshape node of activation x to `target` (full dims, the batch a multiple of SYMBOLIC_BATCH). */
+  private reshapeTo(context: NodeContext, x: Activation, target: readonly number[]): void {
+    const { shape, layout } = reshapeBatch(shapeAtOne(x), x.batch, target, context.where);
+    const first = isFirstAxis(layout);
+    const node: NetworkNode = { op: 'reshape', name: context.name, inputs: [x.id], output: context.output(0), shape: first ? shape.slice(1) : shape, ...(first ? {} : { batchAxis: layout.axis }) };
+    this.addNode(context, node, [x.shape], layout);
   }
 
   private shape(context: NodeContext): void {
@@ -576,14 +642,13 @@ class GraphImporter {
       this.setConstant(context.output(0), { ...x.tensor, dims });
       return;
     }
-    if (dims[0] !== SYMBOLIC_BATCH) throw new OnnxImportError(`${context.where}: inserting an axis before the batch axis is not supported`);
-    this.reshapeActivation(context, x, dims.slice(1));
+    this.reshapeTo(context, context.activationInput(0), dims);
   }
 
   private concat(context: NodeContext): void {
     const attributes = context.attributes(['axis']);
     if (!attributes.has('axis')) throw new OnnxImportError(`${context.where}: axis is required`);
-    if (context.node.input.some((_, i) => context.input(i).kind !== 'constant')) return this.tensorOp(context, 'Concat');
+    if (context.node.input.some((_, i) => context.value(i).kind !== 'constant')) return this.tensorOp(context, 'Concat');
     const parts = context.node.input.map((_, i) => context.constantInput(i, 'input'));
     this.setConstant(context.output(0), concatConstants(parts, attributes.int('axis', 0), context.where));
   }
@@ -591,18 +656,129 @@ class GraphImporter {
   private squeeze(context: NodeContext): void {
     const attributes = context.attributes(this.opset >= 13 ? [] : ['axes']);
     const axes = this.opset >= 13 ? context.optionalInput(1) : undefined;
-    const listed = this.opset >= 13 ? (axes === undefined ? undefined : [...(axes.kind === 'constant' ? axes.tensor.values : context.constantInput(1, 'axes').values)]) : attributes.ints('axes');
+    const listed = this.opset >= 13 ? (axes === undefined ? undefined : [...context.constantInput(1, 'axes').values]) : attributes.ints('axes');
     const x = context.input(0);
     const dims = fullDims(x);
     const squeezed = new Set((listed ?? dims.flatMap((dim, axis) => (dim === 1 ? [axis] : []))).map((axis) => normalizeAxis(axis, dims.length, context.where)));
-    for (const axis of squeezed) if (dims[axis] !== 1) throw new OnnxImportError(`${context.where}: axis ${axis} has size ${formatDims([dims[axis]])}, not 1`);
+    for (const axis of squeezed) if (dims[axis] !== 1) throw new OnnxImportError(`${context.where}: axis ${axis} has size ${formatDim(dims[axis])}, not 1`);
     const kept = dims.filter((_, axis) => !squeezed.has(axis));
     if (x.kind === 'constant') {
       this.setConstant(context.output(0), { ...x.tensor, dims: kept });
       return;
     }
-    if (squeezed.has(0)) throw new OnnxImportError(`${context.where}: squeezing the batch axis is not supported`);
-    this.reshapeActivation(context, x, kept.slice(1));
+    this.reshapeTo(context, context.activationInput(0), kept);
+  }
+
+  /** ConstantOfShape: a constant, or a filled value when the shape holds the batch size. */
+  private constantOfShape(context: NodeContext): void {
+    const attributes = context.attributes(['value']);
+    const given = attributes.tensor('value');
+    if (given !== undefined && given.values.length !== 1) throw new OnnxImportError(`${context.where}: value must hold one element, it holds ${given.values.length}`);
+    const value = given?.values[0] ?? 0;
+    const dims = [...context.constantInput(0, 'input (the shape)').values];
+    if (dims.some((d) => !(Number.isInteger(d) && d >= 0) && batchMultiple(d) === undefined)) throw new OnnxImportError(`${context.where}: shape [${formatDims(dims)}] must be whole numbers >= 0`);
+    if (dims.some((d) => batchMultiple(d) !== undefined)) {
+      this.setValue(context.output(0), { kind: 'filled', value, dims });
+      return;
+    }
+    if (dimsSize(dims) > MAX_CONSTANT_ELEMENTS) throw new OnnxImportError(`${context.where}: a constant of [${dims.join(', ')}] exceeds ${MAX_CONSTANT_ELEMENTS} elements`);
+    this.setConstant(context.output(0), { kind: given?.kind ?? 'float', dims, values: new Float64Array(dimsSize(dims)).fill(value) });
+  }
+
+  // --- recurrent layers -----------------------------------------------------------------
+
+  /**
+   * LSTM, GRU or RNN: a dense node projecting every step's input (W x + Wb, on crossbars), then a
+   * recurrent node reading R at every step. Y_h is taken from Y by tensor ops; Y_c is refused.
+   */
+  private recurrent(context: NodeContext, op: RecurrentOp): void {
+    const { where } = context;
+    const settings = readRecurrentSettings(op, context.attributes(recurrentAttributeNames(op, this.opset)), where);
+    const x = context.activationInput(0, 'X');
+    const timeFirst: BatchLayout = { axis: 1, outer: 1, inner: 1 };
+    const expected = settings.batchFirst ? FIRST_AXIS : timeFirst;
+    const dims = fullDims(x);
+    if (dims.length !== 3 || x.batch.axis !== expected.axis || x.batch.outer !== 1 || x.batch.inner !== 1) {
+      throw new OnnxImportError(`${where}: X must be ${settings.batchFirst ? '[batch, time, input]' : '[time, batch, input]'} (layout ${settings.batchFirst ? 1 : 0}), got [${formatDims(dims)}]`);
+    }
+    const steps = settings.batchFirst ? dims[1] : dims[0];
+    const inputSize = dims[2];
+    const optionalConstant = (index: number, what: string) => (context.node.input[index] ? context.constantInput(index, what) : undefined);
+    const weights = recurrentWeights(settings, inputSize, context.constantInput(1, 'W'), context.constantInput(2, 'R'), optionalConstant(3, 'B'), op === 'LSTM' ? optionalConstant(7, 'P') : undefined, where);
+    const sequenceLengths = optionalConstant(4, 'sequence_lens');
+    if (sequenceLengths !== undefined && sequenceLengths.values.some((length) => length !== steps)) {
+      throw new OnnxImportError(`${where}: sequence_lens [${[...sequenceLengths.values].join(', ')}] must all be the sequence length ${steps} (sequences of different lengths are not supported)`);
+    }
+    const stateDims = settings.batchFirst ? [SYMBOLIC_BATCH, settings.directions, weights.hiddenSize] : [settings.directions, SYMBOLIC_BATCH, weights.hiddenSize];
+    const initialHidden = this.initialState(context, 5, 'initial_h', stateDims, settings.batchFirst);
+    const initialCell = op === 'LSTM' ? this.initialState(context, 6, 'initial_c', stateDims, settings.batchFirst) : undefined;
+    if (op === 'LSTM' && this.isUsed(context.node.output[2] ?? '')) throw new OnnxImportError(`${where}: the last cell state Y_c is used, which the importer does not provide (Y and Y_h are)`);
+    const projectionId = `${context.name}/W`;
+    this.addNode(context, { op: 'dense', name: projectionId, inputs: [x.id], output: projectionId, weights: weights.input, bias: weights.inputBias }, [x.shape], x.batch);
+    const gates = this.value(projectionId, where) as Activation;
+    const yName = this.isUsed(context.node.output[0] ?? '') ? context.output(0) : `${context.name}/Y`;
+    const inputs = [gates, initialHidden, initialCell].filter((value): value is Activation => value !== undefined);
+    const node: NetworkNode = {
+      op: 'recurrent',
+      name: `${context.name}/R`,
+      inputs: inputs.map((value) => value.id),
+      output: yName,
+      cell: settings.cell,
+      direction: settings.direction,
+      hiddenSize: weights.hiddenSize,
+      batchFirst: settings.batchFirst,
+      weights: weights.recurrent,
+      groups: weights.groups,
+      recurrentBias: weights.recurrentBias,
+      ...(weights.peepholes === undefined ? {} : { peepholes: weights.peepholes }),
+      activations: settings.activations,
+      ...(settings.clip === undefined ? {} : { clip: settings.clip }),
+      inputForget: settings.inputForget,
+      linearBeforeReset: settings.linearBeforeReset,
+      initialHidden: initialHidden !== undefined,
+      initialCell: initialCell !== undefined,
+    };
+    this.addNode(context, node, inputs.map((value) => value.shape), settings.batchFirst ? FIRST_AXIS : { axis: 2, outer: 1, inner: 1 });
+    if (this.isUsed(context.node.output[1] ?? '')) this.lastHiddenState(context, yName, steps, settings.direction, settings.batchFirst);
+  }
+
+  /**
+   * An initial state input: absent, zeros (a constant or a batch-sized ConstantOfShape of 0: left out),
+   * or an activation of dims `dims` (the batch on axis 1, or 0 when batch first).
+   */
+  private initialState(context: NodeContext, index: number, what: string, dims: readonly number[], batchFirst: boolean): Activation | undefined {
+    if (!context.node.input[index]) return undefined;
+    const value = context.value(index);
+    if (value.kind === 'filled' || value.kind === 'constant') {
+      const zero = value.kind === 'filled' ? value.value === 0 : value.tensor.values.every((v) => v === 0);
+      if (zero) return undefined;
+      throw new OnnxImportError(`${context.where}: ${what} is a constant other than zeros; only zeros or a computed state are supported`);
+    }
+    const batchAxis = batchFirst ? 0 : 1;
+    const got = fullDims(value);
+    if (value.batch.axis !== batchAxis || value.batch.outer !== 1 || value.batch.inner !== 1 || got.length !== 3 || got.some((d, i) => i !== batchAxis && d !== dims[i])) {
+      throw new OnnxImportError(`${context.where}: ${what} must be [${formatDims(dims)}], got [${formatDims(got)}]`);
+    }
+    return value;
+  }
+
+  /** Y_h from Y: the last step of the forward direction and the first of the reverse, as tensor ops. */
+  private lastHiddenState(context: NodeContext, yName: string, steps: number, direction: string, batchFirst: boolean): void {
+    const directions = direction === 'bidirectional' ? 2 : 1;
+    const y = this.value(yName, context.where);
+    const [timeAxis, directionAxis] = batchFirst ? [1, 2] : [0, 1];
+    const ints = (values: readonly number[]): Value => ({ kind: 'constant', tensor: { kind: 'int', dims: [values.length], values: Float64Array.from(values) } });
+    const parts = Array.from({ length: directions }, (_, d) => {
+      const t = direction === 'reverse' || d === 1 ? 0 : steps - 1;
+      const id = `${context.output(1)}/${d}`;
+      this.appendTensorOp(context, 'Slice', {}, [y, ints([t, d]), ints([t + 1, d + 1]), ints([timeAxis, directionAxis])], id);
+      return this.value(id, context.where);
+    });
+    const joined = `${context.output(1)}/steps`;
+    this.appendTensorOp(context, 'Concat', { axis: directionAxis }, parts, joined);
+    const kept = fullDims(this.value(joined, context.where)).filter((_, axis) => axis !== timeAxis);
+    const stateContext = new NodeContext(this, { ...context.node, output: [context.output(1)] }, context.where);
+    this.reshapeTo(stateContext, this.value(joined, context.where) as Activation, kept);
   }
 
   // --- digital tensor ops (core's TENSOR_OPS) ----------------------------------------------
@@ -615,7 +791,6 @@ class GraphImporter {
    */
   private tensorOp(context: NodeContext, type: string): void {
     const spec = TENSOR_OP_ATTRIBUTES[type];
-    const op = TENSOR_OPS[type];
     const extra = context.node.output.slice(1).find((name) => this.isUsed(name));
     if (extra !== undefined) throw new OnnxImportError(`${context.where}: output '${extra}' is used, but only the first output of ${type} is provided`);
     const oldForm = OLD_ATTRIBUTE_FORMS[type];
@@ -632,6 +807,12 @@ class GraphImporter {
       throw new OnnxImportError(`${context.where}: before opset ${oldForm.until}, ${type} takes one input and its ${Object.keys(oldForm.attributes).join(', ')} as attributes`);
     }
     const values = usesOldForm ? [context.input(0), ...oldForm.operands(attributes)] : this.tensorOpOperands(context, type);
+    this.appendTensorOp(context, type, attributes, values, context.output(0));
+  }
+
+  /** The tensor op `type` on `values` producing `output`: folded, or a tensor-op node (see tensorOp). */
+  private appendTensorOp(context: NodeContext, type: string, attributes: TensorOpAttributes, values: readonly Value[], output: string): void {
+    const op = TENSOR_OPS[type];
     if (values.length < op.arity[0] || values.length > op.arity[1]) throw new OnnxImportError(`${context.where}: takes ${op.arity[0]} to ${op.arity[1]} inputs, got ${values.length}`);
     const run = (operands: readonly Tensor[]): Tensor => {
       try {
@@ -643,39 +824,47 @@ class GraphImporter {
     if (values.every((value) => value.kind === 'constant')) {
       const result = run(values.map((value) => ({ shape: value.tensor.dims, data: value.tensor.values })));
       const integer = type === 'Cast' ? castsToInteger(typeof attributes.to === 'number' ? attributes.to : 1) : values.every((value) => value.tensor.kind === 'int');
-      this.setConstant(context.output(0), { kind: integer ? 'int' : 'float', dims: result.shape, values: result.data });
+      // integer tensors stay integers: ONNX's integer Div truncates toward zero
+      this.setConstant(output, { kind: integer ? 'int' : 'float', dims: result.shape, values: integer ? result.data.map(Math.trunc) : result.data });
+      return;
+    }
+    if (values.some((value) => value.kind === 'filled')) {
+      if (values.some((value) => value.kind === 'activation')) {
+        throw new OnnxImportError(`${context.where}: an input is a tensor whose size depends on the batch (a ConstantOfShape of a batch-sized shape); it may only feed recurrent layers' initial states and ops on it alone`);
+      }
+      this.setValue(output, foldFilled(run, values as (Filled | Extract<Value, { kind: 'constant' }>)[], context.where));
       return;
     }
     const inputs: string[] = [];
     const operands: (number | Tensor)[] = [];
-    const inputShapes: (readonly number[])[] = [];
-    for (const value of values) {
+    const activations: Activation[] = [];
+    for (const value of values as Exclude<Value, Filled>[]) {
       if (value.kind === 'constant') {
+        if (value.tensor.kind === 'int' && value.tensor.values.some((v) => batchMultiple(v) !== undefined)) {
+          throw new OnnxImportError(`${context.where}: a constant input holds the batch size [${formatDims([...value.tensor.values])}], which a tensor op cannot take at run time`);
+        }
         operands.push({ shape: value.tensor.dims, data: value.tensor.values });
         continue;
       }
       let index = inputs.indexOf(value.id);
       if (index < 0) {
         index = inputs.push(value.id) - 1;
-        inputShapes.push(value.shape);
+        activations.push(value);
       }
       operands.push(index);
     }
-    const probe = (batch: number) => run(operands.map((operand) => (typeof operand === 'number' ? tensorOfZeros([batch, ...inputShapes[operand]]) : operand))).shape;
-    const batches = [1, 7];
-    const shapes = batches.map(probe);
-    const perSample = shapes[0].slice(1);
-    const keepsBatch = shapes.every((shape, k) => shape[0] === batches[k] && shape.length === perSample.length + 1 && shape.slice(1).every((dim, i) => dim === perSample[i]));
-    if (!keepsBatch) throw new OnnxImportError(`${context.where}: the result does not keep the batch as its first axis (the batch may not be moved, merged or broadcast against)`);
-    const node: NetworkNode = { op: 'tensor', kind: type, name: context.name, inputs, output: context.output(0), attributes, operands, outputShape: perSample };
-    this.addNode(context, node, inputShapes);
+    const layout = tensorOpLayout(run, operands, activations, context.where);
+    const outputShape = probeOutput(run, operands, activations, 1).shape;
+    const perSample = isFirstAxis(layout) ? outputShape.slice(1) : outputShape;
+    const node: NetworkNode = { op: 'tensor', kind: type, name: output === context.node.output[0] ? context.name : output, inputs, output, attributes, operands, outputShape: perSample };
+    this.addNode(context, node, activations.map((a) => a.shape), layout);
   }
 
   /** The values a tensor op reads, in order; Clip's absent min and max are -Infinity and +Infinity, its opset < 11 attributes read as inputs. */
   private tensorOpOperands(context: NodeContext, type: string): Value[] {
     const names = context.node.input;
     return names.flatMap((name, index): Value[] => {
-      if (name !== '') return [context.input(index)];
+      if (name !== '') return [context.value(index)];
       if (type === 'Clip' && index > 0) return [scalarConstant(index === 1 ? -Infinity : Infinity)];
       if (names.slice(index).some((later) => later !== '')) throw new OnnxImportError(`${context.where}: input ${index} is absent but a later one is given`);
       return [];
@@ -699,15 +888,30 @@ class NodeContext {
     return new NodeAttributes(this.node, this.where, allowed);
   }
 
-  input(index: number): Value {
+  /** Input `index` of any kind, a filled tensor included. */
+  value(index: number): Value {
     const name = this.node.input[index] ?? '';
     if (name === '') throw new OnnxImportError(`${this.where}: input ${index} is missing`);
     return this.importer.value(name, this.where);
   }
 
-  optionalInput(index: number): Value | undefined {
+  /** Input `index`, a constant or an activation. */
+  input(index: number): Constant | Activation {
+    const value = this.value(index);
+    if (value.kind === 'filled') throw new OnnxImportError(`${this.where}: input ${index} is a tensor whose size depends on the batch (a ConstantOfShape of a batch-sized shape), which this op cannot take`);
+    return value;
+  }
+
+  optionalInput(index: number): Constant | Activation | undefined {
     const name = this.node.input[index] ?? '';
-    return name === '' ? undefined : this.importer.value(name, this.where);
+    return name === '' ? undefined : this.input(index);
+  }
+
+  /** Input `index` as an activation whose batch is its first axis (convolution, pooling, normalisation). */
+  batchFirstInput(index: number, what: string): Activation {
+    const value = this.activationInput(index, what);
+    if (!isFirstAxis(value.batch)) throw new OnnxImportError(`${this.where}: ${what} must hold the batch as its first axis; it is [${formatDims(fullDims(value))}] with the batch on axis ${value.batch.axis}`);
+    return value;
   }
 
   activationInput(index: number, what = `input ${index}`): Activation {
@@ -764,18 +968,94 @@ function tensorOfZeros(shape: readonly number[]): Tensor {
   return { shape: [...shape], data: new Float64Array(product(shape)) };
 }
 
-/** Full dims of a value: the batch axis of activations is SYMBOLIC_BATCH. */
+/** An activation's whole shape for a batch of one. */
+function shapeAtOne(x: Activation): number[] {
+  return isFirstAxis(x.batch) ? [1, ...x.shape] : [...x.shape];
+}
+
+/** Full dims of a value, the batch axis of activations a multiple of SYMBOLIC_BATCH. */
 function fullDims(value: Value): number[] {
-  return value.kind === 'constant' ? [...value.tensor.dims] : [SYMBOLIC_BATCH, ...value.shape];
+  if (value.kind === 'constant') return [...value.tensor.dims];
+  if (value.kind === 'filled') return [...value.dims];
+  return dimsAtSymbolicBatch(shapeAtOne(value), value.batch);
+}
+
+/** Input values of a tensor op for a batch of `batch`: activations as zeros, constants as they are. */
+function probeOutput(run: (operands: readonly Tensor[]) => Tensor, operands: readonly (number | Tensor)[], activations: readonly Activation[], batch: number): Tensor {
+  return run(operands.map((operand) => (typeof operand === 'number' ? tensorOfZeros(dimsAtBatch(shapeAtOne(activations[operand]), activations[operand].batch, batch)) : operand)));
+}
+
+/**
+ * Where a tensor op's result holds the batch: the one axis that grows with it (found on zeros at
+ * batches 1 and 7), merged with its neighbours as in the input with that many elements per sample.
+ * Then, on seeded values at batch 3, each sample's result must be the op run on that sample alone:
+ * an op that mixes the samples (a softmax or a cumulative sum over the batch) is refused.
+ */
+function tensorOpLayout(run: (operands: readonly Tensor[]) => Tensor, operands: readonly (number | Tensor)[], activations: readonly Activation[], where: string): BatchLayout {
+  const [one, seven] = [1, 7].map((batch) => probeOutput(run, operands, activations, batch).shape);
+  const grown = one.flatMap((dim, axis) => (seven[axis] === dim ? [] : [axis]));
+  if (one.length !== seven.length || grown.length !== 1 || seven[grown[0]] !== 7 * one[grown[0]]) {
+    throw new OnnxImportError(`${where}: the result does not keep one axis for the batch (the batch may be moved or merged with other axes, not reduced, split or broadcast against)`);
+  }
+  const axis = grown[0];
+  const perSample = one[axis];
+  const merges = activations.map((a) => a.batch).filter((b) => b.outer * b.inner === perSample && perSample > 1);
+  const merge = merges[0] ?? { outer: 1, inner: 1 };
+  if (perSample > 1 && (merges.length === 0 || merges.some((b) => b.outer !== merge.outer || b.inner !== merge.inner))) {
+    throw new OnnxImportError(`${where}: the result merges the batch with ${perSample} other elements in a way the importer cannot follow`);
+  }
+  const layout: BatchLayout = { axis, outer: merge.outer, inner: merge.inner };
+  checkSamplesApart(run, operands, activations, layout, where);
+  return isFirstAxis(layout) ? FIRST_AXIS : layout;
+}
+
+/** Throws unless the op on a batch of 3 seeded inputs gives, per sample, what it gives on that sample alone. */
+function checkSamplesApart(run: (operands: readonly Tensor[]) => Tensor, operands: readonly (number | Tensor)[], activations: readonly Activation[], layout: BatchLayout, where: string): void {
+  const batch = 3;
+  let state = 0x2545f491;
+  const nextBit = () => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state >>> 31;
+  };
+  const samples = activations.map((a) => Array.from({ length: batch }, () => {
+    const data = new Float64Array(product(shapeAtOne(a)));
+    for (let i = 0; i < data.length; i++) data[i] = nextBit();
+    return { shape: shapeAtOne(a), data };
+  }));
+  const whole = run(operands.map((operand) => (typeof operand === 'number' ? batchOf(samples[operand], activations[operand].batch) : operand)));
+  for (let s = 0; s < batch; s++) {
+    const alone = run(operands.map((operand) => (typeof operand === 'number' ? samples[operand][s] : operand)));
+    const part = sampleOf(whole, layout, batch, s);
+    const same = part.data.length === alone.data.length && part.data.every((v, i) => Object.is(v, alone.data[i]) || Math.abs(v - alone.data[i]) <= 1e-9 * Math.max(1, Math.abs(v)));
+    if (!same) throw new OnnxImportError(`${where}: the result of a sample depends on the other samples of the batch (the op mixes the batch axis)`);
+  }
+}
+
+/** A tensor op on filled tensors (and constants): run at batches 1 and 7, the result must again be one value. */
+function foldFilled(run: (operands: readonly Tensor[]) => Tensor, values: readonly (Filled | Constant)[], where: string): Value {
+  const [one, seven] = [1, 7].map((batch) => run(values.map((value) => (value.kind === 'constant'
+    ? { shape: value.tensor.dims, data: value.tensor.values }
+    : (() => {
+      const dims = value.dims.map((d) => (batchMultiple(d) === undefined ? d : batchMultiple(d)! * batch));
+      return { shape: dims, data: new Float64Array(product(dims)).fill(value.value) };
+    })()))));
+  const fill = one.data[0];
+  const uniform = (t: Tensor) => t.data.every((v) => Object.is(v, fill));
+  if (!uniform(one) || !uniform(seven) || one.shape.length !== seven.shape.length || one.data.length === 0) {
+    throw new OnnxImportError(`${where}: the result of this op on a batch-sized constant is not one value repeated`);
+  }
+  const dims = one.shape.map((dim, axis) => {
+    if (seven.shape[axis] === dim) return dim;
+    if (seven.shape[axis] === 7 * dim) return dim * SYMBOLIC_BATCH;
+    throw new OnnxImportError(`${where}: axis ${axis} of the result does not follow the batch size`);
+  });
+  return { kind: 'filled', value: fill, dims };
 }
 
 function product(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1);
 }
 
-function formatDims(dims: readonly number[]): string {
-  return dims.map((d) => (d === SYMBOLIC_BATCH ? 'batch' : String(d))).join(', ');
-}
 
 function normalizeAxis(axis: number, rank: number, where: string): number {
   const normalized = axis < 0 ? axis + rank : axis;
@@ -787,7 +1067,7 @@ function normalizeAxis(axis: number, rank: number, where: string): number {
 function inferMinusOne(dims: readonly number[], size: number, where: string): number[] {
   const unknown = dims.filter((d) => d === -1).length;
   if (unknown > 1) throw new OnnxImportError(`${where}: more than one -1 in the target shape [${formatDims(dims)}]`);
-  if (dims.some((d) => d < -1 && d !== SYMBOLIC_BATCH)) throw new OnnxImportError(`${where}: negative dimension in target shape [${formatDims(dims)}]`);
+  if (dims.some((d) => d < -1)) throw new OnnxImportError(`${where}: negative dimension in target shape [${formatDims(dims)}]`);
   if (unknown === 0) return [...dims];
   const known = product(dims.filter((d) => d !== -1));
   if (known === 0 || size % known !== 0) throw new OnnxImportError(`${where}: cannot infer -1 in [${formatDims(dims)}] for ${size} values`);
@@ -799,8 +1079,35 @@ function pair(values: readonly number[], name: string, where: string): [number, 
   return [values[0], values[1]];
 }
 
+/** The attributes a 2-D window reads. */
+type WindowAttributes = Pick<NodeAttributes, 'int' | 'ints' | 'string' | 'has'>;
+
+/** A 1-D window's attributes read as those of a 2-D window of height 1 (kernel [1, k], pads [0, begin, 0, end]). */
+class HeightOne implements WindowAttributes {
+  constructor(private readonly attributes: NodeAttributes) {}
+
+  has(name: string): boolean {
+    return this.attributes.has(name);
+  }
+
+  int(name: string, fallback: number): number {
+    return this.attributes.int(name, fallback);
+  }
+
+  string(name: string, fallback: string): string {
+    return this.attributes.string(name, fallback);
+  }
+
+  ints(name: string): number[] | undefined {
+    const values = this.attributes.ints(name);
+    if (values === undefined) return undefined;
+    if (name === 'pads') return values.length === 2 ? [0, values[0], 0, values[1]] : values;
+    return ['kernel_shape', 'strides', 'dilations'].includes(name) && values.length === 1 ? [1, values[0]] : values;
+  }
+}
+
 /** Kernel, strides, dilations and pads of a 2-D window from the ONNX attributes (auto_pad resolved). */
-function resolveWindow(attributes: NodeAttributes, kernel: [number, number], input: [number, number], where: string) {
+function resolveWindow(attributes: WindowAttributes, kernel: [number, number], input: [number, number], where: string) {
   const strides = pair(attributes.ints('strides') ?? [1, 1], 'strides', where);
   const dilations = pair(attributes.ints('dilations') ?? [1, 1], 'dilations', where);
   if ([...kernel, ...strides, ...dilations].some((v) => !(Number.isInteger(v) && v >= 1))) {

@@ -7,7 +7,7 @@ type AttributeKind = 'int' | 'float' | 'ints' | 'gelu-approximate';
 /** The attributes ONNX defines for a tensor op (any other is refused), by op type. */
 export const TENSOR_OP_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, AttributeKind>>>> = {
   Neg: {}, Abs: {}, Sqrt: {}, Exp: {}, Log: {}, Reciprocal: {}, Floor: {}, Ceil: {}, Erf: {}, Softplus: {}, HardSwish: {},
-  Sub: {}, Mul: {}, Div: {}, Pow: {}, Equal: {}, Less: {}, Greater: {}, Min: {}, Max: {}, Sum: {}, Where: {}, MatMul: {}, Expand: {},
+  Add: {}, Sub: {}, Mul: {}, Div: {}, Pow: {}, Equal: {}, Less: {}, Greater: {}, Min: {}, Max: {}, Sum: {}, Where: {}, MatMul: {}, Expand: {},
   Clip: {},
   Gelu: { approximate: 'gelu-approximate' },
   LeakyRelu: { alpha: 'float' },

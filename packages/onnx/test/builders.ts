@@ -2,7 +2,7 @@ import { OnnxAttributeType, OnnxDataType, encodeOnnxModel } from '../src/index.j
 
 /** Small builders of ONNX models for tests, encoded with protobufjs through the package's schema. */
 
-export type AttributeValue = number | string | number[] | { floats: number[] } | { tensor: TensorSpec };
+export type AttributeValue = number | string | number[] | { floats: number[] } | { strings: string[] } | { tensor: TensorSpec };
 
 export interface TensorSpec {
   readonly name?: string;
@@ -32,6 +32,7 @@ function attributeProto(name: string, value: AttributeValue): object {
   }
   if (Array.isArray(value)) return { name, type: OnnxAttributeType.INTS, ints: value };
   if ('floats' in value) return { name, type: OnnxAttributeType.FLOATS, floats: value.floats };
+  if ('strings' in value) return { name, type: OnnxAttributeType.STRINGS, strings: value.strings.map((text) => new TextEncoder().encode(text)) };
   return { name, type: OnnxAttributeType.TENSOR, t: tensorProto(value.tensor) };
 }
 

@@ -311,19 +311,45 @@ describe('shapes and constant folding', () => {
     expect(runNetwork(withShapeEnd.network, x)[0].shape).toEqual([2, 3, 4]);
   });
 
-  it('refuses a reshape that moves the batch, and Flatten(axis 0)', () => {
+  it('folds integer Div as ONNX does, truncating (8 / 3 = 2 in a shape computation)', () => {
+    const model = importOnnx(
+      buildModel({
+        input: { name: 'x', dims: ['batch', 8] },
+        outputs: ['y'],
+        nodes: [
+          { op: 'Shape', inputs: ['x'], outputs: ['s'] },
+          { op: 'Slice', inputs: ['s', 'zero', 'one'], outputs: ['batchDim'] },
+          { op: 'Div', inputs: ['s', 'three'], outputs: ['q'] },
+          { op: 'Slice', inputs: ['q', 'one', 'two'], outputs: ['rows'] },
+          { op: 'Concat', inputs: ['batchDim', 'rows', 'minusOne'], outputs: ['t'], attributes: { axis: 0 } },
+          { op: 'Reshape', inputs: ['x', 't'], outputs: ['y'] },
+        ],
+        initializers: [
+          { name: 'three', dims: [1], values: [3], type: 'int64' },
+          { name: 'zero', dims: [1], values: [0], type: 'int64' },
+          { name: 'one', dims: [1], values: [1], type: 'int64' },
+          { name: 'two', dims: [1], values: [2], type: 'int64' },
+          { name: 'minusOne', dims: [1], values: [-1], type: 'int64' },
+        ],
+      }),
+    );
+    expect(runNetwork(model.network, tensor([3, 8]))[0].shape).toEqual([3, 2, 4]);
+  });
+
+  it('refuses a reshape that does not say where the batch goes, and Flatten(axis 0) as the graph output', () => {
     const reshape = buildModel({
       input: { name: 'x', dims: ['batch', 3, 2, 2] },
       outputs: ['y'],
       nodes: [{ op: 'Reshape', inputs: ['x', 't'], outputs: ['y'] }],
       initializers: [{ name: 't', dims: [2], values: [6, -1], type: 'int64' }],
     });
-    expect(() => importOnnx(reshape)).toThrow(/does not keep the batch/);
+    expect(() => importOnnx(reshape)).toThrow(/target shape \[6, -1\] does not say which dimension holds the batch/);
+    // Flatten(axis 0) merges the batch into axis 1: allowed inside a network, not as its output
     const flatten = buildModel({ input: { name: 'x', dims: ['batch', 3] }, outputs: ['y'], nodes: [single('Flatten', { axis: 0 })] });
-    expect(() => importOnnx(flatten)).toThrow(/merge the batch/);
+    expect(() => importOnnx(flatten)).toThrow(/graph output 'y' has the batch on axis 1 of \[1, 3 x batch\]; graph outputs must be batch first/);
     // axis -r is axis 0 (was read as axis 1: a 2 x 60 output where ONNX gives 1 x 120)
     const negative = buildModel({ input: { name: 'x', dims: ['batch', 3, 4, 5] }, outputs: ['y'], nodes: [single('Flatten', { axis: -4 })] });
-    expect(() => importOnnx(negative)).toThrow(/merge the batch/);
+    expect(() => importOnnx(negative)).toThrow(/the batch on axis 1 of \[1, 60 x batch\]/);
     const minusThree = buildModel({ input: { name: 'x', dims: ['batch', 3, 4, 5] }, outputs: ['y'], nodes: [single('Flatten', { axis: -3 })] });
     expect(runNetwork(importOnnx(minusThree).network, tensor([2, 3, 4, 5]))[0].shape).toEqual([2, 60]);
   });
@@ -336,12 +362,12 @@ describe('refusals', () => {
       outputs: ['y'],
       nodes: [
         { op: 'Hardmax', inputs: ['x'], outputs: ['a'], name: 'pick1' },
-        { op: 'LSTM', inputs: ['a'], outputs: ['b'], name: 'rnn' },
+        { op: 'NonMaxSuppression', inputs: ['a'], outputs: ['b'], name: 'boxes' },
         { op: 'Hardmax', inputs: ['b'], outputs: ['y'], name: 'pick2' },
       ],
     });
     expect(() => importOnnx(bytes)).toThrow(OnnxImportError);
-    expect(() => importOnnx(bytes)).toThrow("unsupported ONNX ops: Hardmax (nodes 'pick1', 'pick2'); LSTM (node 'rnn')");
+    expect(() => importOnnx(bytes)).toThrow("unsupported ONNX ops: Hardmax (nodes 'pick1', 'pick2'); NonMaxSuppression (node 'boxes')");
   });
 
   it.each([6, 23])('refuses opset %i', (opset) => {

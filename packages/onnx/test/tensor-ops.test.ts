@@ -95,13 +95,38 @@ describe('digital tensor ops (core TENSOR_OPS) imported from ONNX', () => {
     for (const op of Object.keys(TENSOR_OPS)) expect(SUPPORTED_OPS).toContain(op);
   });
 
-  it('refuse a result that moves the batch, naming the node', () => {
+  it('refuse a graph output whose batch is not its first axis, and ops that reduce or mix the batch, naming the node', () => {
     const moved = buildModel({ input: { name: 'x', dims: ['batch', T, D] }, outputs: ['y'], nodes: [{ op: 'Transpose', inputs: ['x'], outputs: ['y'], name: 'swap', attributes: { perm: [1, 0, 2] } }] });
-    expect(() => importOnnx(moved)).toThrow(/node 'swap' \(Transpose\): the result does not keep the batch as its first axis/);
+    expect(() => importOnnx(moved)).toThrow(/graph output 'y' has the batch on axis 1 of \[4, batch, 6\]/);
+    const mixed = buildModel({
+      input: { name: 'x', dims: ['batch', T, D] },
+      outputs: ['y'],
+      nodes: [
+        { op: 'Transpose', inputs: ['x'], outputs: ['t'], attributes: { perm: [1, 0, 2] } },
+        { op: 'LayerNormalization', inputs: ['t', 'gamma'], outputs: ['c'], name: 'norm', attributes: { axis: 1 } },
+        { op: 'Transpose', inputs: ['c'], outputs: ['y'], attributes: { perm: [1, 0, 2] } },
+      ],
+      initializers: [{ name: 'gamma', dims: [D], values: Array.from({ length: D }, () => 1) }],
+      opset: 17,
+    });
+    // normalising over axes [1, 3) of [T, batch, D] keeps the shape and mixes the samples
+    expect(() => importOnnx(mixed)).toThrow(/node 'norm' \(LayerNormalization\): the result of a sample depends on the other samples/);
+    const softmaxOverBatch = buildModel({
+      input: { name: 'x', dims: ['batch', T, D] },
+      outputs: ['y'],
+      nodes: [
+        { op: 'Transpose', inputs: ['x'], outputs: ['t'], attributes: { perm: [1, 0, 2] } },
+        { op: 'ReduceMax', inputs: ['t'], outputs: ['m'], name: 'peak', attributes: { axes: [1], keepdims: 1 } },
+        { op: 'Sub', inputs: ['t', 'm'], outputs: ['c'] },
+        { op: 'Transpose', inputs: ['c'], outputs: ['y'], attributes: { perm: [1, 0, 2] } },
+      ],
+      opset: 17,
+    });
+    expect(() => importOnnx(softmaxOverBatch)).toThrow(/node 'peak' \(ReduceMax\): the result does not keep one axis for the batch/);
     // with a fixed batch of 1 in the model, a sum over the batch looked batch-preserving, and mixed
     // the samples of any larger batch the network then ran
     const summed = buildModel({ input: { name: 'x', dims: [1, D] }, outputs: ['y'], nodes: [{ op: 'ReduceSum', inputs: ['x', 'zero'], outputs: ['y'], name: 'total' }], initializers: [{ name: 'zero', dims: [1], values: [0], type: 'int64' }] });
-    expect(() => importOnnx(summed)).toThrow(/node 'total' \(ReduceSum\): the result does not keep the batch as its first axis/);
+    expect(() => importOnnx(summed)).toThrow(/node 'total' \(ReduceSum\): the result does not keep one axis for the batch/);
   });
 
   it('read the older attribute forms: Slice before opset 10, Clip before 11', () => {

@@ -1,7 +1,7 @@
 import { type HardwareNetwork, type MappedWeightNode, type NodeOutputs, idealNodeOutputs } from '../hardware/hardware-network.js';
 import type { PatchLayout } from '../hardware/patches.js';
 import { broadcastAdd } from '../network/kernels.js';
-import type { NetworkNode } from '../network/graph.js';
+import type { Network, NetworkNode } from '../network/graph.js';
 import { networkShapes } from '../network/shapes.js';
 import { type Tensor, shapeSize, tensor } from '../network/tensor.js';
 import { dacStep, isIdentityDac } from '../periphery/dac.js';
@@ -66,6 +66,18 @@ export interface AnalyzerOptions {
 }
 
 /**
+ * Throws naming the first node whose moments the analysis cannot propagate: digital tensor ops,
+ * recurrent layers, and reshapes that move the batch off the first axis.
+ */
+function refuseUnsupportedNodes(network: Network): void {
+  for (const node of network.nodes) {
+    if (node.op === 'tensor') throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through ${node.kind}`);
+    if (node.op === 'recurrent') throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through a recurrent (${node.cell.toUpperCase()}) layer`);
+    if (node.op === 'reshape' && node.batchAxis !== undefined) throw new RangeError(`node '${node.name}': the analytical MSE needs every value batch first; this reshape moves the batch to axis ${node.batchAxis}`);
+  }
+}
+
+/**
  * The analytical MSE engine for one hardware network and one set of error sources: layer statistics
  * (device moments, cached per distinct target and time) are computed once at construction, then
  * `predict` propagates per-sample means and covariances through the network.
@@ -83,6 +95,7 @@ export class MseAnalyzer {
     readonly sources: ErrorSources = ALL_SOURCES,
     options: AnalyzerOptions = {},
   ) {
+    refuseUnsupportedNodes(hardware.network);
     const statistics = new Map<string, LayerStatistics[]>();
     const caches = new Map<object, Map<Seconds, MomentCache>>();
     const cells = new Map<object, number>();
@@ -335,6 +348,8 @@ export class MseAnalyzer {
         return affineMoments(x, node, inputShape);
       case 'tensor':
         throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through ${node.kind}`);
+      case 'recurrent':
+        throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through a recurrent (${node.cell.toUpperCase()}) layer`);
     }
   }
 

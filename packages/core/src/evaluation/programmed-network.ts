@@ -1,9 +1,9 @@
 import type { MappedWeightNode, HardwareNetwork, NodeOutputs } from '../hardware/hardware-network.js';
-import { patchMatrix, scatterGroupOutput } from '../hardware/hardware-network.js';
+import { weightNodeForward } from '../hardware/hardware-network.js';
 import type { ProgramOptions, ProgrammedCrossbar } from '../mvm/crossbar-layer.js';
 import { evaluateNode, runNetwork } from '../network/execute.js';
 import { isWeightNode } from '../network/graph.js';
-import { type Tensor, tensor } from '../network/tensor.js';
+import type { Tensor } from '../network/tensor.js';
 import { type Rng, createRng } from '../random/rng.js';
 import type { Seconds } from '../units.js';
 
@@ -51,22 +51,17 @@ export class ProgrammedNetwork {
     const outputs: NodeOutputs = new Map();
     runNetwork(this.hardware.network, input, (node, inputs) => {
       const programmed = isWeightNode(node) ? this.nodes.get(node.name) : undefined;
-      const result = programmed ? this.runWeightNode(programmed, inputs[0]) : evaluateNode(node, inputs);
+      const result = programmed ? this.runWeightNode(programmed, inputs) : evaluateNode(node, inputs);
       outputs.set(node.name, result);
       return result;
     });
     return outputs;
   }
 
-  private runWeightNode(programmed: ProgrammedNode, x: Tensor): Tensor {
-    const { layout, node } = programmed.entry;
-    const batch = x.shape[0];
-    const out = tensor([batch, ...layout.outputShape]);
-    programmed.groups.forEach((crossbar, g) => {
-      const time = this.readTimeSeconds ?? crossbar.layer.config.readTimeSeconds;
-      const y = crossbar.forward(patchMatrix(layout, g, x.data, batch), programmed.read, time);
-      scatterGroupOutput(layout, g, y, batch, node.bias, out.data);
+  private runWeightNode(programmed: ProgrammedNode, inputs: readonly Tensor[]): Tensor {
+    return weightNodeForward(programmed.entry, inputs, (g, vectors) => {
+      const crossbar = programmed.groups[g];
+      return crossbar.forward(vectors, programmed.read, this.readTimeSeconds ?? crossbar.layer.config.readTimeSeconds);
     });
-    return out;
   }
 }

@@ -4,6 +4,7 @@ import { CrossbarLayer } from '../mvm/crossbar-layer.js';
 import { evaluateNode, runNetwork } from '../network/execute.js';
 import { type Network, type NetworkNode, type WeightNode, isWeightNode } from '../network/graph.js';
 import { networkShapes } from '../network/shapes.js';
+import { exactRecurrentMultiply, recurrentForward } from '../network/recurrent.js';
 import { type Tensor, tensor } from '../network/tensor.js';
 import { createRng } from '../random/rng.js';
 import { type Matrix, matrix } from '../tensor/matrix.js';
@@ -100,13 +101,12 @@ export class HardwareNetwork {
    */
   calibrate(input: Tensor): void {
     const ideal = idealNodeOutputs(this.network, input);
-    const batch = input.shape[0];
     for (const [name, entry] of this.entries) {
-      const source = this.nodeInput(entry, input, ideal);
-      const largest = largestMagnitude(source.data);
+      const reads = weightNodeReads(entry, this.nodeInputs(entry, input, ideal));
+      const largest = largestMagnitude(reads.data);
       for (const layer of entry.groups) layer.calibrateDac(largest);
       this.entries.set(name, { ...entry, config: entry.groups[0].config });
-      entry.groups.forEach((layer, g) => layer.calibrateAdc(patchMatrix(entry.layout, g, source.data, batch)));
+      entry.groups.forEach((layer, g) => layer.calibrateAdc(patchMatrix(entry.layout, g, reads.data, reads.batch)));
     }
   }
 
@@ -115,13 +115,12 @@ export class HardwareNetwork {
    * (every element of every patch, padding included) beyond it, for the ideal activations of `input`.
    */
   dacClipping(input: Tensor, ideal: NodeOutputs = idealNodeOutputs(this.network, input)): DacClipping[] {
-    const batch = input.shape[0];
     return this.weightNodes().map((entry) => {
-      const source = this.nodeInput(entry, input, ideal);
+      const reads = weightNodeReads(entry, this.nodeInputs(entry, input, ideal));
       let clipped = 0;
       let conversions = 0;
       entry.groups.forEach((layer, g) => {
-        const patches = patchMatrix(entry.layout, g, source.data, batch).data;
+        const patches = patchMatrix(entry.layout, g, reads.data, reads.batch).data;
         clipped += clippedFraction(patches, layer.config.dac) * patches.length;
         conversions += patches.length;
       });
@@ -130,14 +129,14 @@ export class HardwareNetwork {
         node: entry.node.name,
         range: dac.range,
         inputRange: dac.inputRange,
-        largestInput: largestMagnitude(source.data),
+        largestInput: largestMagnitude(reads.data),
         clippedFraction: conversions === 0 ? 0 : clipped / conversions,
       };
     });
   }
 
-  private nodeInput(entry: MappedWeightNode, input: Tensor, ideal: NodeOutputs): Tensor {
-    return entry.node.inputs[0] === this.network.inputName ? input : ideal.get(producerName(this.network, entry.node.inputs[0]))!;
+  private nodeInputs(entry: MappedWeightNode, input: Tensor, ideal: NodeOutputs): Tensor[] {
+    return entry.node.inputs.map((name) => (name === this.network.inputName ? input : ideal.get(producerName(this.network, name))!));
   }
 
   /**
@@ -150,25 +149,61 @@ export class HardwareNetwork {
     const outputs: NodeOutputs = new Map();
     runNetwork(this.network, input, (node, inputs) => {
       const entry = isWeightNode(node) ? this.mapped.get(node.name) : undefined;
-      const result = entry ? this.runWeightNode(entry, inputs[0], seed, trial) : evaluateNode(node, inputs);
+      const result = entry ? this.runWeightNode(entry, inputs, seed, trial) : evaluateNode(node, inputs);
       outputs.set(node.name, result);
       return result;
     });
     return outputs;
   }
 
-  private runWeightNode(entry: MappedWeightNode, x: Tensor, seed: number | string, trial: number): Tensor {
+  private runWeightNode(entry: MappedWeightNode, inputs: readonly Tensor[], seed: number | string, trial: number): Tensor {
     const program = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'program');
     const read = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'read');
-    const { layout, node } = entry;
-    const batch = x.shape[0];
-    const out = tensor([batch, ...layout.outputShape]);
-    entry.groups.forEach((layer, g) => {
-      const y = layer.program(program).forward(patchMatrix(layout, g, x.data, batch), read);
-      scatterGroupOutput(layout, g, y, batch, node.bias, out.data);
-    });
-    return out;
+    const programmed = entry.groups.map((layer) => layer.program(program));
+    return weightNodeForward(entry, inputs, (g, vectors) => programmed[g].forward(vectors, read));
   }
+}
+
+/**
+ * A weight node's output with every MVM of array group g computed by `multiply(g, vectors)`
+ * (vectors one per row): the patches of a dense or conv node at once, a recurrent node's reads step
+ * by step. Biases are added exactly.
+ */
+export function weightNodeForward(entry: MappedWeightNode, inputs: readonly Tensor[], multiply: (group: number, vectors: Matrix) => Matrix): Tensor {
+  const { layout, node } = entry;
+  if (node.op === 'recurrent') return recurrentForward(node, inputs, multiply);
+  const [x] = inputs;
+  const batch = layout.inputSize === 0 ? x.shape[0] : x.data.length / layout.inputSize;
+  // a dense node keeps the leading axes, wherever the batch is among them
+  const out = tensor(node.op === 'dense' ? [...x.shape.slice(0, -1), node.weights.rows] : [batch, ...layout.outputShape]);
+  for (let g = 0; g < layout.groups; g++) scatterGroupOutput(layout, g, multiply(g, patchMatrix(layout, g, x.data, batch)), batch, node.bias, out.data);
+  return out;
+}
+
+/**
+ * The vectors every array of a weight node reads for a batch, from the node's exact inputs, and how
+ * many vectors per array: the node input's patches, or a recurrent node's hidden states at every
+ * step (recorded from its exact run). `patchMatrix(layout, g, reads.data, reads.batch)` is group g's.
+ */
+export function weightNodeReads(entry: MappedWeightNode, inputs: readonly Tensor[]): { data: Float64Array; batch: number } {
+  const { layout, node } = entry;
+  if (node.op !== 'recurrent') return { data: inputs[0].data, batch: inputs[0].data.length / layout.inputSize };
+  const exact = exactRecurrentMultiply(node);
+  const perGroup: Matrix[][] = Array.from({ length: layout.groups }, () => []);
+  recurrentForward(node, inputs, (g, vectors) => {
+    perGroup[g].push(vectors);
+    return exact(g, vectors);
+  });
+  const hidden = layout.patchSize;
+  const rows = perGroup[0].reduce((sum, m) => sum + m.rows, 0);
+  const data = new Float64Array(rows * layout.inputSize);
+  perGroup.forEach((steps, g) => {
+    let row = 0;
+    for (const vectors of steps) {
+      for (let r = 0; r < vectors.rows; r++, row++) data.set(vectors.data.subarray(r * hidden, (r + 1) * hidden), row * layout.inputSize + g * hidden);
+    }
+  });
+  return { data, batch: rows };
 }
 
 /** Patches of group g for a batch as a (batch * positions) x patchSize matrix. */

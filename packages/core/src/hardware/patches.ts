@@ -1,4 +1,5 @@
-import type { Conv2dNode, WeightNode } from '../network/graph.js';
+import type { Conv2dNode, RecurrentNode, WeightNode } from '../network/graph.js';
+import { recurrentArrayRows } from '../network/recurrent.js';
 import { windowOutputSize2d } from '../network/shapes.js';
 
 /**
@@ -9,7 +10,9 @@ import { windowOutputSize2d } from '../network/shapes.js';
  * `m * channelStride + p * positionStride`.
  *
  * A dense node over the last axis is the case of one group whose positions are the leading vectors;
- * a conv2d node is im2col (one position per output pixel, rows in (c, ky, kx) order).
+ * a conv2d node is im2col (one position per output pixel, rows in (c, ky, kx) order). A recurrent
+ * node's layout is that of one time step: each array reads its own hidden-size vector of the step's
+ * reads (groups x hidden per sample) at one position.
  */
 export interface PatchLayout {
   readonly groups: number;
@@ -29,7 +32,27 @@ export interface PatchLayout {
 
 /** The patch layout of a weight node for a per-sample input shape. */
 export function patchLayout(node: WeightNode, inputShape: readonly number[]): PatchLayout {
-  return node.op === 'dense' ? denseLayout(node.weights.rows, node.weights.cols, inputShape) : convLayout(node, inputShape);
+  if (node.op === 'dense') return denseLayout(node.weights.rows, node.weights.cols, inputShape);
+  return node.op === 'conv2d' ? convLayout(node, inputShape) : recurrentStepLayout(node);
+}
+
+function recurrentStepLayout(node: RecurrentNode): PatchLayout {
+  const rows = recurrentArrayRows(node);
+  const hidden = node.weights.cols;
+  const index = new Int32Array(node.groups * hidden);
+  for (let i = 0; i < index.length; i++) index[i] = i;
+  return {
+    groups: node.groups,
+    positions: 1,
+    patchSize: hidden,
+    channelsPerGroup: rows,
+    index,
+    channelStride: 1,
+    positionStride: 0,
+    inputSize: node.groups * hidden,
+    outputSize: node.groups * rows,
+    outputShape: [node.groups * rows],
+  };
 }
 
 function denseLayout(outputs: number, features: number, inputShape: readonly number[]): PatchLayout {

@@ -1,4 +1,4 @@
-import type { Network, NetworkNode } from './graph.js';
+import type { Network, NetworkNode, ReshapeNode } from './graph.js';
 import {
   affineForward,
   broadcastAdd,
@@ -9,6 +9,7 @@ import {
   pool2dForward,
   softmaxForward,
 } from './kernels.js';
+import { recurrentForward } from './recurrent.js';
 import { networkShapes } from './shapes.js';
 import { tensorOpForward } from './tensor-ops/node.js';
 import { type Tensor, batchSlice, formatShape, sameShape, shapeSize, tensor } from './tensor.js';
@@ -34,7 +35,7 @@ export function evaluateNode(node: NetworkNode, inputs: readonly Tensor[]): Tens
     case 'softmax':
       return softmaxForward(x, node);
     case 'reshape':
-      return { shape: [x.shape[0], ...node.shape], data: x.data };
+      return reshapeForward(x, node);
     case 'add':
       return broadcastAdd(x, inputs[1]);
     case 'addConstant':
@@ -43,7 +44,17 @@ export function evaluateNode(node: NetworkNode, inputs: readonly Tensor[]): Tens
       return affineForward(x, node);
     case 'tensor':
       return tensorOpForward(node, inputs);
+    case 'recurrent':
+      return recurrentForward(node, inputs);
   }
+}
+
+/** A reshape node on a whole batch: the batch size is what the values hold beyond one sample's. */
+function reshapeForward(x: Tensor, node: ReshapeNode): Tensor {
+  const sampleSize = shapeSize(node.shape);
+  const batch = sampleSize === 0 ? x.shape[0] : x.data.length / sampleSize;
+  if (node.batchAxis === undefined) return { shape: [batch, ...node.shape], data: x.data };
+  return { shape: node.shape.map((dim, axis) => (axis === node.batchAxis ? dim * batch : dim)), data: x.data };
 }
 
 /**

@@ -1,11 +1,15 @@
 import type { Matrix } from '../tensor/matrix.js';
 import type { Tensor } from './tensor.js';
+import type { RecurrentActivation } from './recurrent.js';
 import type { TensorOpAttributes } from './tensor-ops/op.js';
 
 /**
- * A neural network for inference: a DAG of typed nodes over named values. Shapes in a network are
- * per-sample (the batch dimension left out); axes stored in nodes count the batch as axis 0, as ONNX
- * does (a softmax over the classes of a B x 10 batch has axis 1). Nodes are listed in topological
+ * A neural network for inference: a DAG of typed nodes over named values. The input and outputs are
+ * batch first. Shapes in a network are per-sample (the batch dimension left out) for values whose
+ * batch is their first axis; inside the network a value may hold its batch on another axis (a
+ * sequence model's [time, batch, features], attention's heads merged with the batch), and its shape
+ * is then the whole value's for a batch of one. Axes stored in nodes count every axis, the batch
+ * included, as ONNX does (a softmax over the classes of a B x 10 batch has axis 1). Nodes are listed in topological
  * order: every input of a node is the network input or the output of an earlier node.
  */
 export interface Network {
@@ -83,10 +87,15 @@ export interface SoftmaxNode extends NodeBase {
   readonly endAxis: number;
 }
 
-/** Same values, new per-sample shape (flatten is a reshape to [size]). */
+/**
+ * Same values, new shape (flatten is a reshape to [size]). Without `batchAxis` the result is batch
+ * first and `shape` is its per-sample shape; with it, `shape` is the whole result's shape for a batch
+ * of one, axis `batchAxis` growing with the batch (the batch merged into or moved to that axis).
+ */
 export interface ReshapeNode extends NodeBase {
   readonly op: 'reshape';
   readonly shape: readonly number[];
+  readonly batchAxis?: number;
 }
 
 /** Sum of two values with NumPy broadcasting of the per-sample shapes (residual connections). */
@@ -112,7 +121,8 @@ export interface AffineNode extends NodeBase {
 /**
  * A digital tensor op of ONNX's default domain (`kind`, a key of TENSOR_OPS) on whole tensors, the
  * batch included. Its operands in order: a number k is the value `inputs[k]`, a tensor is a constant
- * (full shape, broadcast NumPy-style). `outputShape` is the per-sample shape found at import.
+ * (full shape, broadcast NumPy-style). `outputShape` is the shape found at import: per sample when
+ * the result is batch first, else the whole result's for a batch of one (the batch on another axis).
  */
 export interface TensorOpNode extends NodeBase {
   readonly op: 'tensor';
@@ -120,6 +130,43 @@ export interface TensorOpNode extends NodeBase {
   readonly attributes: TensorOpAttributes;
   readonly operands: readonly (number | Tensor)[];
   readonly outputShape: readonly number[];
+}
+
+/**
+ * The recurrent part of an ONNX LSTM, GRU or RNN (see recurrent.ts): its first input is the
+ * projected sequence W x + Wb of every step (a dense node), time x batch x directions * gates *
+ * hidden, or batch x time x ... when `batchFirst` (ONNX layout 1); then the initial hidden state
+ * and the initial cell state when `initialHidden` / `initialCell` (else zeros). Its output is Y,
+ * time x directions x batch x hidden (batch x time x directions x hidden when batchFirst).
+ */
+export interface RecurrentNode extends NodeBase {
+  readonly op: 'recurrent';
+  readonly cell: 'lstm' | 'gru' | 'rnn';
+  readonly direction: 'forward' | 'reverse' | 'bidirectional';
+  readonly hiddenSize: number;
+  readonly batchFirst: boolean;
+  /**
+   * The recurrent matrices R of every direction stacked by rows (hidden columns), in `groups` arrays
+   * of equal rows: one per direction with the gates in ONNX order (LSTM i o f c, GRU z r h, RNN i),
+   * or three per direction (z, r, h) for a GRU without linear_before_reset, whose candidate array
+   * reads r * h instead of h.
+   */
+  readonly weights: Matrix;
+  readonly groups: number;
+  /** Rb of every direction, gates in order (added digitally). */
+  readonly recurrentBias: Float64Array;
+  /** LSTM peephole weights P (i o f) of every direction, if the model has them. */
+  readonly peepholes?: Float64Array;
+  /** Activation functions of every direction in order (LSTM f g h, GRU f g, RNN f). */
+  readonly activations: readonly RecurrentActivation[];
+  /** Cell clip: pre-activations are clipped to [-clip, clip]. */
+  readonly clip?: number;
+  /** LSTM: the forget gate is 1 - the input gate. */
+  readonly inputForget: boolean;
+  /** GRU: the candidate multiplies r by (R_h h + Rb_h) rather than reading r * h. */
+  readonly linearBeforeReset: boolean;
+  readonly initialHidden: boolean;
+  readonly initialCell: boolean;
 }
 
 export type NetworkNode =
@@ -133,11 +180,12 @@ export type NetworkNode =
   | AddNode
   | AddConstantNode
   | AffineNode
-  | TensorOpNode;
+  | TensorOpNode
+  | RecurrentNode;
 
 /** The nodes holding weight matrices, the ones crossbars run. */
-export type WeightNode = DenseNode | Conv2dNode;
+export type WeightNode = DenseNode | Conv2dNode | RecurrentNode;
 
 export function isWeightNode(node: NetworkNode): node is WeightNode {
-  return node.op === 'dense' || node.op === 'conv2d';
+  return node.op === 'dense' || node.op === 'conv2d' || node.op === 'recurrent';
 }

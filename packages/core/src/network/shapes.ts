@@ -1,5 +1,6 @@
 import { windowOutputSize } from './geometry.js';
 import type { Network, NetworkNode, Window2d } from './graph.js';
+import { RECURRENT_GATES } from './recurrent.js';
 import { formatShape, shapeSize } from './tensor.js';
 
 /** NumPy broadcast of two shapes (aligned on the right; a dimension of 1 stretches). */
@@ -58,7 +59,7 @@ export function nodeOutputShape(node: NetworkNode, inputShapes: readonly (readon
     case 'identity':
       return [...shape];
     case 'softmax':
-      if (!(node.axis >= 1 && node.endAxis > node.axis && node.endAxis <= shape.length + 1)) {
+      if (!(node.axis >= 0 && node.endAxis > node.axis && node.endAxis <= shape.length + 1)) {
         throw new RangeError(`${where}: axes [${node.axis}, ${node.endAxis}) do not fit a batch of ${formatShape(shape)}`);
       }
       return [...shape];
@@ -81,6 +82,14 @@ export function nodeOutputShape(node: NetworkNode, inputShapes: readonly (readon
       return [...shape];
     case 'tensor':
       return [...node.outputShape];
+    case 'recurrent': {
+      const directions = node.direction === 'bidirectional' ? 2 : 1;
+      const width = directions * RECURRENT_GATES[node.cell] * node.hiddenSize;
+      // per sample [time, width] when batch first, else the whole [time, 1, width] at batch 1
+      const fits = node.batchFirst ? shape.length === 2 && shape[1] === width : shape.length === 3 && shape[1] === 1 && shape[2] === width;
+      if (!fits) throw new RangeError(`${where}: expects the projected sequence ${node.batchFirst ? `[time, ${width}] per sample` : `[time, batch, ${width}]`}, got ${formatShape(shape)}`);
+      return node.batchFirst ? [shape[0], directions, node.hiddenSize] : [shape[0], directions, 1, node.hiddenSize];
+    }
   }
 }
 

@@ -62,6 +62,7 @@ export const ELEMENTWISE_OPS: Readonly<Record<string, TensorOp>> = {
   HardSigmoid: unary((x, a) => Math.max(0, Math.min(1, numberAttribute(a, 'alpha', 0.2) * x + numberAttribute(a, 'beta', 0.5)))),
   HardSwish: unary((x) => x * Math.max(0, Math.min(1, x / 6 + 0.5))),
   Clip: broadcasting([1, 3], (v) => Math.min(v.length > 2 ? v[2] : Infinity, Math.max(v.length > 1 ? v[1] : -Infinity, v[0]))),
+  Add: binary((a, b) => a + b),
   Sub: binary((a, b) => a - b),
   Mul: binary((a, b) => a * b),
   Div: binary((a, b) => a / b),
