@@ -4,13 +4,12 @@
  * and one hardware Monte-Carlo trial (programming, then inference of the 64 images on 256 x 256
  * tiles of a Gaussian-noise device with 8-bit DAC and ADC) against the same time. Medians; xbar on
  * one thread too (the main thread). Also the multiply-accumulate rate of both engines, and of xbar's
- * dense/conv kernel (rowProducts) against the plain loop on a conv-sized product. The sequence-model
- * keys (LSTM, transformer) and the 1-ohm-wire trial are not measured: those networks do not import
- * yet, and a wired trial solves every patch as a circuit (hours for this network).
+ * dense/conv kernel (rowProducts) against the plain loop on a conv-sized product; the ResNet-20 trial
+ * with 1 ohm wires; and the example LSTM and transformer models the same way.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HardwareNetwork, type Network, ProgrammedNetwork, crossbarConfig, gaussianDevice, isWeightNode, networkShapes, runNetwork, shapeSize, tensor } from '@xbar/core';
+import { HardwareNetwork, type Network, ProgrammedNetwork, crossbarConfig, decodeNpy, gaussianDevice, isWeightNode, networkShapes, runNetwork, shapeSize, tensor } from '@xbar/core';
 import { rowProducts, rowProductsReference } from '../packages/core/src/math/row-products.js';
 import { importOnnx } from '@xbar/onnx';
 import * as ort from 'onnxruntime-node';
@@ -38,8 +37,9 @@ function macsPerSample(network: Network): number {
     if (!isWeightNode(node)) continue;
     const { rows, cols } = node.weights;
     const output = shapes.get(node.output)!;
-    // dense: one product per output vector; conv: one per output position (rows = output channels)
-    const vectors = node.op === 'dense' ? shapeSize(output) / rows : shapeSize(output.slice(1));
+    // dense: one product per output vector; conv: one per output position (rows = output channels);
+    // recurrent: one per time step (its output's first axis)
+    const vectors = node.op === 'dense' ? shapeSize(output) / rows : node.op === 'conv2d' ? shapeSize(output.slice(1)) : output[0];
     macs += rows * cols * vectors;
   }
   return macs;
@@ -61,65 +61,117 @@ function kernelRates(): { blocked: number; plain: number } {
   return { blocked: rate(rowProducts), plain: rate(rowProductsReference) };
 }
 
+/** One network's times, in milliseconds: ONNX Runtime, xbar ideal, one hardware trial (and one with wires). */
+interface NetworkTimes {
+  readonly nodes: number;
+  readonly ortMs: number;
+  readonly idealMs: number;
+  readonly hardwareMs: number;
+  readonly wiredMs?: number;
+  /** Largest |xbar ideal - ONNX Runtime| over the outputs. */
+  readonly worst: number;
+  readonly gmac: number;
+}
+
+const device = gaussianDevice.create({ gmin: 1e-6, gmax: 1e-4, sigma_prog: 2e-6, rel_read: 0.01 });
+const config = crossbarConfig({ device, rows: 256, cols: 256, dac: { bits: 8 }, adc: { bits: 8 } });
+const WIRES = { rowSegmentOhms: 1, columnSegmentOhms: 1, sourceOhms: 0, senseOhms: 0 };
+
+/** Times a model on a batch of `values` (float32, batch first): ONNX Runtime, xbar ideal, one hardware trial, and with `wired` one with 1 ohm wires. */
+async function timeNetwork(bytes: Uint8Array, shape: readonly number[], values: Float32Array, wired: boolean): Promise<NetworkTimes> {
+  const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
+  const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', values, [...shape]) };
+  const ortMs = await medianMs(() => session.run(feeds), 7);
+  const reference = (await session.run(feeds))[session.outputNames[0]].data as Float32Array;
+
+  const network = importOnnx(bytes).network;
+  const input = tensor(shape, Float64Array.from(values));
+  const idealMs = await medianMs(() => runNetwork(network, input), 3);
+  const [ideal] = runNetwork(network, input);
+  let worst = 0;
+  for (let i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(ideal.data[i] - reference[i]));
+
+  const outputNode = network.nodes.at(-1)!.name;
+  const trialMs = async (arrays: typeof config, irDrop: boolean) => {
+    const hardware = HardwareNetwork.create(network, () => arrays);
+    hardware.calibrate(input);
+    let trial = 0;
+    return medianMs(() => ProgrammedNetwork.program(hardware, 1, trial++, undefined, { irDrop }).run(input).get(outputNode), irDrop ? 1 : 3);
+  };
+  const hardwareMs = await trialMs(config, false);
+  const wiredMs = wired ? await trialMs({ ...config, wires: WIRES }, true) : undefined;
+  return { nodes: network.nodes.length, ortMs, idealMs, hardwareMs, ...(wiredMs === undefined ? {} : { wiredMs }), worst, gmac: (macsPerSample(network) * shape[0]) / 1e9 };
+}
+
+/** The first BATCH saved inputs of an example model, repeated to fill the batch. */
+function exampleInputs(name: string): { bytes: Uint8Array; shape: number[]; values: Float32Array } {
+  const folder = join(import.meta.dirname, '..', 'examples', 'models', name);
+  const saved = decodeNpy(readFileSync(join(folder, 'inputs.npy')));
+  const shape = [BATCH, ...saved.shape.slice(1)];
+  const size = shapeSize(shape);
+  return { bytes: readFileSync(join(folder, 'model.onnx')), shape, values: Float32Array.from({ length: size }, (_, i) => saved.data[i % saved.data.length]) };
+}
+
 const section: BenchSection = {
   id: 'net',
-  title: 'Networks: ResNet-20 against ONNX Runtime',
+  title: 'Networks against ONNX Runtime: ResNet-20, an LSTM and a transformer encoder',
   async run() {
-    const bytes = readFileSync(join(import.meta.dirname, 'models', 'resnet20.onnx'));
-    const values = Float32Array.from({ length: BATCH * 3 * 32 * 32 }, (_, i) => Math.sin(i * 0.37));
-    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
-    const feeds = { input: new ort.Tensor('float32', values, [BATCH, 3, 32, 32]) };
-    const ortMs = await medianMs(() => session.run(feeds), 7);
-    const reference = (await session.run(feeds)).logits.data as Float32Array;
-
-    const network = importOnnx(bytes).network;
-    const input = tensor([BATCH, 3, 32, 32], Float64Array.from(values));
-    const idealMs = await medianMs(() => runNetwork(network, input), 3);
-    const [ideal] = runNetwork(network, input);
-    let worst = 0;
-    for (let i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(ideal.data[i] - reference[i]));
-
-    const device = gaussianDevice.create({ gmin: 1e-6, gmax: 1e-4, sigma_prog: 2e-6, rel_read: 0.01 });
-    const config = crossbarConfig({ device, rows: 256, cols: 256, dac: { bits: 8 }, adc: { bits: 8 } });
-    const hardware = HardwareNetwork.create(network, () => config);
-    hardware.calibrate(input);
-    const outputNode = network.nodes.at(-1)!.name;
-    let trial = 0;
-    const hardwareMs = await medianMs(() => ProgrammedNetwork.program(hardware, 1, trial++).run(input).get(outputNode), 3);
-
-    const gmac = (macsPerSample(network) * BATCH) / 1e9;
+    const resnetValues = Float32Array.from({ length: BATCH * 3 * 32 * 32 }, (_, i) => Math.sin(i * 0.37));
+    const resnet = await timeNetwork(readFileSync(join(import.meta.dirname, 'models', 'resnet20.onnx')), [BATCH, 3, 32, 32], resnetValues, true);
+    const lstmInputs = exampleInputs('fashion-lstm');
+    const lstm = await timeNetwork(lstmInputs.bytes, lstmInputs.shape, lstmInputs.values, false);
+    const transformerInputs = exampleInputs('fashion-transformer');
+    const transformer = await timeNetwork(transformerInputs.bytes, transformerInputs.shape, transformerInputs.values, false);
     const kernels = kernelRates();
     const results = {
-      net_ideal_vs_onnxruntime_resnet20: Number(sig(idealMs / ortMs)),
-      net_hw_vs_onnxruntime_resnet20: Number(sig(hardwareMs / ortMs)),
-      net_hw_images_per_s_resnet20: Number(sig(BATCH / (hardwareMs / 1000))),
-      net_onnxruntime_ms_resnet20_b64: Number(sig(ortMs)),
-      net_ideal_max_abs_diff_resnet20: Number(sig(worst, 2)),
-      net_onnxruntime_gmac_per_s_resnet20: Number(sig(gmac / (ortMs / 1000))),
-      net_ideal_gmac_per_s_resnet20: Number(sig(gmac / (idealMs / 1000))),
+      net_ideal_vs_onnxruntime_resnet20: Number(sig(resnet.idealMs / resnet.ortMs)),
+      net_hw_vs_onnxruntime_resnet20: Number(sig(resnet.hardwareMs / resnet.ortMs)),
+      net_ir_vs_onnxruntime_resnet20: Number(sig(resnet.wiredMs! / resnet.ortMs)),
+      net_hw_images_per_s_resnet20: Number(sig(BATCH / (resnet.hardwareMs / 1000))),
+      net_onnxruntime_ms_resnet20_b64: Number(sig(resnet.ortMs)),
+      net_ideal_max_abs_diff_resnet20: Number(sig(resnet.worst, 2)),
+      net_onnxruntime_gmac_per_s_resnet20: Number(sig(resnet.gmac / (resnet.ortMs / 1000))),
+      net_ideal_gmac_per_s_resnet20: Number(sig(resnet.gmac / (resnet.idealMs / 1000))),
+      net_ideal_vs_onnxruntime_lstm: Number(sig(lstm.idealMs / lstm.ortMs)),
+      net_hw_vs_onnxruntime_lstm: Number(sig(lstm.hardwareMs / lstm.ortMs)),
+      net_onnxruntime_ms_lstm_b64: Number(sig(lstm.ortMs)),
+      net_ideal_vs_onnxruntime_transformer: Number(sig(transformer.idealMs / transformer.ortMs)),
+      net_hw_vs_onnxruntime_transformer: Number(sig(transformer.hardwareMs / transformer.ortMs)),
+      net_onnxruntime_ms_transformer_b64: Number(sig(transformer.ortMs)),
       net_kernel_gmac_per_s_blocked: Number(sig(kernels.blocked)),
       net_kernel_gmac_per_s_plain_loop: Number(sig(kernels.plain)),
     };
+    const row = (engine: string, ms: number, t: NetworkTimes, withRate = false) => [engine, sig(ms), sig(ms / t.ortMs), sig(BATCH / (ms / 1000)), withRate ? sig(t.gmac / (ms / 1000)) : ''];
     const markdown = [
-      `ResNet-20 (bench/models/resnet20.onnx: CIFAR shape, ${network.nodes.length} nodes after folding BatchNorm), a batch of ${BATCH}`,
-      'fixed inputs; ONNX Runtime 1.30 CPU (float32, one intra-op thread) against xbar in the main thread',
-      '(float64). Hardware: one Monte-Carlo trial, programming and inference, on 256 x 256 tiles of a',
-      'Gaussian device (gmin 1 uS, gmax 100 uS, sigma_prog 2 uS, 1 % read noise), 8-bit DAC and ADC',
-      '(calibrated). Medians of 7 (ONNX Runtime) and 3 (xbar) runs after a warm-up.',
+      `ResNet-20 (bench/models/resnet20.onnx: CIFAR shape, ${resnet.nodes} nodes after folding BatchNorm) on ${BATCH} fixed inputs;`,
+      `the example fashion-lstm (LSTM(28 -> 64) over 28 rows, ${lstm.nodes} nodes) and fashion-transformer (7x7 patches, two`,
+      `encoder layers, ${transformer.nodes} nodes) on their saved inputs, batch ${BATCH}. ONNX Runtime 1.30 CPU (float32, one`,
+      'intra-op thread) against xbar in the main thread (float64). Hardware: one Monte-Carlo trial, programming and',
+      'inference, on 256 x 256 tiles of a Gaussian device (gmin 1 uS, gmax 100 uS, sigma_prog 2 uS, 1 % read noise),',
+      '8-bit DAC and ADC (calibrated); "1 ohm wires": the same with 1 ohm row and column segments, every tile solved',
+      'as a circuit once per programming (its effective conductance map) then read by matrix products. Medians of 7',
+      '(ONNX Runtime) and 3 (xbar; 1 for the wired trial) runs after a warm-up.',
       '',
       markdownTable(
-        ['engine', 'time (ms)', 'over ONNX Runtime', 'images/s', 'GMAC/s'],
+        ['network', 'engine', 'time (ms)', 'over ONNX Runtime', 'images/s', 'GMAC/s'],
         [
-          ['ONNX Runtime, ideal', sig(ortMs), 1, sig(BATCH / (ortMs / 1000)), sig(gmac / (ortMs / 1000))],
-          ['xbar, ideal', sig(idealMs), sig(idealMs / ortMs), sig(BATCH / (idealMs / 1000)), sig(gmac / (idealMs / 1000))],
-          ['xbar, one hardware trial', sig(hardwareMs), sig(hardwareMs / ortMs), sig(BATCH / (hardwareMs / 1000)), ''],
+          ['ResNet-20', ...row('ONNX Runtime, ideal', resnet.ortMs, resnet, true)],
+          ['ResNet-20', ...row('xbar, ideal', resnet.idealMs, resnet, true)],
+          ['ResNet-20', ...row('xbar, one hardware trial', resnet.hardwareMs, resnet)],
+          ['ResNet-20', ...row('xbar, one trial with 1 ohm wires', resnet.wiredMs!, resnet)],
+          ['LSTM', ...row('ONNX Runtime, ideal', lstm.ortMs, lstm)],
+          ['LSTM', ...row('xbar, ideal', lstm.idealMs, lstm)],
+          ['LSTM', ...row('xbar, one hardware trial', lstm.hardwareMs, lstm)],
+          ['transformer', ...row('ONNX Runtime, ideal', transformer.ortMs, transformer)],
+          ['transformer', ...row('xbar, ideal', transformer.idealMs, transformer)],
+          ['transformer', ...row('xbar, one hardware trial', transformer.hardwareMs, transformer)],
         ],
       ),
       '',
-      `${sig(gmac)} GMAC per batch through the weight layers. xbar's dense/conv kernel (rowProducts, 4 x 4 blocks) on the`,
+      `${sig(resnet.gmac)} GMAC per ResNet-20 batch through the weight layers. xbar's dense/conv kernel (rowProducts, 4 x 4 blocks) on the`,
       `first stage's conv product (16 kernels of 144 weights x 1024 patches): ${sig(kernels.blocked)} GMAC/s, against ${sig(kernels.plain)} for the plain loop.`,
       '',
-      `xbar's ideal logits differ from ONNX Runtime's by at most ${sig(worst, 2)} (float32 rounding).`,
+      `xbar's ideal outputs differ from ONNX Runtime's by at most ${sig(resnet.worst, 2)} (ResNet-20), ${sig(lstm.worst, 2)} (LSTM), ${sig(transformer.worst, 2)} (transformer): float32 rounding.`,
       'Targets of issue 14: ideal <= 1.5x, hardware <= 3x ONNX Runtime.',
     ].join('\n');
     return { markdown, results };

@@ -53,13 +53,15 @@ function digitsEvaluation(): { images: Tensor; labels: number[] } {
 }
 
 describe('committed example models', () => {
-  it.each(['mnist-mlp-pca', 'digits-cnn', 'fashion-resnet'])("%s: ideal float64 outputs match PyTorch's saved outputs", (name) => {
+  it.each(['mnist-mlp-pca', 'digits-cnn', 'fashion-resnet', 'fashion-lstm', 'fashion-transformer'])("%s: ideal float64 outputs match PyTorch's saved outputs", (name) => {
     const { network, opset, inputs, outputs } = load(name);
     expect(opset).toBe(13);
     const [result] = runNetwork(network, tensor(inputs.shape, inputs.data));
     expect(result.shape).toEqual(outputs.shape);
     expect(maxAbsDifference(result.data, outputs.data)).toBeLessThan(1e-5);
-    expect(maxAbsDifference(result.data, outputs.data)).toBeLessThan(1e-10);
+    // the exported transformer holds float32 constants where PyTorch's float64 run computes exactly
+    // (sqrt(8) of the attention scale, sqrt(2) of GELU, LayerNorm's 1e-5): about 1e-7 apart
+    expect(maxAbsDifference(result.data, outputs.data)).toBeLessThan(name === 'fashion-transformer' ? 1e-6 : 1e-10);
   });
 
   it('mnist-mlp-pca: accuracy on MNIST test images 8000..9999 is what the training script reported', () => {

@@ -23,6 +23,15 @@ Models (each in its own folder under examples/models/):
   28x28 (pixel / 255), trained for 3 epochs on the 60000 training images of Debian's
   dataset-fashion-mnist (/usr/share/datasets/fashion-mnist, or --fashion-dir), evaluated on the
   10000 test images (H. Xiao, K. Rasul, R. Vollgraf 2017, MIT license).
+* fashion-lstm: Fashion-MNIST images read row by row as sequences of 28 steps of 28 pixels
+  (pixel / 255, input 28x28 = time x features): LSTM(28 -> 64, batch first), its last hidden state,
+  Linear(64, 10); outputs logits. Trained for 3 epochs on the 60000 training images, evaluated on the
+  10000 test images.
+* fashion-transformer: Fashion-MNIST 1x28x28 (pixel / 255) cut into 16 patches of 7x7 by a
+  Conv(1->32, 7x7, stride 7), a learned position embedding added, two transformer encoder layers
+  (PyTorch's TransformerEncoderLayer: 4 heads, feed-forward 64, GELU, LayerNorm after each block, no
+  dropout), mean over the patches, Linear(32, 10); outputs logits. Trained for 3 epochs on the 60000
+  training images, evaluated on the 10000 test images.
 * digits-cnn (BatchNorm folded into the first conv before export, as the exporter would do anyway):
   scikit-learn's 8x8 digits (values 0..16 divided by 16), input 1x8x8.
   Trained on digits 0..1499 of examples/data/digits/digits.csv.gz, evaluated on digits 1500..1796.
@@ -263,22 +272,68 @@ class FashionResNet(nn.Module):
         return self.logits(x)
 
 
-def fashion_resnet(fashion_dir):
-    def load(kind):
-        images = read_idx(os.path.join(fashion_dir, f'{kind}-images-idx3-ubyte.gz'))
-        labels = read_idx(os.path.join(fashion_dir, f'{kind}-labels-idx1-ubyte.gz'))
-        return torch.from_numpy(images.reshape(-1, 1, 28, 28).astype(np.float32) / np.float32(255)), torch.from_numpy(labels.astype(np.int64))
-    x_train, y_train = load('train')
-    x_eval, y_eval = load('t10k')
-    torch.manual_seed(3)
-    model = FashionResNet()
-    train(model, x_train, y_train, epochs=3, batch=128, lr=2e-3, seed=3)
-    export(model, 'fashion-resnet', x_eval, y_eval, x_train, y_train, {
-        'model': 'ResNet-8: Conv(1->16,3x3) BN ReLU, basic blocks 16 (stride 1), 32 (stride 2), 64 (stride 2) with 1x1 projections, BN folded into the convs, global average pool, Linear(64,10); outputs logits',
-        'input': 'Fashion-MNIST 1x28x28, pixel / 255',
-        'train': 'the 60000 Fashion-MNIST training images (train-images-idx3-ubyte.gz), 3 epochs',
-        'eval': 'the 10000 Fashion-MNIST test images (t10k-images-idx3-ubyte.gz)',
-    })
+def load_fashion(fashion_dir, kind, shape):
+    images = read_idx(os.path.join(fashion_dir, f'{kind}-images-idx3-ubyte.gz'))
+    labels = read_idx(os.path.join(fashion_dir, f'{kind}-labels-idx1-ubyte.gz'))
+    return torch.from_numpy(images.reshape(-1, *shape).astype(np.float32) / np.float32(255)), torch.from_numpy(labels.astype(np.int64))
+
+
+class FashionLstm(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.rnn = nn.LSTM(28, 64, batch_first=True)
+        self.fc = nn.Linear(64, 10)
+
+    def logits(self, x):
+        _, (h, _) = self.rnn(x)
+        return self.fc(h[-1])
+
+    def forward(self, x):
+        return self.logits(x)
+
+
+class FashionTransformer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.patches = nn.Conv2d(1, 32, 7, 7)
+        self.position = nn.Parameter(torch.zeros(1, 16, 32))
+        layer = nn.TransformerEncoderLayer(32, 4, 64, dropout=0.0, activation='gelu', batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, 2, enable_nested_tensor=False)
+        self.fc = nn.Linear(32, 10)
+
+    def logits(self, x):
+        tokens = self.patches(x).flatten(2).transpose(1, 2) + self.position
+        return self.fc(self.encoder(tokens).mean(1))
+
+    def forward(self, x):
+        return self.logits(x)
+
+
+FASHION_TRAIN = 'the 60000 Fashion-MNIST training images (train-images-idx3-ubyte.gz), 3 epochs'
+FASHION_EVAL = 'the 10000 Fashion-MNIST test images (t10k-images-idx3-ubyte.gz)'
+
+# name: (model class, input shape per image, seed, learning rate, description of the model, of its input)
+FASHION_EXAMPLES = {
+    'fashion-resnet': (FashionResNet, (1, 28, 28), 3, 2e-3,
+                       'ResNet-8: Conv(1->16,3x3) BN ReLU, basic blocks 16 (stride 1), 32 (stride 2), 64 (stride 2) with 1x1 projections, BN folded into the convs, global average pool, Linear(64,10); outputs logits',
+                       'Fashion-MNIST 1x28x28, pixel / 255'),
+    'fashion-lstm': (FashionLstm, (28, 28), 5, 3e-3,
+                     'LSTM(28->64, batch first) over the 28 rows, last hidden state, Linear(64,10); outputs logits',
+                     'Fashion-MNIST 28x28 (rows as time steps), pixel / 255'),
+    'fashion-transformer': (FashionTransformer, (1, 28, 28), 7, 2e-3,
+                            'Conv(1->32, 7x7, stride 7) patches + learned positions, 2 TransformerEncoderLayers (4 heads, feed-forward 64, GELU, post-norm), mean over patches, Linear(32,10); outputs logits',
+                            'Fashion-MNIST 1x28x28, pixel / 255'),
+}
+
+
+def fashion_example(fashion_dir, name):
+    create, shape, seed, lr, model_text, input_text = FASHION_EXAMPLES[name]
+    x_train, y_train = load_fashion(fashion_dir, 'train', shape)
+    x_eval, y_eval = load_fashion(fashion_dir, 't10k', shape)
+    torch.manual_seed(seed)
+    model = create()
+    train(model, x_train, y_train, epochs=3, batch=128, lr=lr, seed=seed)
+    export(model, name, x_eval, y_eval, x_train, y_train, {'model': model_text, 'input': input_text, 'train': FASHION_TRAIN, 'eval': FASHION_EVAL})
 
 
 def main():
@@ -287,16 +342,17 @@ def main():
                         help='folder with the original t10k-images-idx3-ubyte.gz and t10k-labels-idx1-ubyte.gz')
     parser.add_argument('--fashion-dir', default='/usr/share/datasets/fashion-mnist',
                         help='folder with the Fashion-MNIST IDX files (Debian dataset-fashion-mnist)')
-    parser.add_argument('--only', choices=['mnist-mlp-pca', 'digits-cnn', 'fashion-resnet'], help='train one model only')
+    parser.add_argument('--only', choices=['mnist-mlp-pca', 'digits-cnn', *FASHION_EXAMPLES], help='train one model only')
     args = parser.parse_args()
     torch.set_num_threads(1)
     if args.only in (None, 'mnist-mlp-pca'):
         mnist_mlp(args.mnist_dir)
     if args.only in (None, 'digits-cnn'):
         digits_cnn()
-    if args.only in (None, 'fashion-resnet'):
-        torch.set_num_threads(2)
-        fashion_resnet(args.fashion_dir)
+    for name in FASHION_EXAMPLES:
+        if args.only in (None, name):
+            torch.set_num_threads(2)
+            fashion_example(args.fashion_dir, name)
 
 
 if __name__ == '__main__':

@@ -33,6 +33,40 @@ describe('xbar infer', () => {
     expect(decodeNpy(readFileSync(output)).shape).toEqual([10]);
   });
 
+  it('runs an LSTM on crossbars: its input projection and its recurrent arrays, the recurrent matrix by its initializer', async () => {
+    const model = join(folder, 'lstm.onnx');
+    writeFileSync(model, readFileSync(join(import.meta.dirname, '..', '..', 'onnx', 'test', 'fixtures', 'sequence', 'lstm-last-hidden.onnx')));
+    const input = join(folder, 'sequences.npy');
+    writeFileSync(input, encodeNpy({ shape: [4, 5, 6], data: Float64Array.from({ length: 120 }, (_, i) => Math.sin(i)) }, 'float32'));
+    const reference = join(folder, 'lstm-ideal.npy');
+    expect((await runXbar(['infer', '--model', model, '--input', input, '--output', reference])).code).toBe(0);
+    // the first layer's R (initializer onnx::LSTM_...) on its own array; every other weight node on the default one
+    const bytes = readFileSync(model);
+    const { onnxWeightInitializers } = await import('../src/netlist/onnx-initializers.js');
+    const recurrent = onnxWeightInitializers(bytes).get('/rnn/LSTM/R')!;
+    writeFileSync(
+      join(folder, 'lstm.xbar'),
+      [
+        '.model exact ideal (gmin=0)',
+        '.array default rows=64 cols=64 model=exact dac_range=1000',
+        '.array loops rows=32 cols=32 model=exact dac_range=1000',
+        `.weights R1 onnx="lstm.onnx" layer="${recurrent}"`,
+        '.network lstm',
+        '.layer recurrent1 weights=R1 array=loops',
+        '.endnetwork',
+      ].join('\n') + '\n',
+    );
+    const output = join(folder, 'lstm-hw.npy');
+    const result = await runXbar(['infer', '--model', model, '--input', input, '--output', output, '--netlist', join(folder, 'lstm.xbar')]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/5 nodes on crossbars: \/rnn\/LSTM\/W \(dense\) on array default, \/rnn\/LSTM\/R \(recurrent\) on layer recurrent1 \(array loops\), \/rnn\/LSTM_1\/W \(dense\) on array default, \/rnn\/LSTM_1\/R \(recurrent\) on array default, \/fc\/Gemm \(dense\) on array default/);
+    const a = decodeNpy(readFileSync(output)).data;
+    const b = decodeNpy(readFileSync(reference)).data;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+    expect(worst).toBeLessThan(1e-9);
+  });
+
   it('exits 2 on usage errors', async () => {
     expect((await runXbar(['infer', '--input', 'x.npy', '--output', 'y.npy'])).code).toBe(2);
     expect((await runXbar(['infer', '--model', 'm.onnx', '--input', 'x.npy', '--output', 'y.npy', '--seed', 'abc'])).code).toBe(2);

@@ -10,6 +10,7 @@ import {
   solveCrossbar,
   solveNonlinearCrossbar,
   subtractColumns,
+  wiredConductanceMap,
 } from '../src/index.js';
 import { denseReferenceCurrents, maxRelativeError, randomArray, randomInputs, wires } from './circuit-reference.js';
 
@@ -81,6 +82,29 @@ describe('circuit properties (fast-check)', () => {
     rWire: fc.double({ min: 0.1, max: 100, noNaN: true }),
     rSource: fc.constantFrom(0, 5),
     rSense: fc.constantFrom(0, 5),
+  });
+
+  it('the effective conductance map gives every vector the circuit solve (the fast path against the reference)', () => {
+    fc.assert(
+      fc.property(arrays, ({ rows, cols, seed, rWire, rSource, rSense }) => {
+        const network = randomArray(rows, cols, seed, wires(rWire, 2 * rWire, rSource, rSense));
+        const map = wiredConductanceMap(network);
+        const v = randomInputs(3 * rows, seed, -0.3, 0.3);
+        const solved = solveCrossbar(network, v).currents;
+        let worst = 0;
+        let scale = 0;
+        for (let b = 0; b < 3; b++) {
+          for (let j = 0; j < cols; j++) {
+            let current = 0;
+            for (let i = 0; i < rows; i++) current += v[b * rows + i] * map[i * cols + j];
+            worst = Math.max(worst, Math.abs(current - solved[b * cols + j]));
+            scale = Math.max(scale, Math.abs(solved[b * cols + j]));
+          }
+        }
+        expect(worst).toBeLessThanOrEqual(1e-12 * scale + 1e-20);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('Kirchhoff: the driver currents sum to the column currents', () => {

@@ -368,3 +368,16 @@ function solveByPcg(
   }
   return { solution: { currents, batch, maxRelativeResidual, refinements: 0, method: 'iterative', iterations, fellBackToDirect: false }, iterations };
 }
+
+/**
+ * The conductance map that an ohmic crossbar with its wires acts as: entry (i, j), in siemens, is the
+ * current into column j's sense amplifier per volt on row i's driver, every other driver at 0 V. The
+ * circuit is linear, so the column currents of any input vector V are V G_eff: one solve per row,
+ * once per programmed tile, turns every later MVM into a matrix product with the circuit's answer
+ * (agreeing with a solve per vector to rounding). Rows x cols, row-major.
+ */
+export function wiredConductanceMap(network: CrossbarNetwork, options: CrossbarSolveOptions = {}): Float64Array {
+  const identity = new Float64Array(network.rows * network.rows);
+  for (let i = 0; i < network.rows; i++) identity[i * network.rows + i] = 1;
+  return crossbarSolver(network, options).solve(identity).currents;
+}

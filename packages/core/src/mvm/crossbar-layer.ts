@@ -1,4 +1,4 @@
-import { type CellCurrent, type CrossbarNetwork, type CrossbarResistances, crossbarSolver, solveNonlinearCrossbar } from '../circuit/index.js';
+import { type CellCurrent, type CrossbarNetwork, type CrossbarResistances, solveNonlinearCrossbar, wiredConductanceMap } from '../circuit/index.js';
 import type { CrossbarConfig, WireConfig } from '../crossbar/config.js';
 import type { ConductanceStates, DeviceInstance, ProgrammedCells } from '../device/contract.js';
 import type { ConductanceMapping } from '../map/conductance-mapping.js';
@@ -319,11 +319,12 @@ export class ProgrammedCrossbar {
 
   /**
    * With wire resistance: every tile is read once at the read time (drift and one draw of read
-   * noise, from `rng` when the time is first used) and factorized once as a circuit; each input
-   * vector is then an exact circuit solve on that conductance map, whose column currents go through
-   * the same output noise, ADC and digital sums. Read noise is therefore not redrawn per vector in this
-   * mode (that would need a factorization per vector). Nonlinear cells are solved by Newton's method
-   * for every batch.
+   * noise, from `rng` when the time is first used) and solved once as a circuit for each row's unit
+   * voltage: ohmic cells with their wires are a linear map, so every input vector's column currents
+   * are then the product with that effective conductance map (`wiredConductanceMap`), exactly the
+   * circuit's answer, through the same output noise, ADC and digital sums. Read noise is therefore
+   * not redrawn per vector in this mode (that would need a solve per vector). Nonlinear cells are
+   * solved by Newton's method for every batch.
    */
   private forwardWithWires(x: Matrix, rng: Rng, timeSeconds: Seconds, readout: TileReadout): Matrix {
     let circuits = this.circuitsByTime.get(timeSeconds);
@@ -336,7 +337,9 @@ export class ProgrammedCrossbar {
         this.layer.device.read(this.cells[t], timeSeconds, rng, conductances);
         for (let i = 0; i < conductances.length; i++) if (conductances[i] < 0) conductances[i] = 0; // a circuit has no negative conductance
         const network = { rows: tile.rowCount, cols: tile.cols, conductances, resistances };
-        return { mean: conductances, channelVariance: undefined, circuit: current ? nonlinearCircuit(network, current) : crossbarSolver(network) };
+        // ohmic cells: the circuit is a linear map, read as its effective conductances from then on
+        if (!current) return { mean: wiredConductanceMap(network), channelVariance: undefined };
+        return { mean: conductances, channelVariance: undefined, circuit: nonlinearCircuit(network, current) };
       });
       this.circuitsByTime.clear();
       this.circuitsByTime.set(timeSeconds, circuits);
