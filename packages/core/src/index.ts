@@ -38,7 +38,7 @@ export * from './network/eigen.js';
 export * from './network/pca.js';
 export * from './network/tensor-ops/op.js';
 export * from './network/tensor-ops/table.js';
-export { castsToInteger } from './network/tensor-ops/layout.js';
+export { PAD_MODES, castsToInteger } from './network/tensor-ops/layout.js';
 export * from './network/tensor-ops/node.js';
 export * from './io/idx.js';
 export * from './circuit/index.js';

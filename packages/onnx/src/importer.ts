@@ -47,7 +47,7 @@ export const MAX_OPSET = 22;
 const TRANSLATED_OPS: readonly string[] = [
   'Gemm', 'MatMul', 'Add', 'Relu', 'Sigmoid', 'Tanh', 'Softmax', 'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
   'Flatten', 'Reshape', 'BatchNormalization', 'Identity', 'Dropout', 'Constant', 'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat',
-  'ConstantOfShape', ...Object.keys(RECURRENT_OPS),
+  'ConstantOfShape', 'Split', ...Object.keys(RECURRENT_OPS),
 ];
 
 /** Operators of the default ONNX domain the importer understands: its own, and the digital tensor ops of core's table. */
@@ -247,6 +247,8 @@ class GraphImporter {
         return this.concat(context);
       case 'ConstantOfShape':
         return this.constantOfShape(context);
+      case 'Split':
+        return this.split(context);
       case 'LSTM':
       case 'GRU':
       case 'RNN':
@@ -669,6 +671,36 @@ class GraphImporter {
     this.reshapeTo(context, context.activationInput(0), kept);
   }
 
+  /**
+   * Split along an axis (sizes from the `split` input, from opset 13, or attribute; else equal parts,
+   * the last one smaller from opset 18): one Slice per output.
+   */
+  private split(context: NodeContext): void {
+    const attributes = context.attributes(this.opset >= 18 ? ['axis', 'num_outputs'] : this.opset >= 13 ? ['axis'] : ['axis', 'split']);
+    const x = context.input(0);
+    const dims = fullDims(x);
+    const axis = normalizeAxis(attributes.int('axis', 0), dims.length, context.where);
+    const size = dims[axis];
+    if (batchMultiple(size) !== undefined) throw new OnnxImportError(`${context.where}: splitting the batch axis ${axis} is not supported`);
+    const given = this.opset >= 13 ? (context.node.input[1] ? [...context.constantInput(1, 'split').values] : undefined) : attributes.ints('split');
+    const parts = attributes.has('num_outputs') ? attributes.int('num_outputs', 0) : context.node.output.length;
+    let sizes: number[];
+    if (given !== undefined) sizes = given;
+    else if (this.opset >= 18) sizes = Array.from({ length: parts }, (_, k) => Math.max(0, Math.min(Math.ceil(size / parts), size - k * Math.ceil(size / parts))));
+    else if (size % parts === 0) sizes = new Array<number>(parts).fill(size / parts);
+    else throw new OnnxImportError(`${context.where}: axis ${axis} of size ${size} does not split into ${parts} equal parts`);
+    if (sizes.length !== context.node.output.length || sizes.some((part) => !(Number.isInteger(part) && part >= 0)) || sizes.reduce((a, b) => a + b, 0) !== size) {
+      throw new OnnxImportError(`${context.where}: split sizes [${sizes.join(', ')}] do not cut axis ${axis} of size ${size} into ${context.node.output.length} outputs`);
+    }
+    const ints = (value: number): Value => ({ kind: 'constant', tensor: { kind: 'int', dims: [1], values: Float64Array.of(value) } });
+    let start = 0;
+    sizes.forEach((part, k) => {
+      const output = context.node.output[k];
+      if (output && this.isUsed(output)) this.appendTensorOp(context, 'Slice', {}, [x, ints(start), ints(start + part), ints(axis)], output);
+      start += part;
+    });
+  }
+
   /** ConstantOfShape: a constant, or a filled value when the shape holds the batch size. */
   private constantOfShape(context: NodeContext): void {
     const attributes = context.attributes(['value']);
@@ -860,12 +892,13 @@ class GraphImporter {
     this.addNode(context, node, activations.map((a) => a.shape), layout);
   }
 
-  /** The values a tensor op reads, in order; Clip's absent min and max are -Infinity and +Infinity, its opset < 11 attributes read as inputs. */
+  /** The values a tensor op reads, in order; Clip's absent min and max are -Infinity and +Infinity, Pad's absent constant_value 0. */
   private tensorOpOperands(context: NodeContext, type: string): Value[] {
     const names = context.node.input;
     return names.flatMap((name, index): Value[] => {
       if (name !== '') return [context.value(index)];
       if (type === 'Clip' && index > 0) return [scalarConstant(index === 1 ? -Infinity : Infinity)];
+      if (type === 'Pad' && index === 2) return [scalarConstant(0)];
       if (names.slice(index).some((later) => later !== '')) throw new OnnxImportError(`${context.where}: input ${index} is absent but a later one is given`);
       return [];
     });
@@ -940,13 +973,18 @@ class NodeContext {
 
 /**
  * Ops whose later inputs were attributes before opset `until` (Slice: starts, ends, axes before 10;
- * Clip: min and max before 11): those attributes, and the constant inputs they stand for.
+ * Pad: pads and value, Clip: min and max before 11): those attributes, and the constant inputs they stand for.
  */
 const OLD_ATTRIBUTE_FORMS: Readonly<Record<string, { until: number; attributes: Readonly<Record<string, 'int' | 'float' | 'ints'>>; operands: (attributes: TensorOpAttributes) => Value[] }>> = {
   Slice: {
     until: 10,
     attributes: { starts: 'ints', ends: 'ints', axes: 'ints' },
     operands: (a) => ['starts', 'ends', ...(Array.isArray(a.axes) ? ['axes'] : [])].map((name) => listConstant(a[name])),
+  },
+  Pad: {
+    until: 11,
+    attributes: { pads: 'ints', value: 'float' },
+    operands: (a) => [listConstant(a.pads), scalarConstant(typeof a.value === 'number' ? a.value : 0)],
   },
   Clip: {
     until: 11,

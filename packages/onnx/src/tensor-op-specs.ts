@@ -1,8 +1,8 @@
-import type { TensorOpAttributes } from '@xbar/core';
+import { PAD_MODES, type TensorOpAttributes } from '@xbar/core';
 import type { NodeAttributes } from './attributes.js';
 
 /** How to read one ONNX attribute into a tensor op's attributes. */
-type AttributeKind = 'int' | 'float' | 'ints' | 'gelu-approximate';
+type AttributeKind = 'int' | 'float' | 'ints' | 'gelu-approximate' | 'pad-mode';
 
 /** The attributes ONNX defines for a tensor op (any other is refused), by op type. */
 export const TENSOR_OP_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, AttributeKind>>>> = {
@@ -15,6 +15,7 @@ export const TENSOR_OP_ATTRIBUTES: Readonly<Record<string, Readonly<Record<strin
   HardSigmoid: { alpha: 'float', beta: 'float' },
   Transpose: { perm: 'ints' },
   Slice: {},
+  Pad: { mode: 'pad-mode' },
   Concat: { axis: 'int' },
   Gather: { axis: 'int' },
   Cast: { to: 'int', saturate: 'int' },
@@ -27,7 +28,7 @@ export const TENSOR_OP_ATTRIBUTES: Readonly<Record<string, Readonly<Record<strin
   LayerNormalization: { axis: 'int', epsilon: 'float', stash_type: 'int' },
 };
 
-/** The node's attributes as the tensor op reads them (GELU's `approximate` string as 0 = none, 1 = tanh). */
+/** The node's attributes as the tensor op reads them (GELU's `approximate` string as 0 = none, 1 = tanh; Pad's `mode` as its index in PAD_MODES). */
 export function readTensorOpAttributes(attributes: NodeAttributes, spec: Readonly<Record<string, AttributeKind>>): TensorOpAttributes {
   const out: Record<string, number | readonly number[]> = {};
   for (const [name, kind] of Object.entries(spec)) {
@@ -35,7 +36,12 @@ export function readTensorOpAttributes(attributes: NodeAttributes, spec: Readonl
     if (kind === 'int') out[name] = attributes.int(name, 0);
     else if (kind === 'float') out[name] = attributes.float(name, 0);
     else if (kind === 'ints') out[name] = attributes.ints(name) ?? [];
-    else {
+    else if (kind === 'pad-mode') {
+      const value = attributes.string(name, 'constant');
+      const mode = (PAD_MODES as readonly string[]).indexOf(value);
+      if (mode < 0) throw new RangeError(`mode must be one of ${PAD_MODES.join(', ')}, got '${value}'`);
+      out[name] = mode;
+    } else {
       const value = attributes.string(name, 'none');
       if (value !== 'none' && value !== 'tanh') throw new RangeError(`approximate must be 'none' or 'tanh', got '${value}'`);
       out[name] = value === 'tanh' ? 1 : 0;

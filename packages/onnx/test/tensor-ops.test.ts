@@ -1,5 +1,6 @@
 import { HardwareNetwork, ProgrammedNetwork, TENSOR_OPS, crossbarConfig, erf, idealDevice, runNetwork, tensor } from '@xbar/core';
 import { describe, expect, it } from 'vitest';
+import * as ort from 'onnxruntime-node';
 import { SUPPORTED_OPS, importOnnx } from '../src/index.js';
 import { TENSOR_OP_ATTRIBUTES } from '../src/tensor-op-specs.js';
 import { type ModelSpec, floatAttribute, values } from './builders.js';
@@ -147,3 +148,50 @@ describe('digital tensor ops (core TENSOR_OPS) imported from ONNX', () => {
   });
 });
 
+
+describe('Pad and Split against ONNX Runtime', () => {
+  const batch = 2;
+  const input = Float32Array.from(values(batch * 3 * 4, 21));
+  const run = async (bytes: Uint8Array, outputs: string[]) => {
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+    const expected = await session.run({ x: new ort.Tensor('float32', input, [batch, 3, 4]) });
+    const { network } = importOnnx(bytes);
+    const ours = runNetwork(network, tensor([batch, 3, 4], Float64Array.from(input)));
+    outputs.forEach((name, k) => {
+      expect(ours[k].shape).toEqual([...expected[name].dims]);
+      (expected[name].data as Float32Array).forEach((value, i) => expect(ours[k].data[i]).toBeCloseTo(value, 6));
+    });
+  };
+
+  it.each([
+    { mode: 'constant', pads: [0, 1, 2, 0, 2, 1], opset: 13 },
+    { mode: 'reflect', pads: [0, 2, 3, 0, 1, 2], opset: 13 },
+    { mode: 'edge', pads: [0, 2, 1, 0, 0, 3], opset: 13 },
+    { mode: 'wrap', pads: [0, 1, 2, 0, 3, 1], opset: 19 },
+    { mode: 'constant', pads: [0, -1, 1, 0, 0, -2], opset: 13 },
+  ])('Pad $mode, pads $pads', async ({ mode, pads, opset }) => {
+    const bytes = buildModel({
+      input: { name: 'x', dims: ['batch', 3, 4] },
+      outputs: ['y'],
+      opset,
+      nodes: [{ op: 'Pad', inputs: ['x', 'pads', 'value'], outputs: ['y'], attributes: { mode } }],
+      initializers: [{ name: 'pads', dims: [6], values: pads, type: 'int64' }, { name: 'value', dims: [], values: [0.5] }],
+    });
+    await run(bytes, ['y']);
+  });
+
+  it('Split into given and equal parts, one Slice per used output', async () => {
+    const bytes = buildModel({
+      input: { name: 'x', dims: ['batch', 3, 4] },
+      outputs: ['a', 'b', 'c', 'd'],
+      nodes: [
+        { op: 'Split', inputs: ['x', 'sizes'], outputs: ['a', 'b'], attributes: { axis: 2 } },
+        { op: 'Split', inputs: ['x'], outputs: ['c', 'unused', 'd'], attributes: { axis: 1 } },
+      ],
+      initializers: [{ name: 'sizes', dims: [2], values: [1, 3], type: 'int64' }],
+    });
+    await run(bytes, ['a', 'b', 'c', 'd']);
+    const batchSplit = buildModel({ input: { name: 'x', dims: ['batch', 3, 4] }, outputs: ['a'], nodes: [{ op: 'Split', inputs: ['x'], outputs: ['a', 'b'], name: 'halves' }] });
+    expect(() => importOnnx(batchSplit)).toThrow(/node 'halves' \(Split\): splitting the batch axis 0 is not supported/);
+  });
+});

@@ -64,6 +64,64 @@ function sliceWindow(shape: readonly number[], starts: ArrayLike<number>, ends: 
   return { starts: begin, steps: step, shape: out };
 }
 
+/** Pad modes by the number the `mode` attribute holds (the importer reads ONNX's string). */
+export const PAD_MODES = ['constant', 'reflect', 'edge', 'wrap'] as const;
+
+/**
+ * ONNX Pad: operands data, pads (the begins then the ends of every padded axis, negative to crop),
+ * the constant value (default 0) and the axes the pads are for (default all). Modes: constant,
+ * reflect (mirrored without repeating the edge), edge (the edge repeated), wrap (periodic).
+ */
+const pad: TensorOp = {
+  arity: [2, 4],
+  forward([x, pads, value, axes], attributes) {
+    const rank = x.shape.length;
+    const mode = numberAttribute(attributes, 'mode', 0);
+    const listed = axes ? Array.from(axes.data, (axis) => normalizeAxis(axis, rank, 'Pad axis')) : Array.from({ length: rank }, (_, axis) => axis);
+    if (pads.data.length !== 2 * listed.length) throw new RangeError(`Pad takes ${2 * listed.length} pads (begins then ends of ${listed.length} axes), got ${pads.data.length}`);
+    const begin = new Array<number>(rank).fill(0);
+    const end = new Array<number>(rank).fill(0);
+    listed.forEach((axis, k) => {
+      begin[axis] = pads.data[k];
+      end[axis] = pads.data[k + listed.length];
+    });
+    const shape = x.shape.map((dim, axis) => dim + begin[axis] + end[axis]);
+    if (shape.some((dim) => dim < 0)) throw new RangeError(`pads [${Array.from(pads.data).join(', ')}] crop ${formatShape(x.shape)} below zero`);
+    if (mode !== 0 && shape.some((dim, axis) => dim > 0 && x.shape[axis] === 0)) throw new RangeError(`${PAD_MODES[mode]} padding of an empty axis`);
+    const fill = value !== undefined && value.data.length > 0 ? value.data[0] : 0;
+    const own = stridesOf(x.shape);
+    const out = tensor(shape);
+    const counter = new Array<number>(rank).fill(0);
+    for (let o = 0; o < out.data.length; o++) {
+      let source = 0;
+      let inside = true;
+      for (let axis = 0; axis < rank && inside; axis++) {
+        const size = x.shape[axis];
+        let i = counter[axis] - begin[axis];
+        if (i < 0 || i >= size) {
+          if (mode === 0) inside = false;
+          else i = mode === 2 ? Math.min(size - 1, Math.max(0, i)) : mode === 3 ? ((i % size) + size) % size : reflectedIndex(i, size);
+        }
+        source += i * own[axis];
+      }
+      out.data[o] = inside ? x.data[source] : fill;
+      for (let axis = rank - 1; axis >= 0; axis--) {
+        if (++counter[axis] < shape[axis]) break;
+        counter[axis] = 0;
+      }
+    }
+    return out;
+  },
+};
+
+/** Index i outside [0, size) mirrored about the edges without repeating them (period 2 (size - 1)). */
+function reflectedIndex(i: number, size: number): number {
+  if (size === 1) return 0;
+  const period = 2 * (size - 1);
+  const folded = ((i % period) + period) % period;
+  return folded < size ? folded : period - folded;
+}
+
 /** Concat along `axis`. */
 const concat: TensorOp = {
   arity: [1, Infinity],
@@ -147,4 +205,4 @@ const cast: TensorOp = {
   },
 };
 
-export const LAYOUT_OPS: Readonly<Record<string, TensorOp>> = { Transpose: transpose, Slice: slice, Concat: concat, Gather: gather, Expand: expand, Cast: cast };
+export const LAYOUT_OPS: Readonly<Record<string, TensorOp>> = { Transpose: transpose, Slice: slice, Pad: pad, Concat: concat, Gather: gather, Expand: expand, Cast: cast };
