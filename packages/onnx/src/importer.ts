@@ -20,7 +20,7 @@ import { type OnnxModel, type OnnxNode, decodeOnnxModel } from './model.js';
 import { OnnxDataType } from './schema.js';
 import { concatConstants, gatherConstant, unsqueezeDims } from './shape-ops.js';
 import { TENSOR_OP_ATTRIBUTES, readTensorOpAttributes } from './tensor-op-specs.js';
-import { RECURRENT_OPS, type RecurrentOp, readRecurrentSettings, recurrentAttributeNames, recurrentWeights } from './recurrent.js';
+import { type RecurrentOp, readRecurrentSettings, recurrentAttributeNames, recurrentWeights } from './recurrent.js';
 import {
   type BatchLayout,
   FIRST_AXIS,
@@ -43,15 +43,42 @@ const MAX_CONSTANT_ELEMENTS = 2 ** 27;
 export const MIN_OPSET = 7;
 export const MAX_OPSET = 22;
 
-/** Ops with their own translation (weight layers, pooling, folding of shapes and constants). */
-const TRANSLATED_OPS: readonly string[] = [
-  'Gemm', 'MatMul', 'Add', 'Relu', 'Sigmoid', 'Tanh', 'Softmax', 'Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool',
-  'Flatten', 'Reshape', 'BatchNormalization', 'Identity', 'Dropout', 'Constant', 'Shape', 'Gather', 'Unsqueeze', 'Squeeze', 'Concat',
-  'ConstantOfShape', 'Split', ...Object.keys(RECURRENT_OPS),
-];
+/**
+ * The ops with their own translation (weight layers, pooling, recurrent layers, folding of shapes and
+ * constants), by ONNX op type: its keys and core's tensor ops are the supported-op list.
+ */
+const TRANSLATORS: Readonly<Record<string, (importer: GraphImporter, context: NodeContext, op: string) => void>> = {
+  Constant: (importer, context) => importer.constant(context),
+  Identity: (_, context) => context.alias(context.input(0)),
+  Dropout: (importer, context) => importer.dropout(context),
+  Relu: (importer, context) => importer.elementwise(context, 'Relu'),
+  Sigmoid: (importer, context) => importer.elementwise(context, 'Sigmoid'),
+  Tanh: (importer, context) => importer.elementwise(context, 'Tanh'),
+  Softmax: (importer, context) => importer.softmax(context),
+  Gemm: (importer, context) => importer.gemm(context),
+  MatMul: (importer, context) => importer.matmul(context),
+  Add: (importer, context) => importer.add(context),
+  Conv: (importer, context) => importer.conv(context),
+  MaxPool: (importer, context) => importer.pool(context, 'MaxPool'),
+  AveragePool: (importer, context) => importer.pool(context, 'AveragePool'),
+  GlobalAveragePool: (importer, context) => importer.globalAveragePool(context),
+  BatchNormalization: (importer, context) => importer.batchNormalization(context),
+  Flatten: (importer, context) => importer.flatten(context),
+  Reshape: (importer, context) => importer.reshape(context),
+  Shape: (importer, context) => importer.shape(context),
+  Gather: (importer, context) => importer.gather(context),
+  Unsqueeze: (importer, context) => importer.unsqueeze(context),
+  Squeeze: (importer, context) => importer.squeeze(context),
+  Concat: (importer, context) => importer.concat(context),
+  Split: (importer, context) => importer.split(context),
+  ConstantOfShape: (importer, context) => importer.constantOfShape(context),
+  LSTM: (importer, context) => importer.recurrent(context, 'LSTM'),
+  GRU: (importer, context) => importer.recurrent(context, 'GRU'),
+  RNN: (importer, context) => importer.recurrent(context, 'RNN'),
+};
 
 /** Operators of the default ONNX domain the importer understands: its own, and the digital tensor ops of core's table. */
-export const SUPPORTED_OPS: readonly string[] = [...new Set([...TRANSLATED_OPS, ...Object.keys(TENSOR_OP_ATTRIBUTES)])];
+export const SUPPORTED_OPS: readonly string[] = [...new Set([...Object.keys(TRANSLATORS), ...Object.keys(TENSOR_OP_ATTRIBUTES)])];
 
 /** The result of importing an ONNX model. */
 export interface ImportedModel {
@@ -203,60 +230,11 @@ class GraphImporter {
 
   importNode(node: OnnxNode, index: number): void {
     const context = new NodeContext(this, node, describeNode(node, index));
-    switch (node.op_type) {
-      case 'Constant':
-        return this.constant(context);
-      case 'Identity':
-        return context.alias(context.input(0));
-      case 'Dropout':
-        return this.dropout(context);
-      case 'Relu':
-      case 'Sigmoid':
-      case 'Tanh':
-        return this.elementwise(context, node.op_type);
-      case 'Softmax':
-        return this.softmax(context);
-      case 'Gemm':
-        return this.gemm(context);
-      case 'MatMul':
-        return this.matmul(context);
-      case 'Add':
-        return this.add(context);
-      case 'Conv':
-        return this.conv(context);
-      case 'MaxPool':
-      case 'AveragePool':
-        return this.pool(context, node.op_type);
-      case 'GlobalAveragePool':
-        return this.globalAveragePool(context);
-      case 'BatchNormalization':
-        return this.batchNormalization(context);
-      case 'Flatten':
-        return this.flatten(context);
-      case 'Reshape':
-        return this.reshape(context);
-      case 'Shape':
-        return this.shape(context);
-      case 'Gather':
-        return this.gather(context);
-      case 'Unsqueeze':
-        return this.unsqueeze(context);
-      case 'Squeeze':
-        return this.squeeze(context);
-      case 'Concat':
-        return this.concat(context);
-      case 'ConstantOfShape':
-        return this.constantOfShape(context);
-      case 'Split':
-        return this.split(context);
-      case 'LSTM':
-      case 'GRU':
-      case 'RNN':
-        return this.recurrent(context, node.op_type);
-      default:
-        if (node.op_type !== undefined && node.op_type in TENSOR_OP_ATTRIBUTES) return this.tensorOp(context, node.op_type);
-        throw new OnnxImportError(`${context.where}: unsupported op`);
-    }
+    const op = node.op_type ?? '';
+    const translate = TRANSLATORS[op];
+    if (translate !== undefined) return translate(this, context, op);
+    if (op in TENSOR_OP_ATTRIBUTES) return this.tensorOp(context, op);
+    throw new OnnxImportError(`${context.where}: unsupported op`);
   }
 
   /** Appends a core node producing the node's first output, whose batch is laid out as `batch`. */
@@ -306,7 +284,7 @@ class GraphImporter {
 
   // --- constants and aliases -------------------------------------------------------------
 
-  private constant(context: NodeContext): void {
+  constant(context: NodeContext): void {
     const attributes = context.attributes(['value', 'value_float', 'value_floats', 'value_int', 'value_ints', 'sparse_value', 'value_string', 'value_strings']);
     for (const name of ['sparse_value', 'value_string', 'value_strings']) {
       if (attributes.has(name)) throw new OnnxImportError(`${context.where}: Constant '${name}' is not supported`);
@@ -327,7 +305,7 @@ class GraphImporter {
     this.setConstant(context.output(0), result);
   }
 
-  private dropout(context: NodeContext): void {
+  dropout(context: NodeContext): void {
     context.attributes(['ratio', 'seed']);
     const training = context.optionalInput(2);
     if (training !== undefined) {
@@ -340,7 +318,7 @@ class GraphImporter {
 
   // --- element-wise ----------------------------------------------------------------------
 
-  private elementwise(context: NodeContext, op: 'Relu' | 'Sigmoid' | 'Tanh'): void {
+  elementwise(context: NodeContext, op: 'Relu' | 'Sigmoid' | 'Tanh'): void {
     context.attributes([]);
     const x = context.input(0);
     if (x.kind === 'constant') {
@@ -352,7 +330,7 @@ class GraphImporter {
     this.addNode(context, { op: kind, name: context.name, inputs: [x.id], output: context.output(0) }, [x.shape], x.batch);
   }
 
-  private softmax(context: NodeContext): void {
+  softmax(context: NodeContext): void {
     const attributes = context.attributes(['axis']);
     const x = context.activationInput(0);
     const rank = fullDims(x).length;
@@ -365,7 +343,7 @@ class GraphImporter {
 
   // --- weight layers ---------------------------------------------------------------------
 
-  private gemm(context: NodeContext): void {
+  gemm(context: NodeContext): void {
     const attributes = context.attributes(['alpha', 'beta', 'transA', 'transB']);
     const alpha = attributes.float('alpha', 1);
     const beta = attributes.float('beta', 1);
@@ -393,7 +371,7 @@ class GraphImporter {
     this.addNode(context, { op: 'dense', name: context.name, inputs: [a.id], output: context.output(0), weights, bias }, [a.shape], a.batch);
   }
 
-  private matmul(context: NodeContext): void {
+  matmul(context: NodeContext): void {
     context.attributes([]);
     const a = context.input(0);
     const b = context.input(1);
@@ -410,7 +388,7 @@ class GraphImporter {
   }
 
   /** Conv 2-D, and 1-D as a 2-D convolution of height 1 between two reshapes. */
-  private conv(context: NodeContext): void {
+  conv(context: NodeContext): void {
     const written = context.attributes(['auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 'strides']);
     const given = context.batchFirstInput(0, 'X');
     const oneD = given.shape.length === 2;
@@ -454,7 +432,7 @@ class GraphImporter {
     this.addNode(context, { op: 'reshape', name: `${context.name}/1d-output`, inputs: [id], output: context.output(0), shape: [channels, length] }, [[channels, 1, length]]);
   }
 
-  private pool(context: NodeContext, op: 'MaxPool' | 'AveragePool'): void {
+  pool(context: NodeContext, op: 'MaxPool' | 'AveragePool'): void {
     const names = op === 'MaxPool'
       ? ['auto_pad', 'ceil_mode', 'dilations', 'kernel_shape', 'pads', 'storage_order', 'strides']
       : ['auto_pad', 'ceil_mode', 'count_include_pad', 'dilations', 'kernel_shape', 'pads', 'strides'];
@@ -484,13 +462,13 @@ class GraphImporter {
     if (oneD) this.dropHeight(context, output);
   }
 
-  private globalAveragePool(context: NodeContext): void {
+  globalAveragePool(context: NodeContext): void {
     context.attributes([]);
     const x = context.batchFirstInput(0, 'X');
     this.addNode(context, { op: 'globalavgpool', name: context.name, inputs: [x.id], output: context.output(0) }, [x.shape]);
   }
 
-  private batchNormalization(context: NodeContext): void {
+  batchNormalization(context: NodeContext): void {
     const attributes = context.attributes(this.opset < 9 ? ['epsilon', 'momentum', 'spatial'] : ['epsilon', 'momentum', 'training_mode']);
     if (attributes.int('training_mode', 0) !== 0) throw new OnnxImportError(`${context.where}: training_mode = 1: inference graphs only`);
     // before opset 9, spatial = 0 normalizes per element instead of per channel
@@ -526,7 +504,7 @@ class GraphImporter {
     this.addNode(context, { op: 'affine', name: context.name, inputs: [x.id], output: context.output(0), axis: 1, scale, shift }, [x.shape]);
   }
 
-  private add(context: NodeContext): void {
+  add(context: NodeContext): void {
     context.attributes([]);
     if (context.value(0).kind === 'filled' || context.value(1).kind === 'filled') return this.tensorOp(context, 'Add');
     const a = context.input(0);
@@ -570,7 +548,7 @@ class GraphImporter {
 
   // --- shapes ----------------------------------------------------------------------------
 
-  private flatten(context: NodeContext): void {
+  flatten(context: NodeContext): void {
     const attributes = context.attributes(['axis']);
     const x = context.input(0);
     const dims = fullDims(x);
@@ -586,7 +564,7 @@ class GraphImporter {
     this.reshapeTo(context, context.activationInput(0), flat);
   }
 
-  private reshape(context: NodeContext): void {
+  reshape(context: NodeContext): void {
     const attributes = context.attributes(['allowzero']);
     const allowZero = attributes.int('allowzero', 0) !== 0;
     const x = context.input(0);
@@ -615,7 +593,7 @@ class GraphImporter {
     this.addNode(context, node, [x.shape], layout);
   }
 
-  private shape(context: NodeContext): void {
+  shape(context: NodeContext): void {
     const attributes = context.attributes(['start', 'end']);
     const dims = fullDims(context.input(0));
     const clamp = (axis: number) => Math.min(Math.max(axis < 0 ? axis + dims.length : axis, 0), dims.length);
@@ -625,7 +603,7 @@ class GraphImporter {
     this.setConstant(context.output(0), { kind: 'int', dims: [values.length], values: Float64Array.from(values) });
   }
 
-  private gather(context: NodeContext): void {
+  gather(context: NodeContext): void {
     if (context.input(0).kind !== 'constant' || context.input(1).kind !== 'constant') return this.tensorOp(context, 'Gather');
     const attributes = context.attributes(['axis']);
     const data = context.constantInput(0, 'data');
@@ -634,7 +612,7 @@ class GraphImporter {
     this.setConstant(context.output(0), gatherConstant(data, indices, axis, context.where));
   }
 
-  private unsqueeze(context: NodeContext): void {
+  unsqueeze(context: NodeContext): void {
     const attributes = context.attributes(this.opset >= 13 ? [] : ['axes']);
     const axes = this.opset >= 13 ? [...context.constantInput(1, 'axes').values] : attributes.ints('axes');
     if (axes === undefined) throw new OnnxImportError(`${context.where}: axes are required`);
@@ -647,7 +625,7 @@ class GraphImporter {
     this.reshapeTo(context, context.activationInput(0), dims);
   }
 
-  private concat(context: NodeContext): void {
+  concat(context: NodeContext): void {
     const attributes = context.attributes(['axis']);
     if (!attributes.has('axis')) throw new OnnxImportError(`${context.where}: axis is required`);
     if (context.node.input.some((_, i) => context.value(i).kind !== 'constant')) return this.tensorOp(context, 'Concat');
@@ -655,7 +633,7 @@ class GraphImporter {
     this.setConstant(context.output(0), concatConstants(parts, attributes.int('axis', 0), context.where));
   }
 
-  private squeeze(context: NodeContext): void {
+  squeeze(context: NodeContext): void {
     const attributes = context.attributes(this.opset >= 13 ? [] : ['axes']);
     const axes = this.opset >= 13 ? context.optionalInput(1) : undefined;
     const listed = this.opset >= 13 ? (axes === undefined ? undefined : [...context.constantInput(1, 'axes').values]) : attributes.ints('axes');
@@ -675,7 +653,7 @@ class GraphImporter {
    * Split along an axis (sizes from the `split` input, from opset 13, or attribute; else equal parts,
    * the last one smaller from opset 18): one Slice per output.
    */
-  private split(context: NodeContext): void {
+  split(context: NodeContext): void {
     const attributes = context.attributes(this.opset >= 18 ? ['axis', 'num_outputs'] : this.opset >= 13 ? ['axis'] : ['axis', 'split']);
     const x = context.input(0);
     const dims = fullDims(x);
@@ -702,7 +680,7 @@ class GraphImporter {
   }
 
   /** ConstantOfShape: a constant, or a filled value when the shape holds the batch size. */
-  private constantOfShape(context: NodeContext): void {
+  constantOfShape(context: NodeContext): void {
     const attributes = context.attributes(['value']);
     const given = attributes.tensor('value');
     if (given !== undefined && given.values.length !== 1) throw new OnnxImportError(`${context.where}: value must hold one element, it holds ${given.values.length}`);
@@ -723,7 +701,7 @@ class GraphImporter {
    * LSTM, GRU or RNN: a dense node projecting every step's input (W x + Wb, on crossbars), then a
    * recurrent node reading R at every step. Y_h is taken from Y by tensor ops; Y_c is refused.
    */
-  private recurrent(context: NodeContext, op: RecurrentOp): void {
+  recurrent(context: NodeContext, op: RecurrentOp): void {
     const { where } = context;
     const settings = readRecurrentSettings(op, context.attributes(recurrentAttributeNames(op, this.opset)), where);
     const x = context.activationInput(0, 'X');
@@ -821,7 +799,7 @@ class GraphImporter {
    * the batch as its first axis and not mix samples, whatever batch the network later runs (a model
    * exported with a fixed batch included).
    */
-  private tensorOp(context: NodeContext, type: string): void {
+  tensorOp(context: NodeContext, type: string): void {
     const spec = TENSOR_OP_ATTRIBUTES[type];
     const extra = context.node.output.slice(1).find((name) => this.isUsed(name));
     if (extra !== undefined) throw new OnnxImportError(`${context.where}: output '${extra}' is used, but only the first output of ${type} is provided`);
