@@ -228,6 +228,13 @@ class GraphImporter {
     return value;
   }
 
+  /** The activation a node of this import produced under `id`. */
+  activation(id: string, where: string): Activation {
+    const value = this.value(id, where);
+    if (value.kind !== 'activation') throw new OnnxImportError(`${where}: internal: '${id}' is not an activation`);
+    return value;
+  }
+
   importNode(node: OnnxNode, index: number): void {
     const context = new NodeContext(this, node, describeNode(node, index));
     const op = node.op_type ?? '';
@@ -423,12 +430,12 @@ class GraphImporter {
   private heightOne(context: NodeContext, x: Activation): Activation {
     const id = `${context.output(0)}/2d-input`;
     this.addNode(context, { op: 'reshape', name: `${context.name}/2d-input`, inputs: [x.id], output: id, shape: [x.shape[0], 1, x.shape[1]] }, [x.shape]);
-    return this.value(id, context.where) as Activation;
+    return this.activation(id, context.where);
   }
 
   /** The node's output C x 1 x L of a 2-D window back to C x L. */
   private dropHeight(context: NodeContext, id: string): void {
-    const [channels, , length] = (this.value(id, context.where) as Activation).shape;
+    const [channels, , length] = this.activation(id, context.where).shape;
     this.addNode(context, { op: 'reshape', name: `${context.name}/1d-output`, inputs: [id], output: context.output(0), shape: [channels, length] }, [[channels, 1, length]]);
   }
 
@@ -725,7 +732,7 @@ class GraphImporter {
     if (op === 'LSTM' && this.isUsed(context.node.output[2] ?? '')) throw new OnnxImportError(`${where}: the last cell state Y_c is used, which the importer does not provide (Y and Y_h are)`);
     const projectionId = `${context.name}/W`;
     this.addNode(context, { op: 'dense', name: projectionId, inputs: [x.id], output: projectionId, weights: weights.input, bias: weights.inputBias }, [x.shape], x.batch);
-    const gates = this.value(projectionId, where) as Activation;
+    const gates = this.activation(projectionId, where);
     const yName = this.isUsed(context.node.output[0] ?? '') ? context.output(0) : `${context.name}/Y`;
     const inputs = [gates, initialHidden, initialCell].filter((value): value is Activation => value !== undefined);
     const node: NetworkNode = {
@@ -788,7 +795,7 @@ class GraphImporter {
     this.appendTensorOp(context, 'Concat', { axis: directionAxis }, parts, joined);
     const kept = fullDims(this.value(joined, context.where)).filter((_, axis) => axis !== timeAxis);
     const stateContext = new NodeContext(this, { ...context.node, output: [context.output(1)] }, context.where);
-    this.reshapeTo(stateContext, this.value(joined, context.where) as Activation, kept);
+    this.reshapeTo(stateContext, this.activation(joined, context.where), kept);
   }
 
   // --- digital tensor ops (core's TENSOR_OPS) ----------------------------------------------

@@ -95,7 +95,8 @@ export function recurrentForward(node: RecurrentNode, inputs: readonly Tensor[],
   for (let d = 0; d < directions; d++) {
     const reverse = node.direction === 'reverse' || d === 1;
     const [f, g, h] = node.activations.slice(d * perDirection, (d + 1) * perDirection).map(activationFunction);
-    const clip = node.clip === undefined ? (v: number) => v : (v: number) => Math.max(-node.clip!, Math.min(node.clip!, v));
+    const bound = node.clip;
+    const clip = bound === undefined ? (v: number) => v : (v: number) => Math.max(-bound, Math.min(bound, v));
     const h0 = matrix(batch, hidden);
     const c = new Float64Array(batch * hidden);
     for (let b = 0; b < batch; b++) {
@@ -112,14 +113,19 @@ export function recurrentForward(node: RecurrentNode, inputs: readonly Tensor[],
         const r = multiply(d, state);
         for (let b = 0; b < batch; b++) {
           const x = gateIndex(t, b) + d * 4 * hidden;
+          const rBase = b * 4 * hidden;
           for (let j = 0; j < hidden; j++) {
-            const pre = (gate: number) => gates.data[x + gate * hidden + j] + r.data[b * 4 * hidden + gate * hidden + j] + bias[gate * hidden + j];
+            // pre-activations of the gates i, o, f, c (ONNX order)
+            const preI = gates.data[x + j] + r.data[rBase + j] + bias[j];
+            const preO = gates.data[x + hidden + j] + r.data[rBase + hidden + j] + bias[hidden + j];
+            const preF = gates.data[x + 2 * hidden + j] + r.data[rBase + 2 * hidden + j] + bias[2 * hidden + j];
+            const preC = gates.data[x + 3 * hidden + j] + r.data[rBase + 3 * hidden + j] + bias[3 * hidden + j];
             const cPrev = c[b * hidden + j];
-            const i = f(clip(pre(0) + (peep ? peep[j] * cPrev : 0)));
-            const forget = node.inputForget ? 1 - i : f(clip(pre(2) + (peep ? peep[2 * hidden + j] * cPrev : 0)));
-            const candidate = g(clip(pre(3)));
+            const i = f(clip(preI + (peep ? peep[j] * cPrev : 0)));
+            const forget = node.inputForget ? 1 - i : f(clip(preF + (peep ? peep[2 * hidden + j] * cPrev : 0)));
+            const candidate = g(clip(preC));
             const cNext = forget * cPrev + i * candidate;
-            const o = f(clip(pre(1) + (peep ? peep[hidden + j] * cNext : 0)));
+            const o = f(clip(preO + (peep ? peep[hidden + j] * cNext : 0)));
             c[b * hidden + j] = cNext;
             next.data[b * hidden + j] = o * h(cNext);
           }
