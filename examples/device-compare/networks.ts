@@ -3,10 +3,10 @@
  * the three devices of drift.xbar, read 1 s, 1 day and 1 year after programming: top-1 accuracy
  * over Monte-Carlo programmings on the first test images.
  *
- *   npx tsx --conditions=@xbar/source examples/device-compare/networks.ts [images] [trials]
+ *   npx tsx --conditions=@xbar/source examples/device-compare/networks.ts [images] [trials] [network ...]
  *
- * Defaults: 200 images, 3 trials. Reads Debian's dataset-fashion-mnist; writes networks.json next
- * to this script and prints the Markdown table of the README.
+ * Defaults: 200 images, 3 trials, the three networks. Reads Debian's dataset-fashion-mnist; writes
+ * networks.json next to this script and prints the Markdown table of the README.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +18,8 @@ import { importOnnx } from '@xbar/onnx';
 
 const HERE = import.meta.dirname;
 const FASHION = '/usr/share/datasets/fashion-mnist';
-const [images = 200, trials = 3] = process.argv.slice(2).map(Number);
+const [images = 200, trials = 3] = process.argv.slice(2, 4).map(Number);
+const chosen = process.argv.slice(4);
 
 /** The devices of drift.xbar (the GENERIC values are labelled there). */
 const DEVICES: Record<string, DeviceInstance> = {
@@ -27,7 +28,8 @@ const DEVICES: Record<string, DeviceInstance> = {
   mtj: mtjDevice.create(MTJ_PRESETS.find((preset) => preset.name === 'four-state-series')!.values),
 };
 const READ_TIMES: Record<string, number> = { '1 s': 1, '1 day': 86_400, '1 year': 31_536_000 };
-const NETWORKS: Record<string, readonly number[]> = { 'fashion-resnet': [1, 28, 28], 'fashion-lstm': [28, 28], 'fashion-transformer': [1, 28, 28] };
+const SHAPES: Record<string, readonly number[]> = { 'fashion-resnet': [1, 28, 28], 'fashion-lstm': [28, 28], 'fashion-transformer': [1, 28, 28] };
+const NETWORKS = Object.fromEntries(Object.entries(SHAPES).filter(([name]) => chosen.length === 0 || chosen.includes(name)));
 
 const pixels = decodeIdx(gunzipSync(readFileSync(join(FASHION, 't10k-images-idx3-ubyte.gz'))));
 const labels = decodeIdx(gunzipSync(readFileSync(join(FASHION, 't10k-labels-idx1-ubyte.gz'))));
