@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import * as ort from 'onnxruntime-node';
 import { SUPPORTED_OPS, importOnnx } from '../src/index.js';
 import { TENSOR_OP_ATTRIBUTES } from '../src/tensor-op-specs.js';
-import { type ModelSpec, floatAttribute, values } from './builders.js';
+import { type AttributeValue, type ModelSpec, floatAttribute, values } from './builders.js';
 import { buildModel } from './builders.js';
 
 // An attention-like block of digital tensor ops around one weight layer, against a direct float64
@@ -193,5 +193,36 @@ describe('Pad and Split against ONNX Runtime', () => {
     await run(bytes, ['a', 'b', 'c', 'd']);
     const batchSplit = buildModel({ input: { name: 'x', dims: ['batch', 3, 4] }, outputs: ['a'], nodes: [{ op: 'Split', inputs: ['x'], outputs: ['a', 'b'], name: 'halves' }] });
     expect(() => importOnnx(batchSplit)).toThrow(/node 'halves' \(Split\): splitting the batch axis 0 is not supported/);
+  });
+});
+
+describe('ConvTranspose 2-D (a stride-1 conv on crossbars after zero stuffing) against ONNX Runtime', () => {
+  const [batch, C, H, W] = [2, 4, 3, 5];
+  const input = Float32Array.from(values(batch * C * H * W, 31));
+  const cases: { name: string; attributes: Record<string, AttributeValue>; group: number; k: number[] }[] = [
+    { name: 'defaults', attributes: {}, group: 1, k: [3, 3] },
+    { name: 'stride 2, pads, output_padding', attributes: { strides: [2, 2], pads: [1, 0, 1, 2], output_padding: [1, 0] }, group: 1, k: [3, 2] },
+    { name: 'grouped, dilated, stride 3 x 1', attributes: { strides: [3, 1], dilations: [2, 1], pads: [0, 1, 2, 0] }, group: 2, k: [2, 3] },
+    { name: 'pads larger than the kernel (cropping)', attributes: { strides: [2, 2], pads: [3, 3, 2, 2] }, group: 1, k: [3, 3] },
+    { name: 'output_shape', attributes: { strides: [2, 2], output_shape: [8, 11] }, group: 1, k: [3, 3] },
+    { name: 'SAME_UPPER', attributes: { strides: [2, 2], auto_pad: 'SAME_UPPER' }, group: 1, k: [3, 3] },
+    { name: 'SAME_LOWER', attributes: { strides: [2, 3], auto_pad: 'SAME_LOWER' }, group: 1, k: [3, 2] },
+  ];
+  it.each(cases)('$name', async ({ attributes, group, k }) => {
+    const outPerGroup = 3;
+    const wSize = C * outPerGroup * k[0] * k[1];
+    const bytes = buildModel({
+      input: { name: 'x', dims: ['batch', C, H, W] },
+      outputs: ['y'],
+      nodes: [{ op: 'ConvTranspose', inputs: ['x', 'w', 'b'], outputs: ['y'], name: 'up', attributes: { ...attributes, group } }],
+      initializers: [{ name: 'w', dims: [C, outPerGroup, k[0], k[1]], values: values(wSize, 32) }, { name: 'b', dims: [outPerGroup * group], values: values(outPerGroup * group, 33) }],
+    });
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+    const expected = (await session.run({ x: new ort.Tensor('float32', input, [batch, C, H, W]) })).y;
+    const { network } = importOnnx(bytes);
+    expect(network.nodes.filter((node) => node.op === 'conv2d').map((node) => node.name)).toEqual(['up']);
+    const [ours] = runNetwork(network, tensor([batch, C, H, W], Float64Array.from(input)));
+    expect(ours.shape).toEqual([...expected.dims]);
+    (expected.data as Float32Array).forEach((value, i) => expect(ours.data[i]).toBeCloseTo(value, 5));
   });
 });
