@@ -39,6 +39,7 @@ export * from './network/pca.js';
 export * from './network/tensor-ops/op.js';
 export * from './network/tensor-ops/table.js';
 export { PAD_MODES, castsToInteger } from './network/tensor-ops/layout.js';
+export { RESIZE_COORDINATE_MODES, RESIZE_MODES, RESIZE_NEAREST_MODES } from './network/tensor-ops/resize.js';
 export * from './network/tensor-ops/node.js';
 export * from './io/idx.js';
 export * from './circuit/index.js';

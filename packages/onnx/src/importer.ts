@@ -900,6 +900,7 @@ class GraphImporter {
    * exported with a fixed batch included).
    */
   tensorOp(context: NodeContext, type: string): void {
+    if (type === 'Resize' && this.opset < 11) throw new OnnxImportError(`${context.where}: Resize before opset 11 (scales only, Upsample's rules) is not supported`);
     const spec = TENSOR_OP_ATTRIBUTES[type];
     const extra = context.node.output.slice(1).find((name) => this.isUsed(name));
     if (extra !== undefined) throw new OnnxImportError(`${context.where}: output '${extra}' is used, but only the first output of ${type} is provided`);
@@ -917,6 +918,7 @@ class GraphImporter {
       throw new OnnxImportError(`${context.where}: before opset ${oldForm.until}, ${type} takes one input and its ${Object.keys(oldForm.attributes).join(', ')} as attributes`);
     }
     const values = usesOldForm ? [context.input(0), ...oldForm.operands(attributes)] : this.tensorOpOperands(context, type);
+    if (type === 'Resize') values[3] = resizeSizesKeepingBatch(values, context.where);
     this.appendTensorOp(context, type, attributes, values, context.output(0));
   }
 
@@ -977,6 +979,7 @@ class GraphImporter {
       if (name !== '') return [context.value(index)];
       if (type === 'Clip' && index > 0) return [scalarConstant(index === 1 ? -Infinity : Infinity)];
       if (type === 'Pad' && index === 2) return [scalarConstant(0)];
+      if (type === 'Resize' && index > 0) return [{ kind: 'constant', tensor: { kind: 'float', dims: [0], values: new Float64Array(0) } }];
       if (names.slice(index).some((later) => later !== '')) throw new OnnxImportError(`${context.where}: input ${index} is absent but a later one is given`);
       return [];
     });
@@ -1070,6 +1073,22 @@ const OLD_ATTRIBUTE_FORMS: Readonly<Record<string, { until: number; attributes: 
     operands: (a) => [scalarConstant(typeof a.min === 'number' ? a.min : -Infinity), scalarConstant(typeof a.max === 'number' ? a.max : Infinity)],
   },
 };
+
+/**
+ * Resize's sizes with the batch size (read from Shape of the input, as PyTorch exports
+ * interpolate(size=...)) written as -1, "keep this axis", which the kernel reads at any batch.
+ */
+function resizeSizesKeepingBatch(values: readonly Value[], where: string): Value {
+  const [x, , , sizes] = values;
+  if (sizes === undefined || sizes.kind !== 'constant' || !sizes.tensor.values.some((v) => batchMultiple(v) !== undefined)) return sizes ?? { kind: 'constant', tensor: { kind: 'int', dims: [0], values: new Float64Array(0) } };
+  const dims = fullDims(x);
+  const kept = sizes.tensor.values.map((size, axis) => {
+    if (batchMultiple(size) === undefined) return size;
+    if (size !== dims[axis]) throw new OnnxImportError(`${where}: sizes [${formatDims([...sizes.tensor.values])}] resize the axis holding the batch`);
+    return -1;
+  });
+  return { kind: 'constant', tensor: { ...sizes.tensor, values: kept } };
+}
 
 function scalarConstant(value: number): Value {
   return { kind: 'constant', tensor: { kind: 'float', dims: [], values: Float64Array.of(value) } };

@@ -1,21 +1,34 @@
-import { PAD_MODES, type TensorOpAttributes } from '@xbar/core';
+import { PAD_MODES, RESIZE_COORDINATE_MODES, RESIZE_MODES, RESIZE_NEAREST_MODES, type TensorOpAttributes } from '@xbar/core';
 import type { NodeAttributes } from './attributes.js';
 
 /** How to read one ONNX attribute into a tensor op's attributes. */
-type AttributeKind = 'int' | 'float' | 'ints' | 'gelu-approximate' | 'pad-mode';
+/** How to read one ONNX attribute: a number, a list, or a string among `names` held as its index. */
+type AttributeKind = 'int' | 'float' | 'ints' | readonly string[];
 
 /** The attributes ONNX defines for a tensor op (any other is refused), by op type. */
 export const TENSOR_OP_ATTRIBUTES: Readonly<Record<string, Readonly<Record<string, AttributeKind>>>> = {
   Neg: {}, Abs: {}, Sqrt: {}, Exp: {}, Log: {}, Reciprocal: {}, Floor: {}, Ceil: {}, Erf: {}, Softplus: {}, HardSwish: {},
   Add: {}, Sub: {}, Mul: {}, Div: {}, Pow: {}, Equal: {}, Less: {}, Greater: {}, Min: {}, Max: {}, Sum: {}, Where: {}, MatMul: {}, Expand: {},
   Clip: {},
-  Gelu: { approximate: 'gelu-approximate' },
+  Gelu: { approximate: ['none', 'tanh'] },
   LeakyRelu: { alpha: 'float' },
   Elu: { alpha: 'float' },
   HardSigmoid: { alpha: 'float', beta: 'float' },
   Transpose: { perm: 'ints' },
   Slice: {},
-  Pad: { mode: 'pad-mode' },
+  Pad: { mode: PAD_MODES },
+  Resize: {
+    mode: RESIZE_MODES,
+    coordinate_transformation_mode: RESIZE_COORDINATE_MODES,
+    nearest_mode: RESIZE_NEAREST_MODES,
+    // cubic_coeff_a and exclude_outside concern cubic mode, extrapolation_value tf_crop_and_resize: neither is supported
+    cubic_coeff_a: 'float',
+    exclude_outside: 'int',
+    extrapolation_value: 'float',
+    antialias: 'int',
+    axes: 'ints',
+    keep_aspect_ratio_policy: ['stretch'],
+  },
   Concat: { axis: 'int' },
   Gather: { axis: 'int' },
   Cast: { to: 'int', saturate: 'int' },
@@ -28,7 +41,7 @@ export const TENSOR_OP_ATTRIBUTES: Readonly<Record<string, Readonly<Record<strin
   LayerNormalization: { axis: 'int', epsilon: 'float', stash_type: 'int' },
 };
 
-/** The node's attributes as the tensor op reads them (GELU's `approximate` string as 0 = none, 1 = tanh; Pad's `mode` as its index in PAD_MODES). */
+/** The node's attributes as the tensor op reads them, a string as its index among the names its kind lists (GELU's `approximate`: 0 = none, 1 = tanh). */
 export function readTensorOpAttributes(attributes: NodeAttributes, spec: Readonly<Record<string, AttributeKind>>): TensorOpAttributes {
   const out: Record<string, number | readonly number[]> = {};
   for (const [name, kind] of Object.entries(spec)) {
@@ -36,15 +49,11 @@ export function readTensorOpAttributes(attributes: NodeAttributes, spec: Readonl
     if (kind === 'int') out[name] = attributes.int(name, 0);
     else if (kind === 'float') out[name] = attributes.float(name, 0);
     else if (kind === 'ints') out[name] = attributes.ints(name) ?? [];
-    else if (kind === 'pad-mode') {
-      const value = attributes.string(name, 'constant');
-      const mode = (PAD_MODES as readonly string[]).indexOf(value);
-      if (mode < 0) throw new RangeError(`mode must be one of ${PAD_MODES.join(', ')}, got '${value}'`);
-      out[name] = mode;
-    } else {
-      const value = attributes.string(name, 'none');
-      if (value !== 'none' && value !== 'tanh') throw new RangeError(`approximate must be 'none' or 'tanh', got '${value}'`);
-      out[name] = value === 'tanh' ? 1 : 0;
+    else {
+      const written = attributes.string(name, kind[0]);
+      const index = kind.indexOf(written);
+      if (index < 0) throw new RangeError(`${name} must be one of ${kind.join(', ')}, got '${written}'`);
+      out[name] = index;
     }
   }
   return out;

@@ -226,3 +226,48 @@ describe('ConvTranspose 2-D (a stride-1 conv on crossbars after zero stuffing) a
     (expected.data as Float32Array).forEach((value, i) => expect(ours.data[i]).toBeCloseTo(value, 5));
   });
 });
+
+describe('Resize (nearest, linear) against ONNX Runtime', () => {
+  const [batch, C, H, W] = [2, 2, 3, 4];
+  const input = Float32Array.from(values(batch * C * H * W, 41));
+  const cases: { name: string; attributes: Record<string, AttributeValue>; scales?: number[]; sizes?: number[] }[] = [
+    { name: 'nearest x2 (nn.Upsample)', attributes: { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }, scales: [1, 1, 2, 2] },
+    { name: 'nearest half_pixel round_prefer_floor, to sizes', attributes: { mode: 'nearest' }, sizes: [batch, C, 5, 7] },
+    { name: 'nearest round_prefer_ceil, downscale', attributes: { mode: 'nearest', nearest_mode: 'round_prefer_ceil' }, scales: [1, 1, 0.7, 0.5] },
+    { name: 'linear half_pixel (bilinear, align_corners False)', attributes: { mode: 'linear' }, scales: [1, 1, 2, 1.5] },
+    { name: 'linear pytorch_half_pixel', attributes: { mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' }, sizes: [batch, C, 1, 9] },
+    { name: 'linear align_corners', attributes: { mode: 'linear', coordinate_transformation_mode: 'align_corners' }, sizes: [batch, C, 6, 5] },
+    { name: 'linear asymmetric, ceil nearest mode ignored', attributes: { mode: 'linear', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'ceil' }, scales: [1, 1, 1.5, 2] },
+  ];
+  it.each(cases)('$name', async ({ attributes, scales, sizes }) => {
+    const bytes = buildModel({
+      input: { name: 'x', dims: ['batch', C, H, W] },
+      outputs: ['y'],
+      // sizes as PyTorch exports interpolate(size=...): the batch and channels read from Shape(x)
+      nodes: [
+        { op: 'Shape', inputs: ['x'], outputs: ['shape'] },
+        { op: 'Slice', inputs: ['shape', 'zero', 'two'], outputs: ['leading'] },
+        { op: 'Concat', inputs: ['leading', 'spatial'], outputs: ['sizes'], attributes: { axis: 0 } },
+        { op: 'Resize', inputs: ['x', '', scales ? 'scales' : '', ...(sizes ? ['sizes'] : [])], outputs: ['y'], attributes },
+      ],
+      initializers: [
+        ...(scales ? [{ name: 'scales', dims: [4], values: scales }] : []),
+        { name: 'spatial', dims: [2], values: sizes?.slice(2) ?? [1, 1], type: 'int64' as const },
+        { name: 'zero', dims: [1], values: [0], type: 'int64' as const },
+        { name: 'two', dims: [1], values: [2], type: 'int64' as const },
+      ],
+    });
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+    const expected = (await session.run({ x: new ort.Tensor('float32', input, [batch, C, H, W]) })).y;
+    const [ours] = runNetwork(importOnnx(bytes).network, tensor([batch, C, H, W], Float64Array.from(input)));
+    expect(ours.shape).toEqual([...expected.dims]);
+    (expected.data as Float32Array).forEach((value, i) => expect(ours.data[i]).toBeCloseTo(value, 5));
+  });
+
+  it('refuses what it does not compute, naming the node', () => {
+    const cubic = buildModel({ input: { name: 'x', dims: ['batch', C, H, W] }, outputs: ['y'], nodes: [{ op: 'Resize', inputs: ['x', '', 's'], outputs: ['y'], name: 'up', attributes: { mode: 'cubic' } }], initializers: [{ name: 's', dims: [4], values: [1, 1, 2, 2] }] });
+    expect(() => importOnnx(cubic)).toThrow(/node 'up' \(Resize\): mode must be one of nearest, linear, got 'cubic'/);
+    const batchScaled = buildModel({ input: { name: 'x', dims: ['batch', C, H, W] }, outputs: ['y'], nodes: [{ op: 'Resize', inputs: ['x', '', 's'], outputs: ['y'], name: 'up' }], initializers: [{ name: 's', dims: [4], values: [2, 1, 1, 1] }] });
+    expect(() => importOnnx(batchScaled)).toThrow(/node 'up' \(Resize\): the result merges the batch/);
+  });
+});
