@@ -35,7 +35,7 @@ describe('xbar infer', () => {
 
   it('runs an LSTM on crossbars: its input projection and its recurrent arrays, the recurrent matrix by its initializer', async () => {
     const model = join(folder, 'lstm.onnx');
-    writeFileSync(model, readFileSync(join(import.meta.dirname, '..', '..', 'onnx', 'test', 'fixtures', 'sequence', 'lstm-last-hidden.onnx')));
+    writeFileSync(model, readFileSync(join(import.meta.dirname, '..', '..', 'onnx', 'test', 'fixtures', 'pytorch', 'lstm-last-hidden.onnx')));
     const input = join(folder, 'sequences.npy');
     writeFileSync(input, encodeNpy({ shape: [4, 5, 6], data: Float64Array.from({ length: 120 }, (_, i) => Math.sin(i)) }, 'float32'));
     const reference = join(folder, 'lstm-ideal.npy');

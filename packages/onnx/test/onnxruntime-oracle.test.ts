@@ -1,9 +1,9 @@
 /**
  * ONNX Runtime (npm onnxruntime-node, CPU) as the oracle of the importer: every example model, and
  * the bench's ResNet-20, gives xbar's ideal float64 outputs within float32 tolerance of ONNX
- * Runtime's on the same inputs; the sequence models of test/fixtures/sequence (LSTM, GRU, RNN,
- * transformer encoder as PyTorch exports them) at batches 1 and 3, their batch moved and merged
- * inside the graph.
+ * Runtime's on the same inputs; so do the PyTorch exports of test/fixtures/pytorch (LSTM, GRU,
+ * RNN, a transformer encoder layer, a MobileNet-style CNN with squeeze-excite) at batches 1 and 3,
+ * their batch moved and merged inside the graph.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,9 +26,9 @@ function inputsOf(folder: string, shape: readonly number[]): Float32Array {
 const cases = [
   ...exampleModels.map((name) => ({ name, path: join(root, 'examples', 'models', name, 'model.onnx'), batch: 16 })),
   { name: 'resnet20 (bench)', path: join(root, 'bench', 'models', 'resnet20.onnx'), batch: 4 },
-  ...readdirSync(join(import.meta.dirname, 'fixtures', 'sequence'))
+  ...readdirSync(join(import.meta.dirname, 'fixtures', 'pytorch'))
     .filter((name) => name.endsWith('.onnx'))
-    .flatMap((name) => [1, 3].map((batch) => ({ name: `${name} (batch ${batch})`, path: join(import.meta.dirname, 'fixtures', 'sequence', name), batch }))),
+    .flatMap((name) => [1, 3].map((batch) => ({ name: `${name} (batch ${batch})`, path: join(import.meta.dirname, 'fixtures', 'pytorch', name), batch }))),
 ];
 
 describe('xbar ideal = ONNX Runtime (float32 tolerance)', () => {

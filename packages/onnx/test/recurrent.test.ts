@@ -93,7 +93,7 @@ describe('recurrent layers (LSTM, GRU, RNN) imported from ONNX', () => {
   });
 
   it('run on crossbars: W as a dense node, R read once per step and array', () => {
-    const { network } = importOnnx(readFileSync(join(import.meta.dirname, 'fixtures', 'sequence', 'lstm-last-hidden.onnx')));
+    const { network } = importOnnx(readFileSync(join(import.meta.dirname, 'fixtures', 'pytorch', 'lstm-last-hidden.onnx')));
     const weightNodes = network.nodes.filter((node) => node.op === 'dense' || node.op === 'recurrent').map((node) => `${node.op} ${node.name}`);
     expect(weightNodes).toEqual(['dense /rnn/LSTM/W', 'recurrent /rnn/LSTM/R', 'dense /rnn/LSTM_1/W', 'recurrent /rnn/LSTM_1/R', 'dense /fc/Gemm']);
     const x = tensor([2, 5, 6], Float64Array.from(values(60, 4)));
