@@ -7,6 +7,7 @@ import {
   TENSOR_OPS,
   type Tensor,
   castsToInteger,
+  createRng,
   type TensorOpAttributes,
   broadcastAdd,
   broadcastShapes,
@@ -469,13 +470,12 @@ class GraphImporter {
     if (!(extraY >= 0 && extraY < Math.max(strideY, dilationY) && extraX >= 0 && extraX < Math.max(strideX, dilationX))) {
       throw new OnnxImportError(`${where}: output_padding [${extraY}, ${extraX}] must be >= 0 and smaller than the stride or the dilation`);
     }
-    const ints = (list: readonly number[]): Value => ({ kind: 'constant', tensor: { kind: 'int', dims: [list.length], values: Float64Array.from(list) } });
-    const zero: Value = { kind: 'constant', tensor: { kind: 'float', dims: [], values: Float64Array.of(0) } };
+    const zero = scalarConstant(0);
     const id = (part: string) => `${context.output(0)}/${part}`;
     let input = x;
     if (strideY > 1 || strideX > 1) {
       this.addNode(context, { op: 'reshape', name: id('pixels'), inputs: [x.id], output: id('pixels'), shape: [channels, height, 1, width, 1] }, [x.shape]);
-      this.appendTensorOp(context, 'Pad', { mode: 0 }, [this.activation(id('pixels'), where), ints([0, 0, 0, 0, 0, 0, 0, 0, 0, strideY - 1, 0, strideX - 1]), zero], id('stuffed'));
+      this.appendTensorOp(context, 'Pad', { mode: 0 }, [this.activation(id('pixels'), where), listConstant([0, 0, 0, 0, 0, 0, 0, 0, 0, strideY - 1, 0, strideX - 1]), zero], id('stuffed'));
       const stuffed = this.activation(id('stuffed'), where);
       this.addNode(context, { op: 'reshape', name: id('spread'), inputs: [stuffed.id], output: id('spread'), shape: [channels, height * strideY, width * strideX] }, [stuffed.shape]);
       input = this.activation(id('spread'), where);
@@ -488,7 +488,7 @@ class GraphImporter {
       dilationX * (kernelWidth - 1) - pads[3] - (strideX - 1) + extraX,
     ];
     if (border.some((b) => b !== 0)) {
-      this.appendTensorOp(context, 'Pad', { mode: 0 }, [input, ints([0, 0, border[0], border[1], 0, 0, border[2], border[3]]), zero], id('padded'));
+      this.appendTensorOp(context, 'Pad', { mode: 0 }, [input, listConstant([0, 0, border[0], border[1], 0, 0, border[2], border[3]]), zero], id('padded'));
       input = this.activation(id('padded'), where);
     }
     const outChannels = outPerGroup * groups;
@@ -770,11 +770,10 @@ class GraphImporter {
     if (sizes.length !== context.node.output.length || sizes.some((part) => !(Number.isInteger(part) && part >= 0)) || sizes.reduce((a, b) => a + b, 0) !== size) {
       throw new OnnxImportError(`${context.where}: split sizes [${sizes.join(', ')}] do not cut axis ${axis} of size ${size} into ${context.node.output.length} outputs`);
     }
-    const ints = (value: number): Value => ({ kind: 'constant', tensor: { kind: 'int', dims: [1], values: Float64Array.of(value) } });
     let start = 0;
     sizes.forEach((part, k) => {
       const output = context.node.output[k];
-      if (output && this.isUsed(output)) this.appendTensorOp(context, 'Slice', {}, [x, ints(start), ints(start + part), ints(axis)], output);
+      if (output && this.isUsed(output)) this.appendTensorOp(context, 'Slice', {}, [x, listConstant([start]), listConstant([start + part]), listConstant([axis])], output);
       start += part;
     });
   }
@@ -877,11 +876,10 @@ class GraphImporter {
     const directions = direction === 'bidirectional' ? 2 : 1;
     const y = this.value(yName, context.where);
     const [timeAxis, directionAxis] = batchFirst ? [1, 2] : [0, 1];
-    const ints = (values: readonly number[]): Value => ({ kind: 'constant', tensor: { kind: 'int', dims: [values.length], values: Float64Array.from(values) } });
     const parts = Array.from({ length: directions }, (_, d) => {
       const t = direction === 'reverse' || d === 1 ? 0 : steps - 1;
       const id = `${context.output(1)}/${d}`;
-      this.appendTensorOp(context, 'Slice', {}, [y, ints([t, d]), ints([t + 1, d + 1]), ints([timeAxis, directionAxis])], id);
+      this.appendTensorOp(context, 'Slice', {}, [y, listConstant([t, d]), listConstant([t + 1, d + 1]), listConstant([timeAxis, directionAxis])], id);
       return this.value(id, context.where);
     });
     const joined = `${context.output(1)}/steps`;
@@ -979,7 +977,7 @@ class GraphImporter {
       if (name !== '') return [context.value(index)];
       if (type === 'Clip' && index > 0) return [scalarConstant(index === 1 ? -Infinity : Infinity)];
       if (type === 'Pad' && index === 2) return [scalarConstant(0)];
-      if (type === 'Resize' && index > 0) return [{ kind: 'constant', tensor: { kind: 'float', dims: [0], values: new Float64Array(0) } }];
+      if (type === 'Resize' && index > 0) return [listConstant([])];
       if (names.slice(index).some((later) => later !== '')) throw new OnnxImportError(`${context.where}: input ${index} is absent but a later one is given`);
       return [];
     });
@@ -1080,7 +1078,7 @@ const OLD_ATTRIBUTE_FORMS: Readonly<Record<string, { until: number; attributes: 
  */
 function resizeSizesKeepingBatch(values: readonly Value[], where: string): Value {
   const [x, , , sizes] = values;
-  if (sizes === undefined || sizes.kind !== 'constant' || !sizes.tensor.values.some((v) => batchMultiple(v) !== undefined)) return sizes ?? { kind: 'constant', tensor: { kind: 'int', dims: [0], values: new Float64Array(0) } };
+  if (sizes === undefined || sizes.kind !== 'constant' || !sizes.tensor.values.some((v) => batchMultiple(v) !== undefined)) return sizes ?? listConstant([]);
   const dims = fullDims(x);
   const kept = sizes.tensor.values.map((size, axis) => {
     if (batchMultiple(size) === undefined) return size;
@@ -1147,11 +1145,9 @@ function tensorOpLayout(run: (operands: readonly Tensor[]) => Tensor, operands: 
 /** Throws unless the op on a batch of 3 seeded inputs gives, per sample, what it gives on that sample alone. */
 function checkSamplesApart(run: (operands: readonly Tensor[]) => Tensor, operands: readonly (number | Tensor)[], activations: readonly Activation[], layout: BatchLayout, where: string): void {
   const batch = 3;
-  let state = 0x2545f491;
-  const nextBit = () => {
-    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
-    return state >>> 31;
-  };
+  // values 0 and 1 (valid indices and conditions too), the same for every import
+  const rng = createRng('onnx-import', 'sample-independence');
+  const nextBit = () => (rng.uniform() < 0.5 ? 0 : 1);
   const samples = activations.map((a) => Array.from({ length: batch }, () => {
     const data = new Float64Array(product(shapeAtOne(a)));
     for (let i = 0; i < data.length; i++) data[i] = nextBit();
