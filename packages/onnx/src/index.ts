@@ -2,4 +2,4 @@ export { ONNX_PROTO_SUBSET, OnnxAttributeType, OnnxDataType, onnxType } from './
 export type { OnnxAttribute, OnnxDimension, OnnxGraph, OnnxModel, OnnxNode, OnnxTensor, OnnxValueInfo } from './model.js';
 export { decodeOnnxModel, decodeOnnxTensor, encodeOnnxModel } from './model.js';
 export { type ConstantTensor, OnnxImportError, decodeTensor } from './constant.js';
-export { type ImportedModel, MAX_OPSET, MIN_OPSET, SUPPORTED_OPS, importOnnx, importOnnxModel } from './importer.js';
+export { type ImportedModel, MAX_OPSET, MIN_OPSET, SUPPORTED_OPS, importOnnx, importOnnxModel } from './import/importer.js';
