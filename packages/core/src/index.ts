@@ -60,3 +60,4 @@ export * from './evaluation/evaluate.js';
 export * from './analysis/power.js';
 export * from './analysis/gmax-optimizer.js';
 export * from './analysis/batched-diagonal.js';
+export { createFastNormalStream, type FastNormalStream } from './random/fast-normal.js';
