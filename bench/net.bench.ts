@@ -11,7 +11,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HardwareNetwork, type Network, ProgrammedNetwork, crossbarConfig, decodeNpy, gaussianDevice, isWeightNode, networkShapes, runNetwork, shapeSize, tensor } from '@xbar/core';
 import { rowProducts, rowProductsReference } from '../packages/core/src/math/row-products.js';
-import { importOnnx } from '@xbar/onnx';
+import { importOnnx, unexportableNodes } from '@xbar/onnx';
+import { OnnxRuntimeNetwork, OnnxRuntimeTrial, onnxRuntimeTrialSupport } from '@xbar/onnx/engine';
 import * as ort from 'onnxruntime-node';
 import { type BenchSection, markdownTable, sig } from './harness.js';
 
@@ -65,10 +66,21 @@ function kernelRates(): { blocked: number; plain: number } {
 interface NetworkTimes {
   readonly nodes: number;
   readonly ortMs: number;
+  /** xbar's ideal inference: ONNX Runtime on the exported network where it can run it, else the reference engine. */
   readonly idealMs: number;
+  readonly idealEngine: 'onnxruntime' | 'reference';
+  /** Exporting the network and creating its ONNX Runtime session, once per network. */
+  readonly engineSetupMs?: number;
+  /** The float64 reference engine (runNetwork). */
+  readonly referenceMs: number;
+  /** One hardware trial (programming and inference): on ONNX Runtime where it can run it, else the reference engine. */
   readonly hardwareMs: number;
+  readonly hardwareEngine: 'onnxruntime' | 'reference';
   readonly wiredMs?: number;
-  /** Largest |xbar ideal - ONNX Runtime| over the outputs. */
+  /** The same trials on the reference engine (ProgrammedNetwork). */
+  readonly referenceHardwareMs: number;
+  readonly referenceWiredMs?: number;
+  /** Largest |xbar ideal - ONNX Runtime| over the outputs, of both ideal engines. */
   readonly worst: number;
   readonly gmac: number;
 }
@@ -78,7 +90,7 @@ const config = crossbarConfig({ device, rows: 256, cols: 256, dac: { bits: 8 }, 
 const WIRES = { rowSegmentOhms: 1, columnSegmentOhms: 1, sourceOhms: 0, senseOhms: 0 };
 
 /** Times a model on a batch of `values` (float32, batch first): ONNX Runtime, xbar ideal, one hardware trial, and with `wired` one with 1 ohm wires. */
-async function timeNetwork(bytes: Uint8Array, shape: readonly number[], values: Float32Array, wired: boolean): Promise<NetworkTimes> {
+async function timeNetwork(bytes: Uint8Array, shape: readonly number[], values: Float32Array, withWires: boolean): Promise<NetworkTimes> {
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential' });
   const feeds = { [session.inputNames[0]]: new ort.Tensor('float32', values, [...shape]) };
   const ortMs = await medianMs(() => session.run(feeds), 7);
@@ -86,21 +98,60 @@ async function timeNetwork(bytes: Uint8Array, shape: readonly number[], values: 
 
   const network = importOnnx(bytes).network;
   const input = tensor(shape, Float64Array.from(values));
-  const idealMs = await medianMs(() => runNetwork(network, input), 3);
-  const [ideal] = runNetwork(network, input);
+  const referenceMs = await medianMs(() => runNetwork(network, input), 3);
+  const [exact] = runNetwork(network, input);
   let worst = 0;
-  for (let i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(ideal.data[i] - reference[i]));
+  for (let i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(exact.data[i] - reference[i]));
+  let ideal: Pick<NetworkTimes, 'idealMs' | 'idealEngine' | 'engineSetupMs'> = { idealMs: referenceMs, idealEngine: 'reference' };
+  if (unexportableNodes(network).length === 0) {
+    const started = performance.now();
+    const engine = await OnnxRuntimeNetwork.create(network, { threads: 1 });
+    const engineSetupMs = performance.now() - started;
+    const [fast] = await engine.run(input);
+    for (let i = 0; i < reference.length; i++) worst = Math.max(worst, Math.abs(fast.data[i] - reference[i]));
+    ideal = { idealMs: await medianMs(() => engine.runFloat32(values, shape), 7), idealEngine: 'onnxruntime', engineSetupMs };
+    await engine.release();
+  }
 
   const outputNode = network.nodes.at(-1)!.name;
-  const trialMs = async (arrays: typeof config, irDrop: boolean) => {
+  let trial = 0;
+  /** One trial on the reference engine: programming, then the batch. */
+  const referenceTrialMs = (hardware: HardwareNetwork, irDrop: boolean) =>
+    medianMs(() => ProgrammedNetwork.program(hardware, 1, trial++, undefined, { irDrop }).run(input).get(outputNode), 1);
+  /** One trial on ONNX Runtime: programming, writing and loading the trial's graph, then the batch. */
+  const onnxRuntimeTrialMs = (hardware: HardwareNetwork, irDrop: boolean) =>
+    medianMs(async () => {
+      const engine = await OnnxRuntimeTrial.create(hardware, 1, trial++, { irDrop, threads: 1 });
+      await engine.run(input);
+      await engine.release();
+    }, 3);
+  const hardwareOf = (arrays: typeof config) => {
     const hardware = HardwareNetwork.create(network, () => arrays);
     hardware.calibrate(input);
-    let trial = 0;
-    return medianMs(() => ProgrammedNetwork.program(hardware, 1, trial++, undefined, { irDrop }).run(input).get(outputNode), irDrop ? 1 : 3);
+    return hardware;
   };
-  const hardwareMs = await trialMs(config, false);
-  const wiredMs = wired ? await trialMs({ ...config, wires: WIRES }, true) : undefined;
-  return { nodes: network.nodes.length, ortMs, idealMs, hardwareMs, ...(wiredMs === undefined ? {} : { wiredMs }), worst, gmac: (macsPerSample(network) * shape[0]) / 1e9 };
+  const hardware = hardwareOf(config);
+  const onOnnxRuntime = onnxRuntimeTrialSupport(hardware).length === 0;
+  const referenceHardwareMs = await referenceTrialMs(hardware, false);
+  const hardwareMs = onOnnxRuntime ? await onnxRuntimeTrialMs(hardware, false) : referenceHardwareMs;
+  let wired: Pick<NetworkTimes, 'wiredMs' | 'referenceWiredMs'> = {};
+  if (withWires) {
+    const wiredHardware = hardwareOf({ ...config, wires: WIRES });
+    const referenceWiredMs = await referenceTrialMs(wiredHardware, true);
+    wired = { referenceWiredMs, wiredMs: onOnnxRuntime ? await onnxRuntimeTrialMs(wiredHardware, true) : referenceWiredMs };
+  }
+  return {
+    nodes: network.nodes.length,
+    ortMs,
+    ...ideal,
+    referenceMs,
+    hardwareMs,
+    hardwareEngine: onOnnxRuntime ? 'onnxruntime' : 'reference',
+    referenceHardwareMs,
+    ...wired,
+    worst,
+    gmac: (macsPerSample(network) * shape[0]) / 1e9,
+  };
 }
 
 /** The first BATCH saved inputs of an example model, repeated to fill the batch. */
@@ -132,6 +183,13 @@ const section: BenchSection = {
       net_ideal_max_abs_diff_resnet20: Number(sig(resnet.worst, 2)),
       net_onnxruntime_gmac_per_s_resnet20: Number(sig(resnet.gmac / (resnet.ortMs / 1000))),
       net_ideal_gmac_per_s_resnet20: Number(sig(resnet.gmac / (resnet.idealMs / 1000))),
+      net_reference_ideal_vs_onnxruntime_resnet20: Number(sig(resnet.referenceMs / resnet.ortMs)),
+      net_reference_gmac_per_s_resnet20: Number(sig(resnet.gmac / (resnet.referenceMs / 1000))),
+      net_engine_setup_ms_resnet20: Number(sig(resnet.engineSetupMs ?? NaN)),
+      net_reference_ideal_vs_onnxruntime_transformer: Number(sig(transformer.referenceMs / transformer.ortMs)),
+      net_reference_hw_vs_onnxruntime_resnet20: Number(sig(resnet.referenceHardwareMs / resnet.ortMs)),
+      net_reference_ir_vs_onnxruntime_resnet20: Number(sig(resnet.referenceWiredMs! / resnet.ortMs)),
+      net_reference_hw_vs_onnxruntime_transformer: Number(sig(transformer.referenceHardwareMs / transformer.ortMs)),
       net_ideal_vs_onnxruntime_lstm: Number(sig(lstm.idealMs / lstm.ortMs)),
       net_hw_vs_onnxruntime_lstm: Number(sig(lstm.hardwareMs / lstm.ortMs)),
       net_onnxruntime_ms_lstm_b64: Number(sig(lstm.ortMs)),
@@ -141,30 +199,41 @@ const section: BenchSection = {
       net_kernel_gmac_per_s_blocked: Number(sig(kernels.blocked)),
       net_kernel_gmac_per_s_plain_loop: Number(sig(kernels.plain)),
     };
+    const trialEngine = (t: NetworkTimes) => (t.hardwareEngine === 'onnxruntime' ? 'on ONNX Runtime' : 'reference engine: recurrent layers run there only');
     const row = (engine: string, ms: number, t: NetworkTimes, withRate = false) => [engine, sig(ms), sig(ms / t.ortMs), sig(BATCH / (ms / 1000)), withRate ? sig(t.gmac / (ms / 1000)) : ''];
     const markdown = [
       `ResNet-20 (bench/models/resnet20.onnx: CIFAR shape, ${resnet.nodes} nodes after folding BatchNorm) on ${BATCH} fixed inputs;`,
       `the example fashion-lstm (LSTM(28 -> 64) over 28 rows, ${lstm.nodes} nodes) and fashion-transformer (7x7 patches, two`,
       `encoder layers, ${transformer.nodes} nodes) on their saved inputs, batch ${BATCH}. ONNX Runtime 1.30 CPU (float32, one`,
-      'intra-op thread) against xbar in the main thread (float64). Hardware: one Monte-Carlo trial, programming and',
+      'intra-op thread) against xbar ideal: the network exported to ONNX by xbar (exportOnnx) and run by ONNX Runtime',
+      `the same way where it can (OnnxRuntimeNetwork; ${sig(resnet.engineSetupMs ?? NaN)} ms once to export the ResNet-20 and create its session), and xbar's`,
+      'float64 reference engine (runNetwork) in the main thread. Hardware: one Monte-Carlo trial, programming and',
       'inference, on 256 x 256 tiles of a Gaussian device (gmin 1 uS, gmax 100 uS, sigma_prog 2 uS, 1 % read noise),',
       '8-bit DAC and ADC (calibrated); "1 ohm wires": the same with 1 ohm row and column segments, every tile solved',
-      'as a circuit once per programming (its effective conductance map) then read by matrix products. Medians of 7',
-      '(ONNX Runtime) and 3 (xbar; 1 for the wired trial) runs after a warm-up.',
+      'as a circuit once per programming (its effective conductance map) then read by matrix products. A trial on ONNX',
+      'Runtime (OnnxRuntimeTrial: programming in xbar, the programmed tiles written as ONNX with their DAC, read noise,',
+      'ADC and digital sums, a session created, the float32 normals drawn, the batch run; one intra-op thread) where',
+      'it can run it; the reference engine (ProgrammedNetwork) alongside. Medians of 7 (ONNX Runtime, ideal), 3 (xbar',
+      'ideal and ONNX Runtime trials) and 1 (reference-engine trials) runs after a warm-up.',
       '',
       markdownTable(
         ['network', 'engine', 'time (ms)', 'over ONNX Runtime', 'images/s', 'GMAC/s'],
         [
           ['ResNet-20', ...row('ONNX Runtime, ideal', resnet.ortMs, resnet, true)],
-          ['ResNet-20', ...row('xbar, ideal', resnet.idealMs, resnet, true)],
-          ['ResNet-20', ...row('xbar, one hardware trial', resnet.hardwareMs, resnet)],
-          ['ResNet-20', ...row('xbar, one trial with 1 ohm wires', resnet.wiredMs!, resnet)],
+          ['ResNet-20', ...row(`xbar, ideal (${resnet.idealEngine === 'onnxruntime' ? 'exported, on ONNX Runtime' : 'reference engine'})`, resnet.idealMs, resnet, true)],
+          ['ResNet-20', ...row('xbar, ideal, float64 reference engine', resnet.referenceMs, resnet, true)],
+          ['ResNet-20', ...row(`xbar, one hardware trial (${trialEngine(resnet)})`, resnet.hardwareMs, resnet)],
+          ['ResNet-20', ...row(`xbar, one trial with 1 ohm wires (${trialEngine(resnet)})`, resnet.wiredMs!, resnet)],
+          ['ResNet-20', ...row('xbar, one hardware trial, reference engine', resnet.referenceHardwareMs, resnet)],
+          ['ResNet-20', ...row('xbar, one trial with 1 ohm wires, reference engine', resnet.referenceWiredMs!, resnet)],
           ['LSTM', ...row('ONNX Runtime, ideal', lstm.ortMs, lstm)],
-          ['LSTM', ...row('xbar, ideal', lstm.idealMs, lstm)],
-          ['LSTM', ...row('xbar, one hardware trial', lstm.hardwareMs, lstm)],
+          ['LSTM', ...row(`xbar, ideal (${lstm.idealEngine === 'onnxruntime' ? 'exported, on ONNX Runtime' : 'reference engine: LSTM layers have no ONNX Runtime form in xbar'})`, lstm.idealMs, lstm)],
+          ['LSTM', ...row(`xbar, one hardware trial (${trialEngine(lstm)})`, lstm.hardwareMs, lstm)],
           ['transformer', ...row('ONNX Runtime, ideal', transformer.ortMs, transformer)],
-          ['transformer', ...row('xbar, ideal', transformer.idealMs, transformer)],
-          ['transformer', ...row('xbar, one hardware trial', transformer.hardwareMs, transformer)],
+          ['transformer', ...row(`xbar, ideal (${transformer.idealEngine === 'onnxruntime' ? 'exported, on ONNX Runtime' : 'reference engine'})`, transformer.idealMs, transformer)],
+          ['transformer', ...row('xbar, ideal, float64 reference engine', transformer.referenceMs, transformer)],
+          ['transformer', ...row(`xbar, one hardware trial (${trialEngine(transformer)})`, transformer.hardwareMs, transformer)],
+          ['transformer', ...row('xbar, one hardware trial, reference engine', transformer.referenceHardwareMs, transformer)],
         ],
       ),
       '',

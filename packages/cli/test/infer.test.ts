@@ -67,6 +67,60 @@ describe('xbar infer', () => {
     expect(worst).toBeLessThan(1e-9);
   });
 
+  it('--engine onnxruntime gives the float64 outputs to float32 rounding (an LSTM too); on crossbars an LSTM falls back to the reference engine with a warning naming its node', async () => {
+    const name = 'digits-cnn';
+    const args = (output: string, model = join(models, name, 'model.onnx'), input = join(models, name, 'inputs.npy')) => ['infer', '--model', model, '--input', input, '--output', output, '--batch-size', '20'];
+    const exact = join(folder, 'exact.npy');
+    const fast = join(folder, 'fast.npy');
+    expect((await runXbar(args(exact))).code).toBe(0);
+    const result = await runXbar([...args(fast), '--engine', 'onnxruntime']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/64 samples, ideal float32 on ONNX Runtime/);
+    const a = decodeNpy(readFileSync(fast));
+    const b = decodeNpy(readFileSync(exact));
+    expect(a.shape).toEqual(b.shape);
+    let worst = 0;
+    for (let i = 0; i < a.data.length; i++) worst = Math.max(worst, Math.abs(a.data[i] - b.data[i]) / (1e-3 + Math.abs(b.data[i])));
+    expect(worst).toBeLessThan(1e-4);
+
+    const lstm = join(import.meta.dirname, '..', '..', 'onnx', 'test', 'fixtures', 'pytorch', 'lstm-last-hidden.onnx');
+    const sequences = join(folder, 'engine-sequences.npy');
+    writeFileSync(sequences, encodeNpy({ shape: [2, 5, 6], data: Float64Array.from({ length: 60 }, (_, i) => Math.cos(i)) }, 'float32'));
+    const recurrent = await runXbar([...args(join(folder, 'lstm-fast.npy'), lstm, sequences), '--engine', 'onnxruntime']);
+    expect(recurrent.code, recurrent.stderr).toBe(0);
+    expect(recurrent.stderr).toMatch(/2 samples, ideal float32 on ONNX Runtime/);
+    // on crossbars, its recurrent arrays (read at every step) keep it on the reference engine, with a warning saying why
+    writeFileSync(join(folder, 'lstm-ort.xbar'), '.model exact ideal (gmin=0)\n.array default rows=64 cols=64 model=exact dac_range=1000\n');
+    const fallback = await runXbar([...args(join(folder, 'lstm-hw.npy'), lstm, sequences), '--engine', 'onnxruntime', '--netlist', join(folder, 'lstm-ort.xbar')]);
+    expect(fallback.code, fallback.stderr).toBe(0);
+    expect(fallback.stderr).toMatch(/warning: ran on xbar's reference engine: ONNX Runtime cannot run this trial \(node '\/rnn\/LSTM\/R': LSTM layers on crossbars/);
+    expect(fallback.stderr).toMatch(/on the hardware of .*lstm-ort.xbar \(seed \d+\),/);
+  });
+
+  it('--engine: an unknown name is a usage error', async () => {
+    const unknown = await runXbar(['infer', '--model', join(models, 'digits-cnn', 'model.onnx'), '--input', 'x.npy', '--output', 'y.npy', '--engine', 'tensorflow']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/--engine must be one of reference, onnxruntime, got 'tensorflow'/);
+  });
+
+  it('--engine onnxruntime with --netlist runs the programmed trial on ONNX Runtime: ideal devices give the reference engine\'s outputs to float32 rounding', async () => {
+    const model = join(models, 'mnist-mlp-pca', 'model.onnx');
+    const input = join(models, 'mnist-mlp-pca', 'inputs.npy');
+    writeFileSync(join(folder, 'ideal-ort.xbar'), '.model exact ideal (gmin=0)\n.array default rows=64 cols=64 model=exact dac_range=1000\n');
+    const reference = join(folder, 'hw-reference.npy');
+    const fast = join(folder, 'hw-fast.npy');
+    const args = (output: string) => ['infer', '--model', model, '--input', input, '--output', output, '--netlist', join(folder, 'ideal-ort.xbar'), '--seed', '5'];
+    expect((await runXbar(args(reference))).code).toBe(0);
+    const result = await runXbar([...args(fast), '--engine', 'onnxruntime']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/on the hardware of .*ideal-ort.xbar \(seed 5, float32 on ONNX Runtime\)/);
+    const a = decodeNpy(readFileSync(fast)).data;
+    const b = decodeNpy(readFileSync(reference)).data;
+    let worst = 0;
+    for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1e-3 + Math.abs(b[i])));
+    expect(worst).toBeLessThan(1e-3);
+  });
+
   it('exits 2 on usage errors', async () => {
     expect((await runXbar(['infer', '--input', 'x.npy', '--output', 'y.npy'])).code).toBe(2);
     expect((await runXbar(['infer', '--model', 'm.onnx', '--input', 'x.npy', '--output', 'y.npy', '--seed', 'abc'])).code).toBe(2);

@@ -61,3 +61,4 @@ export * from './analysis/power.js';
 export * from './analysis/gmax-optimizer.js';
 export * from './analysis/batched-diagonal.js';
 export { createFastNormalStream, type FastNormalStream } from './random/fast-normal.js';
+export { type TileConductances, varianceColumns } from './mvm/tile-readout.js';

@@ -3,3 +3,5 @@ export type { OnnxAttribute, OnnxDimension, OnnxGraph, OnnxModel, OnnxNode, Onnx
 export { decodeOnnxModel, decodeOnnxTensor, encodeOnnxModel } from './model.js';
 export { type ConstantTensor, OnnxImportError, decodeTensor } from './constant.js';
 export { type ImportedModel, MAX_OPSET, MIN_OPSET, SUPPORTED_OPS, importOnnx, importOnnxModel } from './import/importer.js';
+export { EXPORT_OPSET } from './export/graph-builder.js';
+export { OnnxExportError, type UnexportableNode, exportOnnx, unexportableNodes } from './export/exporter.js';

@@ -31,8 +31,8 @@ export type RecurrentSettings = Pick<RecurrentNode, 'cell' | 'direction' | 'batc
 };
 
 /** Functions that read alpha, and those that read beta (ONNX gives each list in the order of the functions that take it). */
-const TAKES_ALPHA: ReadonlySet<string> = new Set(['Affine', 'LeakyRelu', 'ThresholdedRelu', 'ScaledTanh', 'HardSigmoid', 'Elu']);
-const TAKES_BETA: ReadonlySet<string> = new Set(['Affine', 'ScaledTanh', 'HardSigmoid']);
+export const TAKES_ALPHA: ReadonlySet<string> = new Set(['Affine', 'LeakyRelu', 'ThresholdedRelu', 'ScaledTanh', 'HardSigmoid', 'Elu']);
+export const TAKES_BETA: ReadonlySet<string> = new Set(['Affine', 'ScaledTanh', 'HardSigmoid']);
 
 export function readRecurrentSettings(op: RecurrentOp, attributes: NodeAttributes, where: string): RecurrentSettings {
   const cell = RECURRENT_OPS[op];

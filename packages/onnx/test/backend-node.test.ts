@@ -7,13 +7,12 @@
  * does not take); any other outcome is a bug. The passing and refused cases are listed in
  * docs/networks.md (XBAR_UPDATE_CONFORMANCE=1 rewrites the list).
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Tensor, runNetwork, tensor } from '@xbar/core';
 import { describe, expect, it } from 'vitest';
-import { type OnnxModel, OnnxImportError, SUPPORTED_OPS, decodeOnnxModel, decodeOnnxTensor, decodeTensor, importOnnxModel } from '../src/index.js';
-
-const NODE_TESTS = '/usr/share/libonnx-testdata/data/node';
+import { OnnxImportError, decodeOnnxModel, importOnnxModel } from '../src/index.js';
+import { NODE_TESTS, dataSets, loadTensor, supportedCases, withConstantInputs } from './conformance-cases.js';
 const DOCS = new URL('../../../docs/networks.md', import.meta.url);
 const BEGIN = '<!-- conformance:begin -->';
 const END = '<!-- conformance:end -->';
@@ -24,34 +23,13 @@ const ATOL = 1e-7;
 
 type Outcome = { readonly result: 'pass' } | { readonly result: 'refused'; readonly reason: string } | { readonly result: 'fail'; readonly reason: string };
 
-function loadTensor(path: string): { dims: number[]; values: Float64Array } {
-  const decoded = decodeTensor(decodeOnnxTensor(readFileSync(path)), path);
-  return { dims: [...decoded.dims], values: decoded.values };
-}
-
-/** The model with every graph input but the first turned into an initializer holding the case's values. */
-function withConstantInputs(model: OnnxModel, inputs: readonly string[]): OnnxModel {
-  const graph = model.graph!;
-  const initializers = new Set(graph.initializer.map((i) => i.name));
-  const dynamic = graph.input.filter((input) => !initializers.has(input.name));
-  const constants = dynamic.slice(1).map((input, k) => ({ ...decodeOnnxTensor(readFileSync(inputs[k + 1])), name: input.name }));
-  return { ...model, graph: { ...graph, initializer: [...graph.initializer, ...constants], input: graph.input.filter((input) => !constants.some((c) => c.name === input.name)) } };
-}
-
 function runCase(folder: string): Outcome {
   const model = decodeOnnxModel(readFileSync(join(folder, 'model.onnx')));
-  const sets = readdirSync(folder).filter((name) => name.startsWith('test_data_set_')).sort();
-  for (const set of sets) {
-    const files = (prefix: string) =>
-      readdirSync(join(folder, set))
-        .filter((name) => name.startsWith(prefix))
-        .sort((a, b) => Number(a.slice(prefix.length, -3)) - Number(b.slice(prefix.length, -3)))
-        .map((name) => join(folder, set, name));
-    const inputs = files('input_');
+  for (const { inputs, outputs } of dataSets(folder)) {
     let expected: ReturnType<typeof loadTensor>[];
     let actual: Tensor[];
     try {
-      expected = files('output_').map(loadTensor);
+      expected = outputs.map(loadTensor);
       const imported = importOnnxModel(withConstantInputs(model, inputs));
       const input = loadTensor(inputs[0]);
       actual = runNetwork(imported.network, tensor(input.dims, input.values));
@@ -71,17 +49,6 @@ function runCase(folder: string): Outcome {
     }
   }
   return { result: 'pass' };
-}
-
-/** The cases whose every node is of a supported op (ONNX's default domain). */
-function supportedCases(): string[] {
-  return readdirSync(NODE_TESTS)
-    .filter((name) => existsSync(join(NODE_TESTS, name, 'model.onnx')))
-    .filter((name) => {
-      const nodes = decodeOnnxModel(readFileSync(join(NODE_TESTS, name, 'model.onnx'))).graph?.node ?? [];
-      return nodes.length > 0 && nodes.every((node) => (node.domain ?? '') === '' && SUPPORTED_OPS.includes(node.op_type ?? ''));
-    })
-    .sort();
 }
 
 function documentedList(): string {

@@ -13,6 +13,10 @@ import { onnxWeightInitializers } from '../netlist/onnx-initializers.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { commandProgress } from '../progress/create.js';
 import { dacNotes } from '../run/hardware-notes.js';
+import { runIdealOnOnnxRuntime } from '../run/onnxruntime-inference.js';
+
+/** Engines: xbar's float64 reference kernels, or ONNX Runtime in float32. */
+const ENGINES = ['reference', 'onnxruntime'] as const;
 
 interface InferOptions {
   readonly model?: string;
@@ -20,6 +24,7 @@ interface InferOptions {
   readonly output?: string;
   readonly netlist?: string;
   readonly ideal?: boolean;
+  readonly engine?: string;
   readonly seed?: string;
   readonly batchSize?: string;
   readonly quiet?: boolean;
@@ -38,17 +43,18 @@ async function loadHardware(netlistPath: string, modelPath: string, network: Net
   return { spec: hardwareSpecFromDesign(design, network, initializers), seed: design.options.seed, placement: describePlacement(nodePlacement(design, network, initializers)) };
 }
 
-/** `xbar infer`: outputs of an ONNX network for a batch of inputs, exact float64 (hardware runs: not yet). */
+/** `xbar infer`: outputs of an ONNX network for a batch of inputs, ideal (float64 reference or ONNX Runtime) or on the crossbars of a netlist. */
 export const inferCommand: CliCommand = {
   register(program: Command, io: CliIo): void {
     program
       .command('infer')
-      .description('Run an ONNX network on a batch of inputs and write its outputs. Without --netlist, or with --ideal, the exact float64 graph runs.')
+      .description('Run an ONNX network on a batch of inputs and write its outputs. Without --netlist, or with --ideal, the ideal graph runs (exact float64, or --engine onnxruntime).')
       .option('--model <file>', 'the network (.onnx; ops listed in docs/networks.md)')
       .option('--input <file>', 'inputs (.npy, float32/float64/uint8/int): B x the model input shape, or one sample without the batch axis')
       .option('--output <file>', 'output .npy (float64): B x the model output shape (no batch axis for a single sample)')
       .option('--netlist <file>', 'hardware (.xbar): run the weight layers on crossbars, one programming drawn from the seed (see docs/networks.md)')
-      .option('--ideal', 'run the exact float64 graph even if --netlist is given')
+      .option('--ideal', 'run the ideal graph (see --engine) even if --netlist is given')
+      .option('--engine <name>', `${ENGINES.join(' (xbar\'s float64 engine) or ')} (the network, or the programmed hardware trial, written as ONNX and run in float32, far faster; what it cannot run falls back with a warning)`, 'reference')
       .option('--seed <n>', 'random seed of the hardware run (default: the netlist\'s .options seed; unused by ideal runs)')
       .option('--batch-size <n>', 'samples per chunk', '256')
       .option('--quiet', 'no progress and no summary line on stderr')
@@ -60,6 +66,8 @@ export const inferCommand: CliCommand = {
         if (options.seed !== undefined && !/^-?\d+$/.test(options.seed.trim())) throw usageError(`--seed must be a whole number, got '${options.seed}'`);
         const batchSize = Number(options.batchSize ?? '256');
         if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw usageError(`--batch-size must be a whole number >= 1, got '${options.batchSize}'`);
+        const engine = options.engine ?? 'reference';
+        if (!(ENGINES as readonly string[]).includes(engine)) throw usageError(`--engine must be one of ${ENGINES.join(', ')}, got '${engine}'`);
         const network = loadOnnxNetwork(modelPath, io.cwd);
         if (network.outputs.length !== 1) throw runtimeError(`${modelPath}: the model has ${network.outputs.length} outputs; xbar infer writes models with one output`);
         const { batch, single } = readModelInputs(inputPath, io.cwd, network, modelPath);
@@ -67,14 +75,21 @@ export const inferCommand: CliCommand = {
         const seed = options.seed !== undefined ? Number(options.seed) : hardware?.seed;
         let output: Tensor;
         let warnings: readonly string[] = [];
+        let summary = hardware ? `on the hardware of ${options.netlist} (seed ${seed})` : 'ideal float64';
         const progress = commandProgress(io, options.quiet ?? false);
         progress.start(batch.shape[0], hardware ? 'samples on hardware' : 'samples');
         const onBatch = (samples: number) => progress.tick(samples);
         try {
           if (hardware) {
-            const run = runOnHardware(network, hardware.spec, batch, { seed: seed!, batchSize, onBatch });
+            const run = await runOnHardware(network, hardware.spec, batch, { seed: seed!, batchSize, onBatch, engine: engine === 'onnxruntime' ? 'onnxruntime' : 'reference' });
             output = run.output;
-            warnings = dacNotes(run.dacClipping).warnings;
+            warnings = [...(run.fallback === undefined ? [] : [run.fallback]), ...dacNotes(run.dacClipping).warnings];
+            if (engine === 'onnxruntime' && run.fallback === undefined) summary = `on the hardware of ${options.netlist} (seed ${seed}, float32 on ONNX Runtime)`;
+          } else if (engine === 'onnxruntime') {
+            const run = await runIdealOnOnnxRuntime(network, batch, batchSize, () => runNetworkBatched(network, batch, batchSize, undefined, onBatch)[0], onBatch);
+            output = run.output;
+            warnings = run.fallback === undefined ? [] : [run.fallback];
+            if (run.fallback === undefined) summary = 'ideal float32 on ONNX Runtime';
           } else {
             [output] = runNetworkBatched(network, batch, batchSize, undefined, onBatch);
           }
@@ -91,7 +106,7 @@ export const inferCommand: CliCommand = {
         }
         for (const warning of warnings) io.stderr(`xbar: warning: ${warning}\n`);
         if (hardware && !options.quiet) io.stderr(`xbar infer: ${hardware.placement}\n`);
-        if (!options.quiet) io.stderr(`xbar infer: ${modelPath}, ${batch.shape[0]} sample${batch.shape[0] === 1 ? '' : 's'}, ${hardware ? `on the hardware of ${options.netlist} (seed ${seed})` : 'ideal float64'}, wrote ${outputPath} ${shapeText(shape)}\n`);
+        if (!options.quiet) io.stderr(`xbar infer: ${modelPath}, ${batch.shape[0]} sample${batch.shape[0] === 1 ? '' : 's'}, ${summary}, wrote ${outputPath} ${shapeText(shape)}\n`);
       });
   },
 };

@@ -7,9 +7,8 @@ import {
   HardwareNetwork,
   ProgrammedNetwork,
   batchSlice,
-  shapeSize,
-  tensor,
 } from '@xbar/core';
+import { runInChunks } from '../run/chunks.js';
 
 /** Samples of the first batch used to calibrate the ADC ranges (ideal activations). */
 export const CALIBRATION_SAMPLES = 256;
@@ -18,34 +17,51 @@ export const CALIBRATION_SAMPLES = 256;
 export interface HardwareRun {
   readonly output: Tensor;
   readonly dacClipping: readonly DacClipping[];
+  /** Set when ONNX Runtime was asked for but could not run the trial: why the reference engine ran it. */
+  readonly fallback?: string;
+}
+
+/** Options of a hardware run. */
+export interface HardwareRunOptions {
+  readonly seed: number;
+  readonly batchSize: number;
+  readonly readTimeSeconds?: Seconds;
+  readonly onBatch?: (samples: number) => void;
+  /** `onnxruntime`: the trial written as ONNX and run by ONNX Runtime in float32 where it can (see OnnxRuntimeTrial). */
+  readonly engine?: 'reference' | 'onnxruntime';
 }
 
 /**
  * Runs a batch through the network on crossbars: one Monte-Carlo programming instance (trial 0 of
  * `seed`), read in chunks of `batchSize` samples, every array with wire resistance solved as a
  * circuit. Calibrated DACs and ADCs take their ranges from the ideal activations of the first
- * CALIBRATION_SAMPLES samples.
+ * CALIBRATION_SAMPLES samples. With `engine: 'onnxruntime'` the programmed trial runs on ONNX
+ * Runtime when it can (the same programmed cells, fresh noise of the same distribution), else on
+ * the reference engine with the reason in `fallback`.
  */
-export function runOnHardware(
-  network: Network,
-  spec: HardwareSpec,
-  input: Tensor,
-  options: { readonly seed: number; readonly batchSize: number; readonly readTimeSeconds?: Seconds; readonly onBatch?: (samples: number) => void },
-): HardwareRun {
+export async function runOnHardware(network: Network, spec: HardwareSpec, input: Tensor, options: HardwareRunOptions): Promise<HardwareRun> {
   const { seed, batchSize, readTimeSeconds } = options;
   const hardware = HardwareNetwork.create(network, spec);
   const total = input.shape[0];
   hardware.calibrate(batchSlice(input, 0, Math.min(total, CALIBRATION_SAMPLES)));
-  const programmed = ProgrammedNetwork.program(hardware, seed, 0, readTimeSeconds, { irDrop: true });
-  const outputName = network.outputs[0];
-  const producer = network.nodes.find((node) => node.output === outputName)!;
-  let out: Tensor | undefined;
-  for (let start = 0; start < total; start += batchSize) {
-    const count = Math.min(batchSize, total - start);
-    const y = programmed.run(batchSlice(input, start, count)).get(producer.name)!;
-    out ??= tensor([total, ...y.shape.slice(1)]);
-    out.data.set(y.data, start * shapeSize(y.shape.slice(1)));
-    options.onBatch?.(count);
+  const dacClipping = () => hardware.dacClipping(input);
+  let fallback: string | undefined;
+  if (options.engine === 'onnxruntime') {
+    const { OnnxRuntimeTrial, onnxRuntimeTrialSupport } = await import('@xbar/onnx/engine');
+    const refused = onnxRuntimeTrialSupport(hardware, { irDrop: true });
+    if (refused.length === 0) {
+      const trial = await OnnxRuntimeTrial.create(hardware, seed, 0, { irDrop: true, ...(readTimeSeconds === undefined ? {} : { readTimeSeconds }) });
+      try {
+        const output = await runInChunks(input, batchSize, async (batch) => (await trial.run(batch))[0], options.onBatch);
+        return { output, dacClipping: dacClipping() };
+      } finally {
+        await trial.release();
+      }
+    }
+    fallback = `ran on xbar's reference engine: ONNX Runtime cannot run this trial (${refused.join('; ')})`;
   }
-  return { output: out ?? tensor([0]), dacClipping: hardware.dacClipping(input) };
+  const programmed = ProgrammedNetwork.program(hardware, seed, 0, readTimeSeconds, { irDrop: true });
+  const producer = network.nodes.find((node) => node.output === network.outputs[0])!;
+  const output = await runInChunks(input, batchSize, (batch) => programmed.run(batch).get(producer.name)!, options.onBatch);
+  return { output, dacClipping: dacClipping(), ...(fallback === undefined ? {} : { fallback }) };
 }

@@ -327,29 +327,48 @@ export class ProgrammedCrossbar {
    * solved by Newton's method for every batch.
    */
   private forwardWithWires(x: Matrix, rng: Rng, timeSeconds: Seconds, readout: TileReadout): Matrix {
-    let circuits = this.circuitsByTime.get(timeSeconds);
-    const { device } = this.layer;
-    const current = device.current?.bind(device);
-    if (!circuits) {
-      const resistances = wireResistances(this.layer.config.wires!);
-      circuits = this.layer.tiled.tiles.map((tile, t) => {
-        const conductances = new Float64Array(tile.rowCount * tile.cols);
-        this.layer.device.read(this.cells[t], timeSeconds, rng, conductances);
-        for (let i = 0; i < conductances.length; i++) if (conductances[i] < 0) conductances[i] = 0; // a circuit has no negative conductance
-        const network = { rows: tile.rowCount, cols: tile.cols, conductances, resistances };
-        // ohmic cells: the circuit is a linear map, read as its effective conductances from then on
-        if (!current) return { mean: wiredConductanceMap(network), channelVariance: undefined };
-        return { mean: conductances, channelVariance: undefined, circuit: nonlinearCircuit(network, current) };
-      });
-      this.circuitsByTime.clear();
-      this.circuitsByTime.set(timeSeconds, circuits);
-    }
+    const circuits = this.wiredTiles(timeSeconds, rng);
     const { dac } = this.layer.config;
     const plan = planNoise(this.layer, circuits.map(() => false), readout);
     const normals = new Float64Array(x.rows * phaseCount(dac) * plan.stride);
     rng.fillNormal(normals);
     const phased = toPhaseVoltages(x, dac, { normals, stride: plan.stride, offset: 0 });
     return readTiles(this.layer.tiled, phased, circuits, { ...plan, normals }, readout);
+  }
+
+/** Every tile read once at `timeSeconds` and solved with its wires (cached per read time; see forwardWithWires). */
+  private wiredTiles(timeSeconds: Seconds, rng: Rng): TileConductances[] {
+    const cached = this.circuitsByTime.get(timeSeconds);
+    if (cached) return cached;
+    const { device } = this.layer;
+    const current = device.current?.bind(device);
+    const resistances = wireResistances(this.layer.config.wires!);
+    const circuits = this.layer.tiled.tiles.map((tile, t): TileConductances => {
+      const conductances = new Float64Array(tile.rowCount * tile.cols);
+      this.layer.device.read(this.cells[t], timeSeconds, rng, conductances);
+      for (let i = 0; i < conductances.length; i++) if (conductances[i] < 0) conductances[i] = 0; // a circuit has no negative conductance
+      const network = { rows: tile.rowCount, cols: tile.cols, conductances, resistances };
+      // ohmic cells: the circuit is a linear map, read as its effective conductances from then on
+      if (!current) return { mean: wiredConductanceMap(network), channelVariance: undefined };
+      return { mean: conductances, channelVariance: undefined, circuit: nonlinearCircuit(network, current) };
+    });
+    this.circuitsByTime.clear();
+    this.circuitsByTime.set(timeSeconds, circuits);
+    return circuits;
+  }
+
+  /**
+   * The tiles as linear maps of the row voltages at `timeSeconds`, for engines that compute the reads
+   * as matrix products: for ohmic cells with Gaussian reads, the mean conductances and the channel
+   * read variances (no draw); with wire resistance (ohmic cells), each tile's effective conductance
+   * map of one read, drawn from `rng` when the time is first used, exactly as `forward` does. Undefined
+   * when the cells must be read cell by cell (nonlinear cells, other read distributions).
+   */
+  linearTiles(timeSeconds: Seconds, rng: Rng): readonly TileConductances[] | undefined {
+    const { device } = this.layer;
+    if (device.current) return undefined;
+    if (this.irDrop) return this.wiredTiles(timeSeconds, rng);
+    return device.gaussianRead ? this.readMoments(timeSeconds) : undefined;
   }
 
   private readMoments(timeSeconds: Seconds): TileConductances[] {

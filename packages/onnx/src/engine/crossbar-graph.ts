@@ -1,0 +1,235 @@
+import { type Conv2dNode, type CrossbarLayer, type DenseNode, type MappedWeightNode, type Tile, type TileConductances, adcStep, dacStep, varianceColumns } from '@xbar/core';
+import type { OnnxGraphBuilder } from '../export/graph-builder.js';
+
+/**
+ * The ONNX form of one programmed Monte-Carlo trial of a weight node (dense or conv2d) on crossbar
+ * tiles, for ONNX Runtime to compute in float32 what the reference engine (`ProgrammedCrossbar.forward`,
+ * Gaussian reads) computes in float64:
+ *
+ * - the DAC on the node's input: clip to +-inputRange, round to the code grid (half up, as the
+ *   reference rounds);
+ * - per tile, the channel currents as a product with D = G_pos - G_neg (the mean conductances read
+ *   at the read time: a MatMul on the tile's rows of a dense input, a Conv on the tile's input
+ *   channels with the kernel zero outside its rows), in units of the tile's ADC code (the volts per
+ *   input unit and 1 / code size folded into D);
+ * - Gaussian read noise per channel and vector: sqrt(V² · channel variances) times a standard
+ *   normal (one graph input per tile, filled by the caller), the offset scheme's shared reference
+ *   column's noise subtracted from every channel; output noise likewise;
+ * - the ADC per tile: floor(clip(I + 1/2)) (the 1/2 the product's bias), i.e. round half up of the
+ *   clipped code as the reference converts; then the digital side: code size, channel gain, phase
+ *   scale and drift-compensation factor in one factor per channel, partial sums over row tiles,
+ *   channels placed at their outputs, the bias.
+ */
+
+/**
+ * A normal-noise input of the graph: `perSample` standard normals per sample, given with the
+ * dimensions [batch, ...sampleDims] when those are known (conv results), else flat (the graph
+ * reshapes it as the tensor it scales).
+ */
+export interface NoiseInput {
+  readonly name: string;
+  readonly perSample: number;
+  readonly sampleDims?: readonly number[];
+}
+
+/** What the writer needs of one programmed group (one CrossbarLayer): its tiles as linear maps, and the drift factor. */
+export interface ProgrammedGroup {
+  readonly layer: CrossbarLayer;
+  readonly tiles: readonly TileConductances[];
+  readonly driftFactor: number;
+}
+
+/** Writes one programmed weight node's tiles; returns the node's output name. Noise inputs are appended to `noise` in order. */
+export function writeCrossbarNode(b: OnnxGraphBuilder, entry: MappedWeightNode, programmed: readonly ProgrammedGroup[], input: string, noise: NoiseInput[]): string {
+  const { node } = entry;
+  if (node.op === 'recurrent') throw new RangeError(`node '${node.name}': recurrent layers run on xbar's own engine`);
+  const { dac } = programmed[0].layer.config;
+  const voltsPerInput = dac.readVoltage / dac.inputRange;
+  const quantized = writeDac(b, input, programmed[0].layer);
+  const squared = programmed.some((g) => g.tiles.some((t) => t.channelVariance !== undefined)) ? b.node('Mul', [quantized, quantized]) : undefined;
+  const geometry = node.op === 'conv2d' ? convGeometry(node) : denseGeometry(node);
+  const groupOutputs = programmed.map((group, g) => {
+    const readout = adcReadout(group.layer);
+    const { tiles } = group.layer.tiled;
+    const placedInBlocks = tiles.every((tile) => tile.channelOutput.every((output, k) => output === tile.channelOutput[0] + k));
+    const results = tiles.map((tile, t) => {
+      const conductances = group.tiles[t];
+      const channels = tile.channelGain.length;
+      // currents in ADC codes: amperes per input unit times codes per ampere
+      const step = readout.steps[t];
+      const codesPerUnit = voltsPerInput / (step > 0 ? step : 1);
+      const sliced = geometry.inputRows(b, quantized, g, tile);
+      // with an ADC the product carries the 1/2 of round-half-up as its bias
+      let current = geometry.product(b, sliced.name, meanDifferences(tile, conductances.mean, codesPerUnit), tile, channels, sliced.firstChannel, step > 0 ? 0.5 : 0, `${node.name}.g${g}.t${t}.mean`);
+      if (conductances.channelVariance !== undefined) {
+        const squares = geometry.inputRows(b, squared!, g, tile).name;
+        const variance = Float64Array.from(conductances.channelVariance, (v) => v * codesPerUnit * codesPerUnit);
+        const columns = varianceColumns(tile);
+        const sigma = b.node('Sqrt', [geometry.product(b, squares, variance, tile, columns, sliced.firstChannel, 0, `${node.name}.g${g}.t${t}.variance`)]);
+        let readNoise = b.node('Mul', [sigma, normals(b, sigma, noise, entry, columns, geometry)]);
+        if (tile.referenceColumn >= 0) {
+          readNoise = b.node('Sub', [geometry.channels(b, readNoise, 0, channels), geometry.channels(b, readNoise, channels, channels + 1)]);
+        }
+        current = b.node('Add', [current, readNoise]);
+      }
+      const sigmaOut = readout.outputNoise[t] / (step > 0 ? step : 1);
+      if (sigmaOut > 0) current = b.node('Add', [current, b.node('Mul', [normals(b, current, noise, entry, channels, geometry), b.constant([sigmaOut], [])])]);
+      if (step > 0) {
+        const codes = readout.ranges[t] / step;
+        current = b.node('Floor', [b.node('Clip', [current, b.constant([0.5 - codes], []), b.constant([0.5 + codes], [])])]);
+      }
+      const gains = Float64Array.from(tile.channelGain, (gain) => ((step > 0 ? step : 1) * gain * group.driftFactor) / voltsPerInput);
+      if (!placedInBlocks) return { first: 0, count: group.layer.outputs, value: geometry.scatter(b, current, tile, gains, group.layer.outputs) };
+      return { first: tile.channelOutput[0], count: channels, value: b.node('Mul', [current, b.constant(gains, geometry.perChannel(channels))]) };
+    });
+    return sumBlocks(b, results, group.layer.outputs, geometry);
+  });
+  const joined = groupOutputs.length === 1 ? groupOutputs[0] : b.node('Concat', groupOutputs, { axis: { int: geometry.channelAxis } });
+  return b.node('Add', [joined, b.constant(node.bias, geometry.perChannel(node.bias.length), 'float', `${node.name}.bias`)], {}, node.output);
+}
+
+/** Clip and quantization of the DAC, on the input values (the volts per unit are folded into the tiles). */
+function writeDac(b: OnnxGraphBuilder, input: string, layer: CrossbarLayer): string {
+  const { dac } = layer.config;
+  if (dac.clip === false) return input;
+  const clipped = b.node('Clip', [input, b.constant([-dac.inputRange], []), b.constant([dac.inputRange], [])]);
+  const step = dacStep(dac);
+  return step > 0 ? roundToStep(b, clipped, step) : clipped;
+}
+
+/** round(x / step) * step with halves rounded up, as Math.round does (ONNX Round rounds halves to even). */
+function roundToStep(b: OnnxGraphBuilder, x: string, step: number): string {
+  const codes = b.node('Floor', [b.node('Add', [b.node('Div', [x, b.constant([step], [])]), b.constant([0.5], [])])]);
+  return b.node('Mul', [codes, b.constant([step], [])]);
+}
+
+function adcReadout(layer: CrossbarLayer): { steps: Float64Array; ranges: Float64Array; outputNoise: Float64Array } {
+  const { adc } = layer.config;
+  const ranges = layer.adcRangeAmperes;
+  return { steps: ranges.map((range) => adcStep(adc, range)), ranges, outputNoise: ranges.map((range) => adc.noiseRelative * range) };
+}
+
+/** D[i, k] = G[i, pos_k] - G[i, neg_k] for the tile's rows, times `scale`: rowCount x channels. */
+function meanDifferences(tile: Tile, mean: Float64Array, scale: number): Float64Array {
+  const channels = tile.channelGain.length;
+  const out = new Float64Array(tile.rowCount * channels);
+  for (let i = 0; i < tile.rowCount; i++) {
+    for (let k = 0; k < channels; k++) out[i * channels + k] = (mean[i * tile.cols + tile.channelPositive[k]] - mean[i * tile.cols + tile.channelNegative[k]]) * scale;
+  }
+  return out;
+}
+
+/** A graph input of standard normals for a tile result `like` of `channels` channels per vector. */
+function normals(b: OnnxGraphBuilder, like: string, noise: NoiseInput[], entry: MappedWeightNode, channels: number, geometry: TileGeometry): string {
+  const name = b.fresh(`${entry.node.name}.normals`);
+  const sampleDims = geometry.sampleDims(entry, channels);
+  noise.push({ name, perSample: entry.layout.positions * channels, ...(sampleDims ? { sampleDims } : {}) });
+  return sampleDims ? name : b.node('Reshape', [name, b.node('Shape', [like])]);
+}
+
+/** Where a weight node's channels sit and how a tile's product is written, for dense or conv nodes. */
+interface TileGeometry {
+  readonly channelAxis: number;
+  /** The input rows a tile reads (a channel slice for a conv, the tile's features for a dense node), and the first input channel of the slice. */
+  inputRows(b: OnnxGraphBuilder, x: string, group: number, tile: Tile): { name: string; firstChannel: number };
+  /** The product of the sliced input with a rowCount x columns matrix (row-major), plus `bias`. */
+  product(b: OnnxGraphBuilder, x: string, matrix: Float64Array, tile: Tile, columns: number, firstChannel: number, bias: number, hint: string): string;
+  /** Channels [from, to) of a tile result. */
+  channels(b: OnnxGraphBuilder, x: string, from: number, to: number): string;
+  /** Dimensions of a per-channel constant. */
+  perChannel(channels: number): number[];
+  /** A tile result with channels placed at their outputs (gain times channel, summed per output). */
+  scatter(b: OnnxGraphBuilder, x: string, tile: Tile, gains: Float64Array, outputs: number): string;
+  /** Per-sample dimensions of a tile result of `channels` channels, when fixed (the batch first). */
+  sampleDims(entry: MappedWeightNode, channels: number): readonly number[] | undefined;
+}
+
+function sliceAxis(b: OnnxGraphBuilder, x: string, axis: number, from: number, to: number): string {
+  return b.node('Slice', [x, b.constant([from], [1], 'int64'), b.constant([to], [1], 'int64'), b.constant([axis], [1], 'int64')]);
+}
+
+/** A channels x outputs matrix with gains[k] at (k, channelOutput[k]). */
+function scatterMatrix(tile: Tile, gains: Float64Array, outputs: number): Float64Array {
+  const out = new Float64Array(tile.channelGain.length * outputs);
+  tile.channelOutput.forEach((output, k) => (out[k * outputs + output] += gains[k]));
+  return out;
+}
+
+function denseGeometry(node: DenseNode): TileGeometry {
+  const features = node.weights.cols;
+  return {
+    channelAxis: -1,
+    inputRows: (b, x, _group, tile) => ({ name: tile.rowStart === 0 && tile.rowCount === features ? x : sliceAxis(b, x, -1, tile.rowStart, tile.rowStart + tile.rowCount), firstChannel: 0 }),
+    product: (b, x, matrix, tile, columns, _first, bias, hint) => {
+      const product = b.node('MatMul', [x, b.constant(matrix, [tile.rowCount, columns], 'float', hint)]);
+      return bias === 0 ? product : b.node('Add', [product, b.constant([bias], [])]);
+    },
+    channels: (b, x, from, to) => sliceAxis(b, x, -1, from, to),
+    perChannel: (channels) => [channels],
+    scatter: (b, x, tile, gains, outputs) => b.node('MatMul', [x, b.constant(scatterMatrix(tile, gains, outputs), [tile.channelGain.length, outputs])]),
+    // a dense node's leading axes may hold the batch anywhere: its noise is reshaped in the graph
+    sampleDims: () => undefined,
+  };
+}
+
+function convGeometry(node: Conv2dNode): TileGeometry {
+  const [kernelHeight, kernelWidth] = node.kernel;
+  const taps = kernelHeight * kernelWidth;
+  const channelsPerGroup = node.inChannels / node.groups;
+  const window = { kernel_shape: { ints: node.kernel }, strides: { ints: node.strides }, pads: { ints: node.pads }, dilations: { ints: node.dilations } };
+  const channelRange = (tile: Tile) => [Math.floor(tile.rowStart / taps), Math.floor((tile.rowStart + tile.rowCount - 1) / taps) + 1] as const;
+  return {
+    channelAxis: 1,
+    inputRows: (b, x, group, tile) => {
+      const [c0, c1] = channelRange(tile);
+      const from = group * channelsPerGroup + c0;
+      const to = group * channelsPerGroup + c1;
+      return { name: from === 0 && to === node.inChannels ? x : sliceAxis(b, x, 1, from, to), firstChannel: c0 };
+    },
+    product: (b, x, matrix, tile, columns, firstChannel, bias, hint) => {
+      // kernel [columns, channels of the slice, kh, kw]: the tile's rows (c, ky, kx) in place, zero elsewhere
+      const [c0, c1] = channelRange(tile);
+      const kernel = new Float64Array(columns * (c1 - c0) * taps);
+      for (let i = 0; i < tile.rowCount; i++) {
+        const offset = tile.rowStart + i - firstChannel * taps;
+        for (let k = 0; k < columns; k++) kernel[k * (c1 - c0) * taps + offset] = matrix[i * columns + k];
+      }
+      const weights = b.constant(kernel, [columns, c1 - c0, kernelHeight, kernelWidth], 'float', hint);
+      return b.node('Conv', bias === 0 ? [x, weights] : [x, weights, b.constant(new Float64Array(columns).fill(bias), [columns])], window);
+    },
+    channels: (b, x, from, to) => sliceAxis(b, x, 1, from, to),
+    perChannel: (channels) => [channels, 1, 1],
+    scatter: (b, x, tile, gains, outputs) => {
+      const matrix = scatterMatrix(tile, gains, outputs);
+      const kernel = new Float64Array(matrix.length);
+      const channels = tile.channelGain.length;
+      for (let k = 0; k < channels; k++) for (let o = 0; o < outputs; o++) kernel[o * channels + k] = matrix[k * outputs + o];
+      return b.node('Conv', [x, b.constant(kernel, [outputs, channels, 1, 1])]);
+    },
+    sampleDims: (entry, channels) => [channels, ...entry.layout.outputShape.slice(1)],
+  };
+}
+
+/**
+ * One group's output from its tiles' results, each covering outputs [first, first + count): the
+ * results of a block summed (its row tiles), the blocks concatenated in output order; they must
+ * cover every output.
+ */
+function sumBlocks(b: OnnxGraphBuilder, results: readonly { first: number; count: number; value: string }[], outputs: number, geometry: TileGeometry): string {
+  const blocks = new Map<number, { count: number; values: string[] }>();
+  for (const result of results) {
+    const block = blocks.get(result.first) ?? { count: result.count, values: [] };
+    if (block.count !== result.count) throw new RangeError('internal: tiles of one output block differ in their channels');
+    block.values.push(result.value);
+    blocks.set(result.first, block);
+  }
+  const parts: string[] = [];
+  let next = 0;
+  for (const [first, block] of [...blocks].sort(([a], [c]) => a - c)) {
+    if (first !== next) throw new RangeError('internal: the tiles do not cover the outputs in order');
+    parts.push(block.values.length === 1 ? block.values[0] : b.node('Sum', block.values));
+    next = first + block.count;
+  }
+  if (next !== outputs) throw new RangeError('internal: the tiles do not cover every output');
+  return parts.length === 1 ? parts[0] : b.node('Concat', parts, { axis: { int: geometry.channelAxis } });
+}

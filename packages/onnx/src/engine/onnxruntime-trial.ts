@@ -1,0 +1,141 @@
+import {
+  type FastNormalStream,
+  type HardwareNetwork,
+  type MappedWeightNode,
+  type ProgramOptions,
+  type Seconds,
+  type Tensor,
+  checkNetworkInput,
+  createFastNormalStream,
+  createRng,
+  tensor,
+} from '@xbar/core';
+import * as ort from 'onnxruntime-node';
+import { OnnxGraphBuilder } from '../export/graph-builder.js';
+import { networkInput, unexportableNodes, writeNetwork } from '../export/exporter.js';
+import { type NoiseInput, type ProgrammedGroup, writeCrossbarNode } from './crossbar-graph.js';
+
+/** Options of a hardware trial on ONNX Runtime. */
+export interface OnnxRuntimeTrialOptions extends ProgramOptions {
+  /** Read time after programming, in seconds; undefined = each array's configured read time. */
+  readonly readTimeSeconds?: Seconds;
+  /** Intra-op threads of the session (1 by default). */
+  readonly threads?: number;
+}
+
+/**
+ * Why ONNX Runtime cannot run trials of `hardware` as `options` ask (empty when it can): it runs
+ * ohmic cells with Gaussian reads (or, with wire resistance, any ohmic cells: one read per
+ * programming, as the reference engine does), a DAC that is neither bit-serial nor noisy, and
+ * networks whose every node has an ONNX form; recurrent layers on crossbars stay on the reference
+ * engine (their per-step reads have no ONNX form here).
+ */
+export function onnxRuntimeTrialSupport(hardware: HardwareNetwork, options: ProgramOptions = {}): string[] {
+  const reasons = unexportableNodes(hardware.network).map((r) => `node '${r.node}': ${r.reason}`);
+  for (const entry of hardware.weightNodes()) {
+    const where = `node '${entry.node.name}'`;
+    if (entry.node.op === 'recurrent') {
+      reasons.push(`${where}: ${entry.node.cell.toUpperCase()} layers on crossbars (an ADC conversion and fresh read noise at every step) run on xbar's own engine only`);
+      continue;
+    }
+    const { device, dac } = entry.groups[0].config;
+    const wired = (options.irDrop ?? false) && entry.config.wires !== undefined;
+    if (device.current) reasons.push(`${where}: device '${device.modelName}' has nonlinear cells (read cell by cell)`);
+    else if (!wired && !device.gaussianRead) reasons.push(`${where}: device '${device.modelName}' does not declare Gaussian reads (read cell by cell)`);
+    if (dac.bitSerial) reasons.push(`${where}: bit-serial DAC`);
+    if (dac.noiseRelative > 0) reasons.push(`${where}: DAC input noise (drawn per patch element)`);
+    if (entry.groups.some((layer) => layer.config.dac.inputRange !== dac.inputRange)) reasons.push(`${where}: groups with different DAC ranges`);
+  }
+  return reasons;
+}
+
+interface NodeNoise {
+  readonly inputs: readonly NoiseInput[];
+  readonly stream: FastNormalStream;
+}
+
+/**
+ * One Monte-Carlo trial of a hardware network run by ONNX Runtime in float32: every weight node
+ * programmed exactly as `ProgrammedNetwork.program(hardware, seed, trial)` programs it (the same
+ * streams, so the same programmed cells, bit for bit), its tiles then written as ONNX (see
+ * crossbar-graph.ts) around the network's digital nodes. Read noise and output noise are standard
+ * normals drawn per run, node k's from createFastNormalStream(seed, 'trial', trial, 'layer', k,
+ * 'read-normals') continued across batches: fresh noise for every vector as in the reference
+ * engine, the same distribution, not the same numbers. Same seed, same bits (one intra-op thread).
+ */
+export class OnnxRuntimeTrial {
+  private constructor(
+    private readonly hardware: HardwareNetwork,
+    private readonly session: ort.InferenceSession,
+    private readonly noise: readonly NodeNoise[],
+  ) {}
+
+  static async create(hardware: HardwareNetwork, seed: number | string, trial: number, options: OnnxRuntimeTrialOptions = {}): Promise<OnnxRuntimeTrial> {
+    const refused = onnxRuntimeTrialSupport(hardware, options);
+    if (refused.length > 0) throw new RangeError(`ONNX Runtime cannot run this hardware trial: ${refused.join('; ')}`);
+    const threads = options.threads ?? 1;
+    if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a whole number >= 1, got ${threads}`);
+    const entries = new Map(hardware.weightNodes().map((entry) => [entry.node.name, entry]));
+    const builder = new OnnxGraphBuilder();
+    const noise: NodeNoise[] = [];
+    writeNetwork(builder, hardware.network, (node, input) => {
+      const entry = entries.get(node.name)!;
+      const inputs: NoiseInput[] = [];
+      const name = writeCrossbarNode(builder, entry, programGroups(entry, seed, trial, options), input, inputs);
+      noise.push({ inputs, stream: createFastNormalStream(seed, 'trial', trial, 'layer', entry.weightIndex, 'read-normals') });
+      return name;
+    });
+    const noiseDims = (input: NoiseInput) => (input.sampleDims ? ['batch', ...input.sampleDims] : ['normals']);
+    const graphInputs = [networkInput(hardware.network), ...noise.flatMap((n) => n.inputs.map((input) => ({ name: input.name, dims: noiseDims(input) })))];
+    const bytes = builder.encode(graphInputs, hardware.network.outputs);
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+    return new OnnxRuntimeTrial(hardware, session, noise);
+  }
+
+  /** Runs one batch (B x inputShape); returns the network's outputs in order (float32 values held as float64). */
+  async run(input: Tensor): Promise<Tensor[]> {
+    const batch = checkNetworkInput(this.hardware.network, input);
+    const feeds: Record<string, ort.Tensor> = { [this.hardware.network.inputName]: new ort.Tensor('float32', Float32Array.from(input.data), [...input.shape]) };
+    for (const { inputs, stream } of this.noise) {
+      const total = inputs.reduce((sum, n) => sum + n.perSample * batch, 0);
+      const normals = new Float32Array(total);
+      stream.fill(normals);
+      let offset = 0;
+      for (const n of inputs) {
+        const count = n.perSample * batch;
+        feeds[n.name] = new ort.Tensor('float32', normals.subarray(offset, offset + count), n.sampleDims ? [batch, ...n.sampleDims] : [count]);
+        offset += count;
+      }
+    }
+    const results = await this.session.run(feeds);
+    return this.hardware.network.outputs.map((name) => {
+      const result = results[name];
+      if (result === undefined || !(result.data instanceof Float32Array)) throw new Error(`ONNX Runtime did not return the float32 output '${name}'`);
+      return tensor([...result.dims], Float64Array.from(result.data));
+    });
+  }
+
+  /** Frees the session's native memory. */
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/**
+ * Programs every group of a weight node as ProgrammedNetwork.program does, and reads its tiles as
+ * linear maps at the read time (with the drift-compensation factor, drawn from the node's read
+ * stream as the reference engine's first MVM draws it).
+ */
+function programGroups(entry: MappedWeightNode, seed: number | string, trial: number, options: OnnxRuntimeTrialOptions): ProgrammedGroup[] {
+  const program = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'program');
+  const read = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'read');
+  const irDrop = (options.irDrop ?? false) && entry.config.wires !== undefined;
+  const crossbars = entry.groups.map((layer) => layer.program(program, { ...options, irDrop }));
+  return crossbars.map((crossbar) => {
+    const time = options.readTimeSeconds ?? crossbar.layer.config.readTimeSeconds;
+    const driftFactor = crossbar.layer.config.driftCompensation ? crossbar.driftFactor(time, read) : 1;
+    const tiles = crossbar.linearTiles(time, read);
+    if (tiles === undefined) throw new RangeError(`node '${entry.node.name}': its cells are read cell by cell`);
+    return { layer: crossbar.layer, tiles, driftFactor };
+  });
+}

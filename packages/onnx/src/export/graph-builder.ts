@@ -1,0 +1,111 @@
+import { OnnxAttributeType, OnnxDataType } from '../schema.js';
+import { encodeOnnxModel } from '../model.js';
+
+/** An attribute value with its ONNX type. */
+export type ExportAttribute =
+  | { readonly int: number }
+  | { readonly float: number }
+  | { readonly ints: readonly number[] }
+  | { readonly floats: readonly number[] }
+  | { readonly string: string }
+  | { readonly strings: readonly string[] };
+
+/** Element types the exporter writes. */
+export type ExportElementType = 'float' | 'int64' | 'bool';
+
+const ELEMENT_TYPES: Readonly<Record<ExportElementType, number>> = { float: OnnxDataType.FLOAT, int64: OnnxDataType.INT64, bool: OnnxDataType.BOOL };
+
+/** The opset of the default domain the exporter writes (ONNX 1.15's: Gelu, axes of every Reduce as an input). */
+export const EXPORT_OPSET = 20;
+
+/** IR version 9 (ONNX 1.14+), which opset 20 needs. */
+const IR_VERSION = 9;
+
+/** Prefix of the names the builder makes up; no value of an imported network starts with it. */
+const FRESH_PREFIX = 'xbar::';
+
+/**
+ * Collects the nodes and initializers of one ONNX graph and encodes the ModelProto: float
+ * initializers as float32, integer ones as int64 (clamped to its range, as ONNX's "to the end"
+ * markers such as INT64_MAX arrive here as doubles), booleans as bytes; all little-endian raw data.
+ */
+export class OnnxGraphBuilder {
+  private readonly nodes: object[] = [];
+  private readonly initializers: object[] = [];
+  private count = 0;
+
+  /** A name no other value of the graph has, readable in ONNX tools. */
+  fresh(hint: string): string {
+    return `${FRESH_PREFIX}${hint}:${this.count++}`;
+  }
+
+  /** An initializer holding `values` with dimensions `dims`; returns its name. */
+  constant(values: ArrayLike<number>, dims: readonly number[], type: ExportElementType = 'float', hint = 'constant'): string {
+    const name = this.fresh(hint);
+    this.initializers.push({ name, dims: [...dims], data_type: ELEMENT_TYPES[type], raw_data: rawData(values, type) });
+    return name;
+  }
+
+  /** A node of op `op` on `inputs` ('' for an absent optional input); returns its output's name. */
+  node(op: string, inputs: readonly string[], attributes: Readonly<Record<string, ExportAttribute>> = {}, output = this.fresh(op)): string {
+    this.nodes.push({ op_type: op, name: output, input: [...inputs], output: [output], attribute: Object.entries(attributes).map(([name, value]) => attributeProto(name, value)) });
+    return output;
+  }
+
+  /**
+   * The encoded model: float32 inputs of the given dimensions (a string is a symbolic dimension
+   * such as the batch), float32 outputs `outputs`.
+   */
+  encode(inputs: readonly GraphInput[], outputs: readonly string[]): Uint8Array {
+    return encodeOnnxModel({
+      ir_version: IR_VERSION,
+      producer_name: 'xbar',
+      opset_import: [{ domain: '', version: EXPORT_OPSET }],
+      graph: {
+        name: 'xbar',
+        node: this.nodes,
+        initializer: this.initializers,
+        input: inputs.map(({ name, dims }) => ({ name, type: { tensor_type: { elem_type: OnnxDataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d })) } } } })),
+        output: outputs.map((name) => ({ name, type: { tensor_type: { elem_type: OnnxDataType.FLOAT } } })),
+      },
+    });
+  }
+}
+
+/** A float32 input of a graph: its name and dimensions (numbers, or names of symbolic dimensions). */
+export interface GraphInput {
+  readonly name: string;
+  readonly dims: readonly (number | string)[];
+}
+
+const INT64_LIMIT = 2n ** 63n;
+
+function rawData(values: ArrayLike<number>, type: ExportElementType): Uint8Array {
+  const width = type === 'float' ? 4 : type === 'int64' ? 8 : 1;
+  const bytes = new Uint8Array(values.length * width);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (type === 'float') view.setFloat32(i * 4, value, true);
+    else if (type === 'bool') bytes[i] = value !== 0 ? 1 : 0;
+    else view.setBigInt64(i * 8, int64(value), true);
+  }
+  return bytes;
+}
+
+/** A double as int64: truncated, infinities and values beyond the range clamped to its ends. */
+function int64(value: number): bigint {
+  if (Number.isNaN(value)) throw new RangeError('NaN cannot be written as an integer');
+  if (value >= 2 ** 63) return INT64_LIMIT - 1n;
+  if (value <= -(2 ** 63)) return -INT64_LIMIT;
+  return BigInt(Math.trunc(value));
+}
+
+function attributeProto(name: string, value: ExportAttribute): object {
+  if ('int' in value) return { name, type: OnnxAttributeType.INT, i: value.int };
+  if ('float' in value) return { name, type: OnnxAttributeType.FLOAT, f: value.float };
+  if ('ints' in value) return { name, type: OnnxAttributeType.INTS, ints: [...value.ints] };
+  if ('floats' in value) return { name, type: OnnxAttributeType.FLOATS, floats: [...value.floats] };
+  if ('strings' in value) return { name, type: OnnxAttributeType.STRINGS, strings: value.strings.map((text) => new TextEncoder().encode(text)) };
+  return { name, type: OnnxAttributeType.STRING, s: new TextEncoder().encode(value.string) };
+}
