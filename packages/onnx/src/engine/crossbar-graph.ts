@@ -6,8 +6,8 @@ import type { OnnxGraphBuilder } from '../export/graph-builder.js';
  * tiles, for ONNX Runtime to compute in float32 what the reference engine (`ProgrammedCrossbar.forward`,
  * Gaussian reads) computes in float64:
  *
- * - the DAC on the node's input: clip to +-inputRange, round to the code grid (half up, as the
- *   reference rounds);
+ * - the DAC on the node's input: clipped to +-inputRange and rounded to whole codes (half up, as
+ *   the reference rounds; the code size folded into the tiles);
  * - per tile, the channel currents as a product with D = G_pos - G_neg (the mean conductances read
  *   at the read time: a MatMul on the tile's rows of a dense input, a Conv on the tile's input
  *   channels with the kernel zero outside its rows), in units of the tile's ADC code (the volts per
@@ -17,8 +17,8 @@ import type { OnnxGraphBuilder } from '../export/graph-builder.js';
  *   column's noise subtracted from every channel; output noise likewise;
  * - the ADC per tile: floor(clip(I + 1/2)) (the 1/2 the product's bias), i.e. round half up of the
  *   clipped code as the reference converts; then the digital side: code size, channel gain, phase
- *   scale and drift-compensation factor in one factor per channel, partial sums over row tiles,
- *   channels placed at their outputs, the bias.
+ *   scale and drift-compensation factor in one factor per channel, partial sums over row tiles
+ *   with the bias, channels placed at their outputs.
  */
 
 /**
@@ -45,9 +45,11 @@ export function writeCrossbarNode(b: OnnxGraphBuilder, entry: MappedWeightNode, 
   if (node.op === 'recurrent') throw new RangeError(`node '${node.name}': recurrent layers run on xbar's own engine`);
   const { dac } = programmed[0].layer.config;
   const voltsPerInput = dac.readVoltage / dac.inputRange;
-  const quantized = writeDac(b, input, programmed[0].layer);
+  const dacOutput = writeDac(b, input, programmed[0].layer);
+  const quantized = dacOutput.name;
   const squared = programmed.some((g) => g.tiles.some((t) => t.channelVariance !== undefined)) ? b.node('Mul', [quantized, quantized]) : undefined;
   const geometry = node.op === 'conv2d' ? convGeometry(node) : denseGeometry(node);
+  const bias = b.constant(node.bias, geometry.perChannel(node.bias.length), 'float', `${node.name}.bias`);
   const groupOutputs = programmed.map((group, g) => {
     const readout = adcReadout(group.layer);
     const { tiles } = group.layer.tiled;
@@ -55,9 +57,9 @@ export function writeCrossbarNode(b: OnnxGraphBuilder, entry: MappedWeightNode, 
     const results = tiles.map((tile, t) => {
       const conductances = group.tiles[t];
       const channels = tile.channelGain.length;
-      // currents in ADC codes: amperes per input unit times codes per ampere
+      // currents in ADC codes: amperes per DAC value times codes per ampere
       const step = readout.steps[t];
-      const codesPerUnit = voltsPerInput / (step > 0 ? step : 1);
+      const codesPerUnit = (voltsPerInput * dacOutput.unitsPerValue) / (step > 0 ? step : 1);
       const sliced = geometry.inputRows(b, quantized, g, tile);
       // with an ADC the product carries the 1/2 of round-half-up as its bias
       let current = geometry.product(b, sliced.name, meanDifferences(tile, conductances.mean, codesPerUnit), tile, channels, sliced.firstChannel, step > 0 ? 0.5 : 0, `${node.name}.g${g}.t${t}.mean`);
@@ -82,25 +84,26 @@ export function writeCrossbarNode(b: OnnxGraphBuilder, entry: MappedWeightNode, 
       if (!placedInBlocks) return { first: 0, count: group.layer.outputs, value: geometry.scatter(b, current, tile, gains, group.layer.outputs) };
       return { first: tile.channelOutput[0], count: channels, value: b.node('Mul', [current, b.constant(gains, geometry.perChannel(channels))]) };
     });
-    return sumBlocks(b, results, group.layer.outputs, geometry);
+    // one group: the bias joins its sum
+    return sumBlocks(b, results, group.layer.outputs, geometry, programmed.length === 1 ? { bias, output: node.output } : undefined);
   });
-  const joined = groupOutputs.length === 1 ? groupOutputs[0] : b.node('Concat', groupOutputs, { axis: { int: geometry.channelAxis } });
-  return b.node('Add', [joined, b.constant(node.bias, geometry.perChannel(node.bias.length), 'float', `${node.name}.bias`)], {}, node.output);
+  if (groupOutputs.length === 1) return groupOutputs[0];
+  return b.node('Add', [b.node('Concat', groupOutputs, { axis: { int: geometry.channelAxis } }), bias], {}, node.output);
 }
 
-/** Clip and quantization of the DAC, on the input values (the volts per unit are folded into the tiles). */
-function writeDac(b: OnnxGraphBuilder, input: string, layer: CrossbarLayer): string {
+/**
+ * The DAC on the input values: clipped to +-inputRange and, with a resolution, as whole codes
+ * floor(clip(x / step + 1/2)) (round half up of the clipped value, as the reference quantizes);
+ * `unitsPerValue` is the input units one value stands for (the code size, folded into the tiles).
+ */
+function writeDac(b: OnnxGraphBuilder, input: string, layer: CrossbarLayer): { name: string; unitsPerValue: number } {
   const { dac } = layer.config;
-  if (dac.clip === false) return input;
-  const clipped = b.node('Clip', [input, b.constant([-dac.inputRange], []), b.constant([dac.inputRange], [])]);
+  if (dac.clip === false) return { name: input, unitsPerValue: 1 };
   const step = dacStep(dac);
-  return step > 0 ? roundToStep(b, clipped, step) : clipped;
-}
-
-/** round(x / step) * step with halves rounded up, as Math.round does (ONNX Round rounds halves to even). */
-function roundToStep(b: OnnxGraphBuilder, x: string, step: number): string {
-  const codes = b.node('Floor', [b.node('Add', [b.node('Div', [x, b.constant([step], [])]), b.constant([0.5], [])])]);
-  return b.node('Mul', [codes, b.constant([step], [])]);
+  if (step === 0) return { name: b.node('Clip', [input, b.constant([-dac.inputRange], []), b.constant([dac.inputRange], [])]), unitsPerValue: 1 };
+  const codes = dac.inputRange / step;
+  const shifted = b.node('Add', [b.node('Div', [input, b.constant([step], [])]), b.constant([0.5], [])]);
+  return { name: b.node('Floor', [b.node('Clip', [shifted, b.constant([0.5 - codes], []), b.constant([0.5 + codes], [])])]), unitsPerValue: step };
 }
 
 function adcReadout(layer: CrossbarLayer): { steps: Float64Array; ranges: Float64Array; outputNoise: Float64Array } {
@@ -213,9 +216,15 @@ function convGeometry(node: Conv2dNode): TileGeometry {
 /**
  * One group's output from its tiles' results, each covering outputs [first, first + count): the
  * results of a block summed (its row tiles), the blocks concatenated in output order; they must
- * cover every output.
+ * cover every output. With `last`, the bias is added in the same sum and the result is named.
  */
-function sumBlocks(b: OnnxGraphBuilder, results: readonly { first: number; count: number; value: string }[], outputs: number, geometry: TileGeometry): string {
+function sumBlocks(
+  b: OnnxGraphBuilder,
+  results: readonly { first: number; count: number; value: string }[],
+  outputs: number,
+  geometry: TileGeometry,
+  last?: { readonly bias: string; readonly output: string },
+): string {
   const blocks = new Map<number, { count: number; values: string[] }>();
   for (const result of results) {
     const block = blocks.get(result.first) ?? { count: result.count, values: [] };
@@ -223,13 +232,15 @@ function sumBlocks(b: OnnxGraphBuilder, results: readonly { first: number; count
     block.values.push(result.value);
     blocks.set(result.first, block);
   }
-  const parts: string[] = [];
+  const ordered = [...blocks].sort(([a], [c]) => a - c);
   let next = 0;
-  for (const [first, block] of [...blocks].sort(([a], [c]) => a - c)) {
+  for (const [first, block] of ordered) {
     if (first !== next) throw new RangeError('internal: the tiles do not cover the outputs in order');
-    parts.push(block.values.length === 1 ? block.values[0] : b.node('Sum', block.values));
     next = first + block.count;
   }
   if (next !== outputs) throw new RangeError('internal: the tiles do not cover every output');
-  return parts.length === 1 ? parts[0] : b.node('Concat', parts, { axis: { int: geometry.channelAxis } });
+  const sum = (values: readonly string[], output?: string) => (values.length === 1 ? values[0] : b.node(values.length === 2 ? 'Add' : 'Sum', values, {}, output));
+  if (ordered.length === 1) return last ? sum([...ordered[0][1].values, last.bias], last.output) : sum(ordered[0][1].values);
+  const joined = b.node('Concat', ordered.map(([, block]) => sum(block.values)), { axis: { int: geometry.channelAxis } });
+  return last ? b.node('Add', [joined, last.bias], {}, last.output) : joined;
 }

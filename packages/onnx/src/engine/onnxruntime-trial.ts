@@ -64,6 +64,9 @@ interface NodeNoise {
  * engine, the same distribution, not the same numbers. Same seed, same bits (one intra-op thread).
  */
 export class OnnxRuntimeTrial {
+  /** The normals of the last batch, reused (grown when a batch needs more). */
+  private normals = new Float32Array(0);
+
   private constructor(
     private readonly hardware: HardwareNetwork,
     private readonly session: ort.InferenceSession,
@@ -96,14 +99,14 @@ export class OnnxRuntimeTrial {
   async run(input: Tensor): Promise<Tensor[]> {
     const batch = checkNetworkInput(this.hardware.network, input);
     const feeds: Record<string, ort.Tensor> = { [this.hardware.network.inputName]: new ort.Tensor('float32', Float32Array.from(input.data), [...input.shape]) };
+    const total = this.noise.reduce((sum, node) => sum + node.inputs.reduce((count, n) => count + n.perSample * batch, 0), 0);
+    if (this.normals.length < total) this.normals = new Float32Array(total);
+    let offset = 0;
     for (const { inputs, stream } of this.noise) {
-      const total = inputs.reduce((sum, n) => sum + n.perSample * batch, 0);
-      const normals = new Float32Array(total);
-      stream.fill(normals);
-      let offset = 0;
       for (const n of inputs) {
         const count = n.perSample * batch;
-        feeds[n.name] = new ort.Tensor('float32', normals.subarray(offset, offset + count), n.sampleDims ? [batch, ...n.sampleDims] : [count]);
+        stream.fill(this.normals, offset, count);
+        feeds[n.name] = new ort.Tensor('float32', this.normals.subarray(offset, offset + count), n.sampleDims ? [batch, ...n.sampleDims] : [count]);
         offset += count;
       }
     }
