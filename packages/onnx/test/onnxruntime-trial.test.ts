@@ -66,6 +66,18 @@ describe('OnnxRuntimeTrial = ProgrammedNetwork without read noise (float32 toler
     expect(worst / scale).toBeLessThan(1e-4);
   });
 
+  it.each([
+    ['a depthwise-separable CNN with squeeze-excite (groups of one channel)', join(import.meta.dirname, 'fixtures', 'pytorch', 'mobile-se.onnx')],
+    ['the example transformer encoder (dense layers on [batch, tokens, features])', join(root, 'examples', 'models', 'fashion-transformer', 'model.onnx')],
+  ])('%s', async (_name, path) => {
+    const network = importOnnx(readFileSync(path)).network;
+    const size = network.inputShape.reduce((a, b) => a * b, 1);
+    const input = tensor([3, ...network.inputShape], Float64Array.from({ length: 3 * size }, (_, i) => Math.fround(Math.sin(i * 0.37))));
+    const { ours, reference } = await bothEngines(HardwareNetwork.create(network, arrays('differential')), input);
+    const { worst, scale } = largestDifference(ours, reference);
+    expect(worst / scale).toBeLessThan(1e-4);
+  });
+
   it('an 8-bit ADC: float32 moves at most a few conversions by one code', async () => {
     const { ours, reference } = await bothEngines(HardwareNetwork.create(digits, arrays('differential', undefined, { adc: { bits: 8 } })), samples(digits, 16));
     let far = 0;

@@ -1,5 +1,6 @@
 import { type Network, type NetworkNode, type Tensor, type TensorOpNode, RESIZE_COORDINATE_MODES, RECURRENT_GATES, type RecurrentNode, castsToInteger, isWeightNode, networkShapes, type WeightNode } from '@xbar/core';
 import { TAKES_ALPHA, TAKES_BETA } from '../recurrent.js';
+import { OnnxDataType } from '../schema.js';
 import { TENSOR_OP_ATTRIBUTES } from '../tensor-op-specs.js';
 import { type ExportAttribute, type ExportElementType, type GraphInput, OnnxGraphBuilder } from './graph-builder.js';
 
@@ -15,8 +16,6 @@ export class OnnxExportError extends Error {
 type NodeWriter<N extends NetworkNode> = (builder: OnnxGraphBuilder, node: N, inputs: readonly string[], shapes: readonly (readonly number[])[]) => string;
 
 type NodeWriters = { readonly [Op in NetworkNode['op']]: NodeWriter<NetworkNode & { readonly op: Op }> };
-
-const ONNX_DATA_TYPE = { FLOAT: 1, BOOL: 9, INT64: 7 } as const;
 
 /** The row-major transpose of a rows x cols matrix. */
 function transposed(data: Float64Array, rows: number, cols: number): Float64Array {
@@ -181,17 +180,17 @@ function writeTensorOp(b: OnnxGraphBuilder, node: TensorOpNode, inputs: readonly
     const type = operandType(node.kind, position);
     if (typeof operand !== 'number') return b.constant(operand.data, operand.shape, type, `${node.name}.operand${position}`);
     if (type === 'float') return inputs[operand];
-    return b.node('Cast', [inputs[operand]], { to: { int: type === 'int64' ? ONNX_DATA_TYPE.INT64 : ONNX_DATA_TYPE.BOOL } });
+    return b.node('Cast', [inputs[operand]], { to: { int: type === 'int64' ? OnnxDataType.INT64 : OnnxDataType.BOOL } });
   });
   if (node.kind === 'Resize') resizeOperands(b, node, names);
   if (node.kind === 'Cast') {
-    const to = typeof node.attributes.to === 'number' ? node.attributes.to : ONNX_DATA_TYPE.FLOAT;
+    const to = typeof node.attributes.to === 'number' ? node.attributes.to : OnnxDataType.FLOAT;
     // xbar's values are float: an integer cast truncates toward zero and stays float, a float cast is the identity in float32
     if (!castsToInteger(to)) return b.node('Identity', names, {}, node.output);
-    const integer = b.node('Cast', names, { to: { int: to === ONNX_DATA_TYPE.BOOL ? ONNX_DATA_TYPE.BOOL : ONNX_DATA_TYPE.INT64 } });
-    return b.node('Cast', [integer], { to: { int: ONNX_DATA_TYPE.FLOAT } }, node.output);
+    const integer = b.node('Cast', names, { to: { int: to === OnnxDataType.BOOL ? OnnxDataType.BOOL : OnnxDataType.INT64 } });
+    return b.node('Cast', [integer], { to: { int: OnnxDataType.FLOAT } }, node.output);
   }
-  if (BOOL_RESULTS.has(node.kind)) return b.node('Cast', [b.node(node.kind, names, attributes)], { to: { int: ONNX_DATA_TYPE.FLOAT } }, node.output);
+  if (BOOL_RESULTS.has(node.kind)) return b.node('Cast', [b.node(node.kind, names, attributes)], { to: { int: OnnxDataType.FLOAT } }, node.output);
   return b.node(node.kind, names, attributes, node.output);
 }
 
