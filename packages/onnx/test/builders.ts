@@ -64,7 +64,8 @@ export function nodeProto(spec: NodeSpec): object {
 }
 
 export interface ModelSpec {
-  readonly input: { name: string; dims: readonly (number | string)[] };
+  /** The graph input; `type` its ONNX data type (default float32). */
+  readonly input: { name: string; dims: readonly (number | string)[]; type?: number };
   readonly outputs: readonly string[];
   readonly nodes: readonly NodeSpec[];
   readonly initializers?: readonly TensorSpec[];
@@ -73,9 +74,9 @@ export interface ModelSpec {
 
 /** ONNX bytes of a one-input model. */
 export function buildModel(spec: ModelSpec): Uint8Array {
-  const valueInfo = (name: string, dims: readonly (number | string)[]) => ({
+  const valueInfo = (name: string, dims: readonly (number | string)[], type: number = OnnxDataType.FLOAT) => ({
     name,
-    type: { tensor_type: { elem_type: OnnxDataType.FLOAT, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dim_param: d } : { dim_value: d })) } } },
+    type: { tensor_type: { elem_type: type, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dim_param: d } : { dim_value: d })) } } },
   });
   return encodeOnnxModel({
     ir_version: 8,
@@ -85,7 +86,7 @@ export function buildModel(spec: ModelSpec): Uint8Array {
       name: 'test',
       node: spec.nodes.map(nodeProto),
       initializer: (spec.initializers ?? []).map(tensorProto),
-      input: [valueInfo(spec.input.name, spec.input.dims)],
+      input: [valueInfo(spec.input.name, spec.input.dims, spec.input.type)],
       output: spec.outputs.map((name) => ({ name })),
     },
   });

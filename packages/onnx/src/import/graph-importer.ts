@@ -31,8 +31,16 @@ export class GraphImporter {
     this.values.set(name, { kind: 'constant', tensor });
   }
 
-  setActivation(name: string, id: string, shape: readonly number[], batch: BatchLayout): void {
-    this.values.set(name, { kind: 'activation', id, shape: [...shape], batch });
+  /** Binds `name` to an activation; `integer` is the ONNX data type of its values when they are integers. */
+  setActivation(name: string, id: string, shape: readonly number[], batch: BatchLayout, integer?: number): void {
+    this.values.set(name, { kind: 'activation', id, shape: [...shape], batch, ...(integer === undefined ? {} : { integer }) });
+  }
+
+  /** Marks the activation `name` stands for as integer-valued of ONNX data type `integer`, or not (undefined); constants and fills are left alone. */
+  markInteger(name: string, integer: number | undefined): void {
+    const value = this.values.get(name);
+    if (value?.kind !== 'activation' || value.integer === integer) return;
+    this.setActivation(name, value.id, value.shape, value.batch, integer);
   }
 
   /** Binds an ONNX value name to an existing value (aliases: Identity, Dropout). */

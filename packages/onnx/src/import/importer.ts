@@ -1,7 +1,8 @@
 /**
- * The entry of the ONNX import: checks the model (opset, supported ops, one float graph input with
- * a batch first), binds initializers and the input, runs each node's handler from the table, and
- * collects the graph outputs into a core Network.
+ * The entry of the ONNX import: checks the model (opset, supported ops, one float, integer or bool
+ * graph input with a batch first), binds initializers and the input, runs each node's handler from
+ * the table (integer-valued activations checked and followed, integers.ts), and collects the graph
+ * outputs into a core Network.
  */
 import type { Network } from '@xbar/core';
 import { describeNode } from '../attributes.js';
@@ -10,6 +11,7 @@ import { type ConstantTensor, OnnxImportError, decodeTensor } from '../constant.
 import { type OnnxGraph, type OnnxModel, type OnnxNode, decodeOnnxModel } from '../model.js';
 import { OnnxDataType } from '../schema.js';
 import { GraphImporter } from './graph-importer.js';
+import { checkIntegerInputs, isIntegerType, markIntegerOutputs } from './integers.js';
 import { NodeContext } from './node-context.js';
 import { SUPPORTED_OPS, handlerOf } from './table.js';
 import { fullDims } from './values.js';
@@ -53,10 +55,10 @@ export function importOnnxModel(model: OnnxModel): ImportedModel {
     if (bad >= 0) throw new OnnxImportError(`initializer '${name}': element ${bad} is ${tensor.values[bad]}; weights and other initializers must be finite`);
     return [name, tensor];
   });
-  const { inputName, inputShape, fixedBatch } = graphInput(graph, new Set(initializers.map(([name]) => name)));
+  const { inputName, inputShape, fixedBatch, integer } = graphInput(graph, new Set(initializers.map(([name]) => name)));
   const importer = new GraphImporter(opset, fixedBatch, graph.node, graph.output.map((o) => o.name ?? ''));
   for (const [name, tensor] of initializers) importer.setConstant(name, tensor);
-  importer.setActivation(inputName, inputName, inputShape, FIRST_AXIS);
+  importer.setActivation(inputName, inputName, inputShape, FIRST_AXIS, integer);
   graph.node.forEach((node, index) => importNode(importer, node, index));
   const outputs = graph.output.map((output) => {
     const name = output.name ?? '';
@@ -98,8 +100,11 @@ function refuseUnsupportedOps(nodes: readonly OnnxNode[]): void {
   }
 }
 
-/** The graph's one non-constant input: a float batch (batch x features...), every axis but the batch fixed. */
-function graphInput(graph: OnnxGraph, initializerNames: ReadonlySet<string>): { inputName: string; inputShape: number[]; fixedBatch: number | undefined } {
+/**
+ * The graph's one non-constant input: a batch (batch x features...), every axis but the batch
+ * fixed, of floats, or of integers or bools (`integer`: its ONNX data type), held as float64.
+ */
+function graphInput(graph: OnnxGraph, initializerNames: ReadonlySet<string>): { inputName: string; inputShape: number[]; fixedBatch: number | undefined; integer: number | undefined } {
   const inputs = graph.input.filter((input) => !initializerNames.has(input.name ?? ''));
   if (inputs.length !== 1) {
     throw new OnnxImportError(`the graph must have exactly one non-constant input, it has ${inputs.length}${inputs.length > 0 ? `: ${inputs.map((i) => i.name).join(', ')}` : ''}`);
@@ -108,8 +113,10 @@ function graphInput(graph: OnnxGraph, initializerNames: ReadonlySet<string>): { 
   const inputName = input.name ?? '';
   const tensorType = input.type?.tensor_type;
   if (tensorType === undefined) throw new OnnxImportError(`graph input '${inputName}' is not a tensor`);
-  if (tensorType.elem_type !== OnnxDataType.FLOAT && tensorType.elem_type !== OnnxDataType.DOUBLE) {
-    throw new OnnxImportError(`graph input '${inputName}' must be float32 or float64, it is data type ${tensorType.elem_type}`);
+  const type = tensorType.elem_type ?? 0;
+  const integer = isIntegerType(type) ? type : undefined;
+  if (type !== OnnxDataType.FLOAT && type !== OnnxDataType.DOUBLE && integer === undefined) {
+    throw new OnnxImportError(`graph input '${inputName}' must be float32, float64, an integer type or bool, it is data type ${type}`);
   }
   const dims = tensorType.shape?.dim ?? [];
   if (dims.length < 2) throw new OnnxImportError(`graph input '${inputName}' must be a batch (batch x features...), its shape has ${dims.length} dimension(s)`);
@@ -119,7 +126,7 @@ function graphInput(graph: OnnxGraph, initializerNames: ReadonlySet<string>): { 
     return size;
   });
   const fixedBatch = dims[0].dim_value !== undefined && dims[0].dim_value > 0 ? Number(dims[0].dim_value) : undefined;
-  return { inputName, inputShape, fixedBatch };
+  return { inputName, inputShape, fixedBatch, integer };
 }
 
 /** Translates one ONNX node by its op's handler. */
@@ -128,5 +135,7 @@ function importNode(importer: GraphImporter, node: OnnxNode, index: number): voi
   const op = node.op_type ?? '';
   const handle = handlerOf(op);
   if (handle === undefined) throw new OnnxImportError(`${context.where}: unsupported op`);
+  const integer = checkIntegerInputs(context, op);
   handle(context, op);
+  markIntegerOutputs(context, integer);
 }

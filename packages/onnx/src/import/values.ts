@@ -11,10 +11,12 @@ import type { ConstantTensor } from '../constant.js';
  * per sample when `batch` is the first axis, else the whole value's at batch 1); or a tensor of one
  * value whose dims depend on the batch size (ConstantOfShape of a shape read from an activation,
  * such as a recurrent layer's zero initial state), `dims` holding multiples of SYMBOLIC_BATCH.
+ * An activation's `integer` is the ONNX data type of its values when they are integers (an integer
+ * or bool graph input and what flows from it through ops that keep integers, see integers.ts).
  */
 export type Value =
   | { readonly kind: 'constant'; readonly tensor: ConstantTensor }
-  | { readonly kind: 'activation'; readonly id: string; readonly shape: readonly number[]; readonly batch: BatchLayout }
+  | { readonly kind: 'activation'; readonly id: string; readonly shape: readonly number[]; readonly batch: BatchLayout; readonly integer?: number }
   | { readonly kind: 'filled'; readonly value: number; readonly dims: readonly number[] };
 
 export type Activation = Extract<Value, { kind: 'activation' }>;
