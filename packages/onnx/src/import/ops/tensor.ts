@@ -43,7 +43,7 @@ export function tensorOp(context: NodeContext, type: string): void {
   if (type === 'Resize' && opset < 11) throw new OnnxImportError(`${context.where}: Resize before opset 11 (scales only, Upsample's rules) is not supported`);
   const spec = TENSOR_OP_ATTRIBUTES[type];
   const extra = context.node.output.slice(1).find((name) => context.graph.isUsed(name));
-  if (extra !== undefined) throw new OnnxImportError(`${context.where}: output '${extra}' is used, but only the first output of ${type} is provided`);
+  if (extra !== undefined && !(type in EXTRA_OUTPUTS)) throw new OnnxImportError(`${context.where}: output '${extra}' is used, but only the first output of ${type} is provided`);
   const oldForm = OLD_ATTRIBUTE_FORMS[type];
   const asAttributes = oldForm !== undefined && opset < oldForm.until ? oldForm.attributes : {};
   let attributes: TensorOpAttributes;
@@ -60,6 +60,37 @@ export function tensorOp(context: NodeContext, type: string): void {
   const values = usesOldForm ? [context.input(0), ...oldForm.operands(attributes)] : tensorOpOperands(context, type);
   if (type === 'Resize') values[3] = resizeSizesKeepingBatch(values, context.where);
   appendTensorOp(context, type, attributes, values, context.output(0));
+  if (extra !== undefined) EXTRA_OUTPUTS[type](context, attributes, values);
+}
+
+/** Writers of the later outputs of tensor ops that have them, from the same operands, when the graph uses them. */
+const EXTRA_OUTPUTS: Readonly<Record<string, (context: NodeContext, attributes: TensorOpAttributes, values: readonly Value[]) => void>> = {
+  LayerNormalization: layerNormalizationStatistics,
+};
+
+/**
+ * LayerNormalization's Mean and InvStdDev outputs: the mean of X over axes [axis, rank) and
+ * 1 / sqrt(variance + epsilon), kept dimensions of 1, as tensor ops of their own.
+ */
+function layerNormalizationStatistics(context: NodeContext, attributes: TensorOpAttributes, values: readonly Value[]): void {
+  const [, meanName = '', inverseName = ''] = context.node.output;
+  const x = values[0];
+  const rank = fullDims(x).length;
+  const written = typeof attributes.axis === 'number' ? attributes.axis : -1;
+  const axis = written < 0 ? written + rank : written;
+  const axes = listConstant(Array.from({ length: rank - axis }, (_, k) => axis + k));
+  const epsilon = typeof attributes.epsilon === 'number' ? attributes.epsilon : 1e-5;
+  const part = (name: string) => `${context.name}::${name}`;
+  const value = (name: string) => context.graph.value(name, context.where);
+  const mean = meanName !== '' ? meanName : part('mean');
+  appendTensorOp(context, 'ReduceMean', { keepdims: 1 }, [x, axes], mean);
+  if (inverseName === '' || !context.graph.isUsed(inverseName)) return;
+  appendTensorOp(context, 'Sub', {}, [x, value(mean)], part('centered'));
+  appendTensorOp(context, 'Mul', {}, [value(part('centered')), value(part('centered'))], part('squares'));
+  appendTensorOp(context, 'ReduceMean', { keepdims: 1 }, [value(part('squares')), axes], part('variance'));
+  appendTensorOp(context, 'Add', {}, [value(part('variance')), scalarConstant(epsilon)], part('shifted'));
+  appendTensorOp(context, 'Sqrt', {}, [value(part('shifted'))], part('deviation'));
+  appendTensorOp(context, 'Reciprocal', {}, [value(part('deviation'))], inverseName);
 }
 
 /** The values a tensor op reads, in order; Clip's absent min and max are -Infinity and +Infinity, Pad's absent constant_value 0. */
