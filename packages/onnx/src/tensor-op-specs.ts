@@ -21,7 +21,7 @@ export const TENSOR_OP_ATTRIBUTES: Readonly<Record<string, Readonly<Record<strin
     mode: RESIZE_MODES,
     coordinate_transformation_mode: RESIZE_COORDINATE_MODES,
     nearest_mode: RESIZE_NEAREST_MODES,
-    // cubic_coeff_a and exclude_outside concern cubic mode, extrapolation_value tf_crop_and_resize: neither is supported
+    // extrapolation_value concerns tf_crop_and_resize, which is not supported
     cubic_coeff_a: 'float',
     exclude_outside: 'int',
     extrapolation_value: 'float',

@@ -227,7 +227,7 @@ describe('ConvTranspose 2-D (a stride-1 conv on crossbars after zero stuffing) a
   });
 });
 
-describe('Resize (nearest, linear) against ONNX Runtime', () => {
+describe('Resize (nearest, linear, cubic) against ONNX Runtime', () => {
   const [batch, C, H, W] = [2, 2, 3, 4];
   const input = Float32Array.from(values(batch * C * H * W, 41));
   const cases: { name: string; attributes: Record<string, AttributeValue>; scales?: number[]; sizes?: number[] }[] = [
@@ -238,6 +238,11 @@ describe('Resize (nearest, linear) against ONNX Runtime', () => {
     { name: 'linear pytorch_half_pixel', attributes: { mode: 'linear', coordinate_transformation_mode: 'pytorch_half_pixel' }, sizes: [batch, C, 1, 9] },
     { name: 'linear align_corners', attributes: { mode: 'linear', coordinate_transformation_mode: 'align_corners' }, sizes: [batch, C, 6, 5] },
     { name: 'linear asymmetric, ceil nearest mode ignored', attributes: { mode: 'linear', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'ceil' }, scales: [1, 1, 1.5, 2] },
+    { name: 'cubic half_pixel (bicubic, align_corners False)', attributes: { mode: 'cubic' }, scales: [1, 1, 2, 2] },
+    { name: 'cubic A = -0.5, exclude_outside, downscale to sizes', attributes: { mode: 'cubic', cubic_coeff_a: -0.5, exclude_outside: 1 }, sizes: [batch, C, 2, 3] },
+    { name: 'cubic align_corners', attributes: { mode: 'cubic', coordinate_transformation_mode: 'align_corners' }, sizes: [batch, C, 5, 6] },
+    { name: 'nearest tf_half_pixel_for_nn', attributes: { mode: 'nearest', coordinate_transformation_mode: 'tf_half_pixel_for_nn' }, scales: [1, 1, 1.5, 1.5] },
+    { name: 'linear half_pixel_symmetric', attributes: { mode: 'linear', coordinate_transformation_mode: 'half_pixel_symmetric' }, scales: [1, 1, 1.7, 2.3] },
   ];
   it.each(cases)('$name', async ({ attributes, scales, sizes }) => {
     const bytes = buildModel({
@@ -265,8 +270,8 @@ describe('Resize (nearest, linear) against ONNX Runtime', () => {
   });
 
   it('refuses what it does not compute, naming the node', () => {
-    const cubic = buildModel({ input: { name: 'x', dims: ['batch', C, H, W] }, outputs: ['y'], nodes: [{ op: 'Resize', inputs: ['x', '', 's'], outputs: ['y'], name: 'up', attributes: { mode: 'cubic' } }], initializers: [{ name: 's', dims: [4], values: [1, 1, 2, 2] }] });
-    expect(() => importOnnx(cubic)).toThrow(/node 'up' \(Resize\): mode must be one of nearest, linear, got 'cubic'/);
+    const crop = buildModel({ input: { name: 'x', dims: ['batch', C, H, W] }, outputs: ['y'], nodes: [{ op: 'Resize', inputs: ['x', '', 's'], outputs: ['y'], name: 'up', attributes: { coordinate_transformation_mode: 'tf_crop_and_resize' } }], initializers: [{ name: 's', dims: [4], values: [1, 1, 2, 2] }] });
+    expect(() => importOnnx(crop)).toThrow(/node 'up' \(Resize\): coordinate_transformation_mode must be one of .*, got 'tf_crop_and_resize'/);
     const batchScaled = buildModel({ input: { name: 'x', dims: ['batch', C, H, W] }, outputs: ['y'], nodes: [{ op: 'Resize', inputs: ['x', '', 's'], outputs: ['y'], name: 'up' }], initializers: [{ name: 's', dims: [4], values: [2, 1, 1, 1] }] });
     expect(() => importOnnx(batchScaled)).toThrow(/node 'up' \(Resize\): the result merges the batch/);
   });
