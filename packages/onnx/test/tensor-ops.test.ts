@@ -196,7 +196,7 @@ describe('Pad and Split against ONNX Runtime', () => {
   });
 });
 
-describe('ConvTranspose 2-D (a stride-1 conv on crossbars after zero stuffing) against ONNX Runtime', () => {
+describe('ConvTranspose 1-D and 2-D (a stride-1 conv on crossbars after zero stuffing) against ONNX Runtime', () => {
   const [batch, C, H, W] = [2, 4, 3, 5];
   const input = Float32Array.from(values(batch * C * H * W, 31));
   const cases: { name: string; attributes: Record<string, AttributeValue>; group: number; k: number[] }[] = [
@@ -222,6 +222,27 @@ describe('ConvTranspose 2-D (a stride-1 conv on crossbars after zero stuffing) a
     const { network } = importOnnx(bytes);
     expect(network.nodes.filter((node) => node.op === 'conv2d').map((node) => node.name)).toEqual(['up']);
     const [ours] = runNetwork(network, tensor([batch, C, H, W], Float64Array.from(input)));
+    expect(ours.shape).toEqual([...expected.dims]);
+    (expected.data as Float32Array).forEach((value, i) => expect(ours.data[i]).toBeCloseTo(value, 5));
+  });
+
+  it.each([
+    { name: '1-D defaults', attributes: {}, k: 3 },
+    { name: '1-D stride 2, pads, output_padding, grouped', attributes: { strides: [2], pads: [1, 2], output_padding: [1], group: 2 }, k: 4 },
+    { name: '1-D SAME_UPPER, dilated', attributes: { strides: [3], dilations: [2], auto_pad: 'SAME_UPPER' }, k: 2 },
+  ] as { name: string; attributes: Record<string, AttributeValue>; k: number }[])('$name (a 2-D one of height 1)', async ({ attributes, k }) => {
+    const [L, outPerGroup] = [7, 3];
+    const group = typeof attributes.group === 'number' ? attributes.group : 1;
+    const signal = Float32Array.from(values(batch * C * L, 34));
+    const bytes = buildModel({
+      input: { name: 'x', dims: ['batch', C, L] },
+      outputs: ['y'],
+      nodes: [{ op: 'ConvTranspose', inputs: ['x', 'w', 'b'], outputs: ['y'], name: 'up', attributes }],
+      initializers: [{ name: 'w', dims: [C, outPerGroup, k], values: values(C * outPerGroup * k, 35) }, { name: 'b', dims: [outPerGroup * group], values: values(outPerGroup * group, 36) }],
+    });
+    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1 });
+    const expected = (await session.run({ x: new ort.Tensor('float32', signal, [batch, C, L]) })).y;
+    const [ours] = runNetwork(importOnnx(bytes).network, tensor([batch, C, L], Float64Array.from(signal)));
     expect(ours.shape).toEqual([...expected.dims]);
     (expected.data as Float32Array).forEach((value, i) => expect(ours.data[i]).toBeCloseTo(value, 5));
   });

@@ -17,7 +17,7 @@ export function pair(values: readonly number[], name: string, where: string): [n
 /** The attributes a 2-D window reads. */
 type WindowAttributes = Pick<NodeAttributes, 'int' | 'ints' | 'string' | 'has'>;
 
-/** A 1-D window's attributes read as those of a 2-D window of height 1 (kernel [1, k], pads [0, begin, 0, end]). */
+/** A 1-D window's attributes read as those of a 2-D window of height 1 (kernel [1, k], pads [0, begin, 0, end], output_padding [0, p], output_shape [1, L]). */
 class HeightOne implements WindowAttributes {
   constructor(private readonly attributes: NodeAttributes) {}
 
@@ -37,7 +37,9 @@ class HeightOne implements WindowAttributes {
     const values = this.attributes.ints(name);
     if (values === undefined) return undefined;
     if (name === 'pads') return values.length === 2 ? [0, values[0], 0, values[1]] : values;
-    return ['kernel_shape', 'strides', 'dilations'].includes(name) && values.length === 1 ? [1, values[0]] : values;
+    // ConvTranspose's: no extra output row, an output of height 1
+    if (name === 'output_padding') return values.length === 1 ? [0, values[0]] : values;
+    return ['kernel_shape', 'strides', 'dilations', 'output_shape'].includes(name) && values.length === 1 ? [1, values[0]] : values;
   }
 }
 

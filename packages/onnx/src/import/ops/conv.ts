@@ -1,6 +1,6 @@
 /**
- * Convolution on crossbars: Conv 2-D (1-D as a 2-D convolution of height 1) and ConvTranspose 2-D
- * as the stride-1 convolution it equals, kernels and bias constant.
+ * Convolution on crossbars: Conv and ConvTranspose 2-D (1-D as 2-D of height 1), ConvTranspose as
+ * the stride-1 convolution it equals, kernels and bias constant.
  */
 import { type Conv2dNode, type Matrix, matrix } from '@xbar/core';
 import { type ConstantTensor, OnnxImportError, dimsSize } from '../../constant.js';
@@ -35,17 +35,17 @@ function conv(context: NodeContext): void {
  * 2-D ConvTranspose as the convolution it equals: the input with stride - 1 zeros between its
  * pixels (a reshape, a Pad and a reshape), padded by dilation x (kernel - 1) - pads on each side
  * (plus output_padding at the end), then a stride-1 conv2d on crossbars with every kernel flipped
- * and its input and output channels swapped within each group.
+ * and its input and output channels swapped within each group. 1-D as 2-D of height 1.
  */
 function convTranspose(context: NodeContext): void {
-  const attributes = context.attributes(['auto_pad', 'dilations', 'group', 'kernel_shape', 'output_padding', 'output_shape', 'pads', 'strides']);
+  const written = context.attributes(['auto_pad', 'dilations', 'group', 'kernel_shape', 'output_padding', 'output_shape', 'pads', 'strides']);
   const { where } = context;
-  const x = context.batchFirstInput(0, 'X');
-  if (x.shape.length !== 3) throw new OnnxImportError(`${where}: only 2-D ConvTranspose (N x C x H x W input) is supported, got per-sample shape [${x.shape.join(', ')}]`);
+  const { oneD, x, attributes } = windowInput(context, written, 'ConvTranspose');
   const autoPad = attributes.string('auto_pad', 'NOTSET');
   if (!['NOTSET', 'VALID', 'SAME_UPPER', 'SAME_LOWER'].includes(autoPad)) throw new OnnxImportError(`${where}: auto_pad '${autoPad}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID`);
-  const w = context.constantInput(1, 'W (the kernels)');
-  if (w.dims.length !== 4) throw new OnnxImportError(`${where}: W must be C x M/group x kH x kW, got dims [${w.dims.join(', ')}]`);
+  const given = context.constantInput(1, 'W (the kernels)');
+  if (given.dims.length !== (oneD ? 3 : 4)) throw new OnnxImportError(`${where}: W must be ${oneD ? 'C x M/group x k' : 'C x M/group x kH x kW'}, got dims [${given.dims.join(', ')}]`);
+  const w: ConstantTensor = oneD ? { ...given, dims: [given.dims[0], given.dims[1], 1, given.dims[2]] } : given;
   const [inChannels, outPerGroup, kernelHeight, kernelWidth] = w.dims;
   const groups = attributes.int('group', 1);
   const [channels, height, width] = x.shape;
@@ -95,11 +95,13 @@ function convTranspose(context: NodeContext): void {
   }
   const weights = flippedKernels(w, groups);
   const bias = biasOf(context, outPerGroup * groups);
+  const output = oneD ? `${context.output(0)}/2d` : context.output(0);
   const node: Conv2dNode = {
-    op: 'conv2d', name: context.name, inputs: [input.id], output: context.output(0), inChannels: channels, groups, weights, bias,
+    op: 'conv2d', name: context.name, inputs: [input.id], output, inChannels: channels, groups, weights, bias,
     kernel: [kernelHeight, kernelWidth], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [dilationY, dilationX],
   };
   context.addNode(node, [input.shape]);
+  if (oneD) dropHeight(context, output);
 }
 
 /** ConvTranspose's kernels W (C x M/group x kH x kW) as a conv2d's: each flipped, input and output channels swapped within each group. */
