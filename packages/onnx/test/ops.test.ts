@@ -382,3 +382,27 @@ describe('refusals', () => {
     expect(() => importOnnx(new Uint8Array([0xff, 0xff, 0xff, 0xff]))).toThrow(/not a valid ONNX model/);
   });
 });
+
+describe('a rank-1 graph input: a batch of scalars', () => {
+  it('imports a graph that treats its elements one by one, and refuses one that combines them, naming the node', () => {
+    const elementwise = buildModel({
+      input: { name: 'x', dims: [5] },
+      outputs: ['y'],
+      nodes: [
+        { op: 'Mul', inputs: ['x', 'two'], outputs: ['doubled'] },
+        { op: 'Relu', inputs: ['doubled'], outputs: ['y'] },
+      ],
+      initializers: [{ name: 'two', dims: [], values: [2] }],
+    });
+    const { network } = importOnnx(elementwise);
+    expect(network.inputShape).toEqual([]);
+    const [y] = runNetwork(network, tensor([5], Float64Array.of(-2, -0.5, 0, 1.5, 3)));
+    expect(Array.from(y.data)).toEqual([0, 0, 0, 3, 6]);
+    const summed = buildModel({
+      input: { name: 'x', dims: [5] },
+      outputs: ['y'],
+      nodes: [{ op: 'ReduceSum', inputs: ['x'], outputs: ['y'], name: 'total', attributes: { keepdims: 1 } }],
+    });
+    expect(() => importOnnx(summed)).toThrow(/node 'total' \(ReduceSum\)/);
+  });
+});

@@ -119,7 +119,7 @@ function graphInput(graph: OnnxGraph, initializerNames: ReadonlySet<string>): { 
     throw new OnnxImportError(`graph input '${inputName}' must be float32, float64, an integer type or bool, it is data type ${type}`);
   }
   const dims = tensorType.shape?.dim ?? [];
-  if (dims.length < 2) throw new OnnxImportError(`graph input '${inputName}' must be a batch (batch x features...), its shape has ${dims.length} dimension(s)`);
+  if (dims.length < 1) throw new OnnxImportError(`graph input '${inputName}' must be a batch (batch x features..., or a batch of scalars), it is a scalar`);
   const inputShape = dims.slice(1).map((dim, i) => {
     const size = Number(dim.dim_value ?? 0);
     if (!(size > 0)) throw new OnnxImportError(`graph input '${inputName}': dimension ${i + 1} must be a fixed size (only the batch may be symbolic)`);
