@@ -30,7 +30,15 @@ export function probeOutput(run: TensorRun, operands: readonly Operand[], activa
  * an op that mixes the samples (a softmax or a cumulative sum over the batch) is refused.
  */
 export function tensorOpLayout(run: TensorRun, operands: readonly Operand[], activations: readonly Activation[], where: string): BatchLayout {
-  const [one, seven] = [1, 7].map((batch) => probeOutput(run, operands, activations, batch).shape);
+  const one = probeOutput(run, operands, activations, 1).shape;
+  let seven: readonly number[];
+  try {
+    seven = probeOutput(run, operands, activations, 7).shape;
+  } catch (error) {
+    if (!(error instanceof OnnxImportError)) throw error;
+    // it runs on one sample but not on seven: a constant operand spans the batch axis
+    throw new OnnxImportError(`${error.message} at a batch of 7 (it fits a batch of 1): a constant operand lies along the batch axis, which the samples cannot share`);
+  }
   const grown = one.flatMap((dim, axis) => (seven[axis] === dim ? [] : [axis]));
   if (one.length !== seven.length || grown.length !== 1 || seven[grown[0]] !== 7 * one[grown[0]]) {
     throw new OnnxImportError(`${where}: the result does not keep one axis for the batch (the batch may be moved or merged with other axes, not reduced, split or broadcast against)`);
