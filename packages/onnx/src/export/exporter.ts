@@ -1,4 +1,4 @@
-import { type Network, type NetworkNode, type Tensor, type TensorOpNode, RESIZE_COORDINATE_MODES, RECURRENT_GATES, type RecurrentNode, castsToInteger, isWeightNode, networkShapes, type WeightNode } from '@xbar/core';
+import { type Network, type NetworkNode, type Tensor, type TensorOpNode, RESIZE_COORDINATE_MODES, RECURRENT_GATES, type RecurrentNode, castsToInteger, type DenseNode, isWeightNode, networkShapes, type WeightNode } from '@xbar/core';
 import { TAKES_ALPHA, TAKES_BETA } from '../recurrent.js';
 import { OnnxDataType } from '../schema.js';
 import { TENSOR_OP_ATTRIBUTES } from '../tensor-op-specs.js';
@@ -79,23 +79,33 @@ const WRITERS: NodeWriters = {
 };
 
 /**
- * A recurrent node as ONNX's LSTM, GRU or RNN on its projected sequence: W selects each
- * direction's block of the projection (an identity), the bias holds only Rb (Wb is in the
- * projection already), R, the peepholes and the settings as the node has them. ONNX Runtime runs
- * only time-first layouts: a batch-first node is transposed to time first and back.
+ * A recurrent node as ONNX's LSTM, GRU or RNN: with its input projection (the dense node before it),
+ * W and Wb are the projection's and the op reads the projection's input; without, it reads the
+ * projected sequence with W selecting each direction's block (an identity) and Wb 0. The bias holds
+ * Rb, then R, the peepholes and the settings as the node has them. ONNX Runtime runs only
+ * time-first layouts: a batch-first node is transposed to time first and back.
  */
-function writeRecurrent(b: OnnxGraphBuilder, node: RecurrentNode, given: readonly string[]): string {
+function writeRecurrent(b: OnnxGraphBuilder, node: RecurrentNode, given: readonly string[], projection?: DenseNode): string {
   const swap = (name: string) => b.node('Transpose', [name], { perm: { ints: [1, 0, 2] } });
   const inputs = node.batchFirst ? given.map(swap) : given;
   const directions = node.direction === 'bidirectional' ? 2 : 1;
   const width = RECURRENT_GATES[node.cell] * node.hiddenSize;
-  const selection = new Float64Array(directions * width * directions * width);
-  for (let d = 0; d < directions; d++) for (let j = 0; j < width; j++) selection[(d * width + j) * directions * width + d * width + j] = 1;
+  const inputSize = projection ? projection.weights.cols : directions * width;
+  let w: Float64Array;
+  if (projection) {
+    w = projection.weights.data;
+  } else {
+    w = new Float64Array(directions * width * inputSize);
+    for (let d = 0; d < directions; d++) for (let j = 0; j < width; j++) w[(d * width + j) * inputSize + d * width + j] = 1;
+  }
   const bias = new Float64Array(directions * 2 * width);
-  for (let d = 0; d < directions; d++) bias.set(node.recurrentBias.subarray(d * width, (d + 1) * width), (2 * d + 1) * width);
+  for (let d = 0; d < directions; d++) {
+    if (projection) bias.set(projection.bias.subarray(d * width, (d + 1) * width), 2 * d * width);
+    bias.set(node.recurrentBias.subarray(d * width, (d + 1) * width), (2 * d + 1) * width);
+  }
   const operands = [
     inputs[0],
-    b.constant(selection, [directions, width, directions * width], 'float', `${node.name}.W`),
+    b.constant(w, [directions, width, inputSize], 'float', `${node.name}.W`),
     b.constant(node.weights.data, [directions, width, node.hiddenSize], 'float', `${node.name}.R`),
     b.constant(bias, [directions, 2 * width], 'float', `${node.name}.B`),
     '',
@@ -236,13 +246,32 @@ export function writeNetwork(builder: OnnxGraphBuilder, network: Network, writeW
   const refused = unexportableNodes(network);
   if (refused.length > 0) throw new OnnxExportError(`no ONNX form for ${refused.map((r) => `node '${r.node}' (${r.reason})`).join('; ')}`);
   const shapes = networkShapes(network);
+  // ideal graphs: a recurrent layer reads its input projection itself, as ONNX's W
+  const projections = writeWeightNode ? new Map<string, DenseNode>() : recurrentProjections(network);
+  const projected = new Set([...projections.values()].map((dense) => dense.name));
   for (const node of network.nodes) {
+    if (projected.has(node.name)) continue;
     const inputShapes = node.inputs.map((name) => shapes.get(name) ?? []);
     const replaced = isWeightNode(node) && writeWeightNode ? writeWeightNode(node, node.inputs[0], inputShapes[0]) : undefined;
+    const projection = node.op === 'recurrent' ? projections.get(node.name) : undefined;
     const write = WRITERS[node.op] as NodeWriter<typeof node>;
-    const output = replaced ?? write(builder, node, node.inputs, inputShapes);
+    const output = replaced ?? (node.op === 'recurrent' && projection ? writeRecurrent(builder, node, [projection.inputs[0], ...node.inputs.slice(1)], projection) : write(builder, node, node.inputs, inputShapes));
     if (output !== node.output) throw new OnnxExportError(`node '${node.name}': internal: its ONNX form writes '${output}', not '${node.output}'`);
   }
+}
+
+/** The dense nodes that only project a recurrent node's input (read by nothing else, not an output), by the recurrent node's name. */
+function recurrentProjections(network: Network): Map<string, DenseNode> {
+  const readers = new Map<string, number>();
+  for (const node of network.nodes) for (const name of new Set(node.inputs)) readers.set(name, (readers.get(name) ?? 0) + 1);
+  const producers = new Map(network.nodes.map((node) => [node.output, node]));
+  const projections = new Map<string, DenseNode>();
+  for (const node of network.nodes) {
+    if (node.op !== 'recurrent') continue;
+    const producer = producers.get(node.inputs[0]);
+    if (producer?.op === 'dense' && readers.get(producer.output) === 1 && !network.outputs.includes(producer.output)) projections.set(node.name, producer);
+  }
+  return projections;
 }
 
 /** A node exportOnnx cannot write, and why. */
