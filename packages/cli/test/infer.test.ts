@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeNpy, encodeNpy } from '@xbar/core';
 import { describe, expect, it } from 'vitest';
+import { buildModel } from '../../onnx/test/builders.js';
 import { runXbar } from './helpers.js';
 
 const models = join(import.meta.dirname, '..', '..', '..', 'examples', 'models');
@@ -95,6 +96,25 @@ describe('xbar infer', () => {
     expect(fallback.code, fallback.stderr).toBe(0);
     expect(fallback.stderr).toMatch(/warning: ran on xbar's reference engine: ONNX Runtime cannot run this trial \(node '\/rnn\/LSTM\/R': LSTM layers on crossbars/);
     expect(fallback.stderr).toMatch(/on the hardware of .*lstm-ort.xbar \(seed \d+\),/);
+  });
+
+  it('--engine onnxruntime on a node ONNX Runtime computes differently (Resize align_corners from scales): the reference engine\'s outputs, with a warning naming the node', async () => {
+    const model = join(folder, 'align-corners.onnx');
+    writeFileSync(model, buildModel({
+      input: { name: 'x', dims: ['batch', 1, 2, 4] },
+      outputs: ['y'],
+      nodes: [{ op: 'Resize', inputs: ['x', '', 'scales'], outputs: ['y'], name: 'shrink', attributes: { mode: 'linear', coordinate_transformation_mode: 'align_corners' } }],
+      initializers: [{ name: 'scales', dims: [4], values: [1, 1, 0.6, 0.6] }],
+    }));
+    const input = join(folder, 'align-corners-x.npy');
+    writeFileSync(input, encodeNpy({ shape: [2, 1, 2, 4], data: Float64Array.from({ length: 16 }, (_, i) => i) }, 'float32'));
+    const [exact, fast] = [join(folder, 'ac-exact.npy'), join(folder, 'ac-fast.npy')];
+    expect((await runXbar(['infer', '--model', model, '--input', input, '--output', exact])).code).toBe(0);
+    const result = await runXbar(['infer', '--model', model, '--input', input, '--output', fast, '--engine', 'onnxruntime']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/warning: ran on xbar's reference engine: ONNX Runtime cannot run node 'shrink' \(Resize with align_corners from scales/);
+    expect(result.stderr).toMatch(/2 samples, ideal float64/);
+    expect(Array.from(decodeNpy(readFileSync(fast)).data)).toEqual(Array.from(decodeNpy(readFileSync(exact)).data));
   });
 
   it('--engine: an unknown name is a usage error', async () => {

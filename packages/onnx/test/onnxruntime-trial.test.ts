@@ -78,14 +78,15 @@ describe('OnnxRuntimeTrial = ProgrammedNetwork without read noise (float32 toler
     expect(worst / scale).toBeLessThan(1e-4);
   });
 
-  it('an 8-bit ADC: float32 moves at most a few conversions by one code', async () => {
-    const { ours, reference } = await bothEngines(HardwareNetwork.create(digits, arrays('differential', undefined, { adc: { bits: 8 } })), samples(digits, 16));
-    let far = 0;
-    for (let i = 0; i < ours.data.length; i++) if (Math.abs(ours.data[i] - reference.data[i]) > 1e-4 * Math.abs(reference.data[i]) + 1e-6) far++;
-    // a conversion flips only when a current lies within float32 rounding of a code boundary
-    expect(far / ours.data.length).toBeLessThan(0.05);
+  it('an 8-bit ADC: float32 moves at most a few conversions by one code (the logits)', async () => {
+    const { ours, reference } = await bothEngines(HardwareNetwork.create(logits, arrays('differential', undefined, { adc: { bits: 8 } })), samples(logits, 16));
     const { worst, scale } = largestDifference(ours, reference);
-    expect(worst / scale).toBeLessThan(0.05);
+    let far = 0;
+    for (let i = 0; i < ours.data.length; i++) if (Math.abs(ours.data[i] - reference.data[i]) > 1e-4 * scale) far++;
+    // a conversion flips only when a current lies within float32 rounding of a code boundary (none at this seed);
+    // one flip moves a logit by one code of its tile, about 1 % of its range
+    expect(far / ours.data.length).toBeLessThanOrEqual(0.01);
+    expect(worst / scale).toBeLessThan(0.02);
   });
 
   it('drift compensation: the same factor from the same read stream (RRAM retention, no read noise)', async () => {

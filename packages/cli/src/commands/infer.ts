@@ -54,7 +54,7 @@ export const inferCommand: CliCommand = {
       .option('--output <file>', 'output .npy (float64): B x the model output shape (no batch axis for a single sample)')
       .option('--netlist <file>', 'hardware (.xbar): run the weight layers on crossbars, one programming drawn from the seed (see docs/networks.md)')
       .option('--ideal', 'run the ideal graph (see --engine) even if --netlist is given')
-      .option('--engine <name>', `${ENGINES.join(' (xbar\'s float64 engine) or ')} (the network, or the programmed hardware trial, written as ONNX and run in float32, far faster; what it cannot run falls back with a warning)`, 'reference')
+      .option('--engine <name>', "reference (xbar's float64 engine) or onnxruntime (the network, or the programmed hardware trial, written as ONNX and run in float32, far faster; what it cannot run falls back with a warning)", 'reference')
       .option('--seed <n>', 'random seed of the hardware run (default: the netlist\'s .options seed; unused by ideal runs)')
       .option('--batch-size <n>', 'samples per chunk', '256')
       .option('--quiet', 'no progress and no summary line on stderr')

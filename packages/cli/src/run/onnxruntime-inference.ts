@@ -23,7 +23,7 @@ export async function runIdealOnOnnxRuntime(
 ): Promise<OnnxRuntimeRun> {
   const refused = unexportableNodes(network);
   if (refused.length > 0) {
-    return { output: reference(), fallback: `ran on the float64 reference engine: ONNX Runtime cannot run ${refused.map((r) => `node '${r.node}' (${r.reason})`).join('; ')}` };
+    return { output: reference(), fallback: `ran on xbar's reference engine: ONNX Runtime cannot run ${refused.map((r) => `node '${r.node}' (${r.reason})`).join('; ')}` };
   }
   const { OnnxRuntimeNetwork } = await import('@xbar/onnx/engine');
   const engine = await OnnxRuntimeNetwork.create(network);

@@ -46,6 +46,15 @@ export class ProgrammedNetwork {
     return new ProgrammedNetwork(hardware, nodes, readTimeSeconds);
   }
 
+  /**
+   * Weight node `name`'s programmed crossbars (one per convolution group) and its read stream, for
+   * engines that compute the reads themselves; undefined for a node that is not a weight node.
+   */
+  programmedNode(name: string): { readonly crossbars: readonly ProgrammedCrossbar[]; readonly read: Rng; readonly readTimeSeconds: Seconds | undefined } | undefined {
+    const node = this.nodes.get(name);
+    return node && { crossbars: node.groups, read: node.read, readTimeSeconds: this.readTimeSeconds };
+  }
+
   /** Runs one batch (B x inputShape); returns every node's output keyed by node name. */
   run(input: Tensor): NodeOutputs {
     const outputs: NodeOutputs = new Map();

@@ -336,7 +336,7 @@ export class ProgrammedCrossbar {
     return readTiles(this.layer.tiled, phased, circuits, { ...plan, normals }, readout);
   }
 
-/** Every tile read once at `timeSeconds` and solved with its wires (cached per read time; see forwardWithWires). */
+  /** Every tile read once at `timeSeconds` and solved with its wires (cached per read time; see forwardWithWires). */
   private wiredTiles(timeSeconds: Seconds, rng: Rng): TileConductances[] {
     const cached = this.circuitsByTime.get(timeSeconds);
     if (cached) return cached;

@@ -1,6 +1,7 @@
-import { type Network, type Tensor, checkNetworkInput, tensor } from '@xbar/core';
+import { type Network, type Tensor, checkNetworkInput } from '@xbar/core';
 import * as ort from 'onnxruntime-node';
 import { exportOnnx } from '../export/exporter.js';
+import { asTensor, createSession, float32Results } from './session.js';
 
 /** Options of an ONNX Runtime session. */
 export interface OnnxRuntimeOptions {
@@ -21,9 +22,7 @@ export class OnnxRuntimeNetwork {
   ) {}
 
   static async create(network: Network, options: OnnxRuntimeOptions = {}): Promise<OnnxRuntimeNetwork> {
-    const threads = options.threads ?? 1;
-    if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a whole number >= 1, got ${threads}`);
-    const session = await ort.InferenceSession.create(exportOnnx(network), { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+    const session = await createSession(exportOnnx(network), options.threads);
     return new OnnxRuntimeNetwork(network, session);
   }
 
@@ -31,17 +30,12 @@ export class OnnxRuntimeNetwork {
   async runFloat32(values: Float32Array, shape: readonly number[]): Promise<{ readonly shape: readonly number[]; readonly data: Float32Array }[]> {
     checkNetworkInput(this.network, { shape, data: new Float64Array(0) });
     const results = await this.session.run({ [this.network.inputName]: new ort.Tensor('float32', values, [...shape]) });
-    return this.network.outputs.map((name) => {
-      const result = results[name];
-      if (result === undefined || !(result.data instanceof Float32Array)) throw new Error(`ONNX Runtime did not return the float32 output '${name}'`);
-      return { shape: [...result.dims], data: result.data };
-    });
+    return float32Results(results, this.network.outputs);
   }
 
   /** runNetwork's contract: a float64 batch in, the outputs in order (float32 values held as float64). */
   async run(input: Tensor): Promise<Tensor[]> {
-    const outputs = await this.runFloat32(Float32Array.from(input.data), input.shape);
-    return outputs.map((output) => tensor(output.shape, Float64Array.from(output.data)));
+    return (await this.runFloat32(Float32Array.from(input.data), input.shape)).map(asTensor);
   }
 
   /** Frees the session's native memory. */

@@ -1,19 +1,18 @@
 import {
   type FastNormalStream,
   type HardwareNetwork,
-  type MappedWeightNode,
   type ProgramOptions,
+  ProgrammedNetwork,
   type Seconds,
   type Tensor,
   checkNetworkInput,
   createFastNormalStream,
-  createRng,
-  tensor,
 } from '@xbar/core';
 import * as ort from 'onnxruntime-node';
 import { OnnxGraphBuilder } from '../export/graph-builder.js';
 import { networkInput, unexportableNodes, writeNetwork } from '../export/exporter.js';
 import { type NoiseInput, type ProgrammedGroup, writeCrossbarNode } from './crossbar-graph.js';
+import { asTensor, createSession, float32Results } from './session.js';
 
 /** Options of a hardware trial on ONNX Runtime. */
 export interface OnnxRuntimeTrialOptions extends ProgramOptions {
@@ -76,30 +75,35 @@ export class OnnxRuntimeTrial {
   static async create(hardware: HardwareNetwork, seed: number | string, trial: number, options: OnnxRuntimeTrialOptions = {}): Promise<OnnxRuntimeTrial> {
     const refused = onnxRuntimeTrialSupport(hardware, options);
     if (refused.length > 0) throw new RangeError(`ONNX Runtime cannot run this hardware trial: ${refused.join('; ')}`);
-    const threads = options.threads ?? 1;
-    if (!(Number.isInteger(threads) && threads >= 1)) throw new RangeError(`threads must be a whole number >= 1, got ${threads}`);
     const entries = new Map(hardware.weightNodes().map((entry) => [entry.node.name, entry]));
+    // programmed exactly as the reference engine programs the trial
+    const programmed = ProgrammedNetwork.program(hardware, seed, trial, options.readTimeSeconds, { irDrop: options.irDrop ?? false });
     const builder = new OnnxGraphBuilder();
     const noise: NodeNoise[] = [];
     writeNetwork(builder, hardware.network, (node, input) => {
       const entry = entries.get(node.name)!;
       const inputs: NoiseInput[] = [];
-      const name = writeCrossbarNode(builder, entry, programGroups(entry, seed, trial, options), input, inputs);
+      const name = writeCrossbarNode(builder, entry, programmedGroups(programmed, node.name), input, inputs);
       noise.push({ inputs, stream: createFastNormalStream(seed, 'trial', trial, 'layer', entry.weightIndex, 'read-normals') });
       return name;
     });
     const noiseDims = (input: NoiseInput) => (input.sampleDims ? ['batch', ...input.sampleDims] : ['normals']);
     const graphInputs = [networkInput(hardware.network), ...noise.flatMap((n) => n.inputs.map((input) => ({ name: input.name, dims: noiseDims(input) })))];
     const bytes = builder.encode(graphInputs, hardware.network.outputs);
-    const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all', logSeverityLevel: 3 });
+    const session = await createSession(bytes, options.threads);
     return new OnnxRuntimeTrial(hardware, session, noise);
+  }
+
+  /** Standard normals drawn per sample of a batch (read and output noise of every tile). */
+  get normalsPerSample(): number {
+    return this.noise.reduce((sum, node) => sum + node.inputs.reduce((count, n) => count + n.perSample, 0), 0);
   }
 
   /** Runs one batch (B x inputShape); returns the network's outputs in order (float32 values held as float64). */
   async run(input: Tensor): Promise<Tensor[]> {
     const batch = checkNetworkInput(this.hardware.network, input);
     const feeds: Record<string, ort.Tensor> = { [this.hardware.network.inputName]: new ort.Tensor('float32', Float32Array.from(input.data), [...input.shape]) };
-    const total = this.noise.reduce((sum, node) => sum + node.inputs.reduce((count, n) => count + n.perSample * batch, 0), 0);
+    const total = this.normalsPerSample * batch;
     if (this.normals.length < total) this.normals = new Float32Array(total);
     let offset = 0;
     for (const { inputs, stream } of this.noise) {
@@ -110,12 +114,7 @@ export class OnnxRuntimeTrial {
         offset += count;
       }
     }
-    const results = await this.session.run(feeds);
-    return this.hardware.network.outputs.map((name) => {
-      const result = results[name];
-      if (result === undefined || !(result.data instanceof Float32Array)) throw new Error(`ONNX Runtime did not return the float32 output '${name}'`);
-      return tensor([...result.dims], Float64Array.from(result.data));
-    });
+    return float32Results(await this.session.run(feeds), this.hardware.network.outputs).map(asTensor);
   }
 
   /** Frees the session's native memory. */
@@ -125,20 +124,18 @@ export class OnnxRuntimeTrial {
 }
 
 /**
- * Programs every group of a weight node as ProgrammedNetwork.program does, and reads its tiles as
- * linear maps at the read time (with the drift-compensation factor, drawn from the node's read
- * stream as the reference engine's first MVM draws it).
+ * A weight node's programmed groups read as linear maps at the read time, with the
+ * drift-compensation factor drawn from the node's read stream as the reference engine's first MVM
+ * draws it.
  */
-function programGroups(entry: MappedWeightNode, seed: number | string, trial: number, options: OnnxRuntimeTrialOptions): ProgrammedGroup[] {
-  const program = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'program');
-  const read = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'read');
-  const irDrop = (options.irDrop ?? false) && entry.config.wires !== undefined;
-  const crossbars = entry.groups.map((layer) => layer.program(program, { ...options, irDrop }));
-  return crossbars.map((crossbar) => {
-    const time = options.readTimeSeconds ?? crossbar.layer.config.readTimeSeconds;
-    const driftFactor = crossbar.layer.config.driftCompensation ? crossbar.driftFactor(time, read) : 1;
-    const tiles = crossbar.linearTiles(time, read);
-    if (tiles === undefined) throw new RangeError(`node '${entry.node.name}': its cells are read cell by cell`);
+function programmedGroups(programmed: ProgrammedNetwork, name: string): ProgrammedGroup[] {
+  const node = programmed.programmedNode(name);
+  if (node === undefined) throw new RangeError(`internal: '${name}' is not a programmed weight node`);
+  return node.crossbars.map((crossbar) => {
+    const time = node.readTimeSeconds ?? crossbar.layer.config.readTimeSeconds;
+    const driftFactor = crossbar.layer.config.driftCompensation ? crossbar.driftFactor(time, node.read) : 1;
+    const tiles = crossbar.linearTiles(time, node.read);
+    if (tiles === undefined) throw new RangeError(`node '${name}': its cells are read cell by cell`);
     return { layer: crossbar.layer, tiles, driftFactor };
   });
 }

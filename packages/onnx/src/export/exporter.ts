@@ -162,7 +162,8 @@ function operandType(kind: string, position: number): ExportElementType {
 /** The node's attributes in ONNX form: enumerations back to their strings, `axes` of a reduction moved to its input. */
 function tensorOpAttributes(node: TensorOpNode): Record<string, ExportAttribute> {
   const spec = TENSOR_OP_ATTRIBUTES[node.kind];
-  if (spec === undefined) throw new OnnxExportError(`node '${node.name}': tensor op ${node.kind} has no ONNX form`);
+  // the importer makes tensor nodes only of the ops this table lists
+  if (spec === undefined) throw new OnnxExportError(`node '${node.name}': internal: tensor op ${node.kind} has no ONNX attributes listed`);
   const out: Record<string, ExportAttribute> = {};
   for (const [name, value] of Object.entries(node.attributes)) {
     const kind = spec[name];
@@ -285,7 +286,6 @@ const ALIGN_CORNERS = RESIZE_COORDINATE_MODES.indexOf('align_corners');
 /** Why `node` has no faithful ONNX Runtime form, or undefined when it has one. */
 function unexportableReason(node: NetworkNode): string | undefined {
   if (node.op !== 'tensor') return undefined;
-  if (!(node.kind in TENSOR_OP_ATTRIBUTES)) return `tensor op ${node.kind} has no ONNX form`;
   const scales = node.operands[2];
   if (node.kind === 'Resize' && node.attributes.coordinate_transformation_mode === ALIGN_CORNERS && typeof scales !== 'number' && scales !== undefined && scales.data.length > 0) {
     return "Resize with align_corners from scales: ONNX Runtime's coordinates differ from ONNX's reference there";
