@@ -17,6 +17,20 @@ export interface BatchLayout {
 export const FIRST_AXIS: BatchLayout = { axis: 0, outer: 1, inner: 1 };
 
 /**
+ * The layout of a value computed from the whole batch in a network that mixes its samples
+ * (Network.wholeBatch): no axis of it holds the batch apart, its shape is the whole value's.
+ */
+export const WHOLE: BatchLayout = { axis: -1, outer: 1, inner: 1 };
+
+export function isWhole(layout: BatchLayout): boolean {
+  return layout.axis < 0;
+}
+
+export function sameLayout(a: BatchLayout, b: BatchLayout): boolean {
+  return a.axis === b.axis && a.outer === b.outer && a.inner === b.inner;
+}
+
+/**
  * The value standing for the (symbolic) batch size B in shapes computed at import: Shape of an
  * activation yields k * SYMBOLIC_BATCH for an axis of k * B, products with constants keep that
  * form, and Reshape reads it back as the axis holding the batch.

@@ -14,6 +14,7 @@ export const TENSOR_OP_ATTRIBUTES: Readonly<Record<string, Readonly<Record<strin
   LeakyRelu: { alpha: 'float' },
   Elu: { alpha: 'float' },
   HardSigmoid: { alpha: 'float', beta: 'float' },
+  Reshape: { allowzero: 'int' },
   Transpose: { perm: 'ints' },
   Slice: {},
   Pad: { mode: PAD_MODES },

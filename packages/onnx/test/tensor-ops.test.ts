@@ -124,10 +124,12 @@ describe('digital tensor ops (core TENSOR_OPS) imported from ONNX', () => {
       opset: 17,
     });
     expect(() => importOnnx(softmaxOverBatch)).toThrow(/node 'peak' \(ReduceMax\): the result does not keep one axis for the batch/);
-    // with a fixed batch of 1 in the model, a sum over the batch looked batch-preserving, and mixed
-    // the samples of any larger batch the network then ran
+    // with a fixed batch of 1 in the model, a sum over the batch looked batch-preserving: it is
+    // imported as that one whole batch, and refuses to mix the samples of a larger one
     const summed = buildModel({ input: { name: 'x', dims: [1, D] }, outputs: ['y'], nodes: [{ op: 'ReduceSum', inputs: ['x', 'zero'], outputs: ['y'], name: 'total' }], initializers: [{ name: 'zero', dims: [1], values: [0], type: 'int64' }] });
-    expect(() => importOnnx(summed)).toThrow(/node 'total' \(ReduceSum\): the result does not keep one axis for the batch/);
+    const { network } = importOnnx(summed);
+    expect(network.wholeBatch).toBe(1);
+    expect(() => runNetwork(network, tensor([2, D]))).toThrow(/runs on exactly 1 inputs at once, got 2/);
   });
 
   it('read the older attribute forms: Slice before opset 10, Clip before 11', () => {

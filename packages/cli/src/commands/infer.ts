@@ -56,7 +56,7 @@ export const inferCommand: CliCommand = {
       .option('--ideal', 'run the ideal graph (see --engine) even if --netlist is given')
       .option('--engine <name>', "reference (xbar's float64 engine) or onnxruntime (the network, or the programmed hardware trial, written as ONNX and run in float32, far faster; what it cannot run falls back with a warning)", 'reference')
       .option('--seed <n>', 'random seed of the hardware run (default: the netlist\'s .options seed; unused by ideal runs)')
-      .option('--batch-size <n>', 'samples per chunk', '256')
+      .option('--batch-size <n>', 'samples per chunk (default 256; a model that mixes the samples of its batch runs it whole)')
       .option('--quiet', 'no progress and no summary line on stderr')
       .option('--no-config', NO_CONFIG_HELP)
       .action(async (options: InferOptions) => {
@@ -73,6 +73,9 @@ export const inferCommand: CliCommand = {
         const { batch, single } = readModelInputs(inputPath, io.cwd, network, modelPath);
         const hardware = options.netlist !== undefined && !options.ideal ? await loadHardware(options.netlist, modelPath, network, io, options.config) : undefined;
         const seed = options.seed !== undefined ? Number(options.seed) : hardware?.seed;
+        const { wholeBatch } = network;
+        const chunk = wholeBatch ?? batchSize;
+        const notes = wholeBatch !== undefined && options.batchSize !== undefined ? [`--batch-size ${batchSize} has no effect: ${modelPath} mixes the samples of its batch and runs its ${wholeBatch} inputs as one`] : [];
         let output: Tensor;
         let warnings: readonly string[] = [];
         let summary = hardware ? `on the hardware of ${options.netlist} (seed ${seed})` : 'ideal float64';
@@ -81,30 +84,31 @@ export const inferCommand: CliCommand = {
         const onBatch = (samples: number) => progress.tick(samples);
         try {
           if (hardware) {
-            const run = await runOnHardware(network, hardware.spec, batch, { seed: seed!, batchSize, onBatch, engine: engine === 'onnxruntime' ? 'onnxruntime' : 'reference' });
+            const run = await runOnHardware(network, hardware.spec, batch, { seed: seed!, batchSize: chunk, onBatch, engine: engine === 'onnxruntime' ? 'onnxruntime' : 'reference' });
             output = run.output;
             warnings = [...(run.fallback === undefined ? [] : [run.fallback]), ...dacNotes(run.dacClipping).warnings];
             if (engine === 'onnxruntime' && run.fallback === undefined) summary = `on the hardware of ${options.netlist} (seed ${seed}, float32 on ONNX Runtime)`;
           } else if (engine === 'onnxruntime') {
-            const run = await runIdealOnOnnxRuntime(network, batch, batchSize, () => runNetworkBatched(network, batch, batchSize, undefined, onBatch)[0], onBatch);
+            const run = await runIdealOnOnnxRuntime(network, batch, chunk, () => runNetworkBatched(network, batch, chunk, undefined, onBatch)[0], onBatch);
             output = run.output;
             warnings = run.fallback === undefined ? [] : [run.fallback];
             if (run.fallback === undefined) summary = 'ideal float32 on ONNX Runtime';
           } else {
-            [output] = runNetworkBatched(network, batch, batchSize, undefined, onBatch);
+            [output] = runNetworkBatched(network, batch, chunk, undefined, onBatch);
           }
         } catch (error) {
           throw runtimeError(`running ${modelPath} failed: ${error instanceof Error ? error.message : String(error)}`);
         } finally {
           progress.stop();
         }
-        const shape = single ? output.shape.slice(1) : output.shape;
+        // a whole batch's output is the whole tensor, whatever it holds on its first axis
+        const shape = single && wholeBatch === undefined ? output.shape.slice(1) : output.shape;
         try {
           writeFileAtomic(resolve(io.cwd, outputPath), encodeNpy({ shape, data: output.data }, 'float64'));
         } catch (error) {
           throw runtimeError(`cannot write ${outputPath}: ${error instanceof Error ? error.message : String(error)}`);
         }
-        for (const warning of warnings) io.stderr(`xbar: warning: ${warning}\n`);
+        for (const warning of [...notes, ...warnings]) io.stderr(`xbar: warning: ${warning}\n`);
         if (hardware && !options.quiet) io.stderr(`xbar infer: ${hardware.placement}\n`);
         if (!options.quiet) io.stderr(`xbar infer: ${modelPath}, ${batch.shape[0]} sample${batch.shape[0] === 1 ? '' : 's'}, ${summary}, wrote ${outputPath} ${shapeText(shape)}\n`);
       });

@@ -197,6 +197,7 @@ export const mseCommand: CliCommand = {
         const seedFlag = flags.seed === undefined ? undefined : wholeNumber(flags.seed, '--seed', Number.MIN_SAFE_INTEGER);
         const sources = parseSources(flags.sources);
         const network = loadOnnxNetwork(modelPath, io.cwd);
+        if (network.wholeBatch !== undefined) throw runtimeError(`${modelPath}: the model mixes the samples of its batch (its input fixes the batch at ${network.wholeBatch}); xbar mse compares the outputs sample by sample, which such a model does not give`);
         const input = readModelInputs(inputPath, io.cwd, network, modelPath).batch;
         const registry = await loadRegistryWithPlugins(loadConfigForNetlist(netlistPath, io.cwd, flags.config));
         const design = loadNetlist(netlistPath, io, { registry });

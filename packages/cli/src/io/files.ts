@@ -49,7 +49,11 @@ export function readModelInputs(path: string, cwd: string, network: Network, mod
     if (!Number.isFinite(input.data[k])) throw runtimeError(`${path}: element ${k} is ${input.data[k]}; inputs must be finite`);
   }
   const data = Float64Array.from(input.data);
-  return { batch: single ? tensor([1, ...input.shape], data) : tensor(input.shape, data), single };
+  const batch = single ? tensor([1, ...input.shape], data) : tensor(input.shape, data);
+  if (network.wholeBatch !== undefined && batch.shape[0] !== network.wholeBatch) {
+    throw runtimeError(`${path}: ${modelPath} mixes the samples of its batch (its input fixes the batch at ${network.wholeBatch}) and runs on exactly ${network.wholeBatch} inputs at once; ${path} holds ${batch.shape[0]}`);
+  }
+  return { batch, single };
 }
 
 /** The network of an ONNX file; unreadable, malformed or unsupported models are runtime errors naming the file. */

@@ -35,7 +35,7 @@ export interface HardwareRunOptions {
  * Runs a batch through the network on crossbars: one Monte-Carlo programming instance (trial 0 of
  * `seed`), read in chunks of `batchSize` samples, every array with wire resistance solved as a
  * circuit. Calibrated DACs and ADCs take their ranges from the ideal activations of the first
- * CALIBRATION_SAMPLES samples. With `engine: 'onnxruntime'` the programmed trial runs on ONNX
+ * CALIBRATION_SAMPLES samples (of the whole batch of a network with one, Network.wholeBatch). With `engine: 'onnxruntime'` the programmed trial runs on ONNX
  * Runtime when it can (the same programmed cells, fresh noise of the same distribution), else on
  * the reference engine with the reason in `fallback`.
  */
@@ -43,7 +43,8 @@ export async function runOnHardware(network: Network, spec: HardwareSpec, input:
   const { seed, batchSize, readTimeSeconds } = options;
   const hardware = HardwareNetwork.create(network, spec);
   const total = input.shape[0];
-  hardware.calibrate(batchSlice(input, 0, Math.min(total, CALIBRATION_SAMPLES)));
+  // a whole-batch network runs on its whole batch only
+  hardware.calibrate(network.wholeBatch === undefined ? batchSlice(input, 0, Math.min(total, CALIBRATION_SAMPLES)) : input);
   const dacClipping = () => hardware.dacClipping(input);
   let fallback: string | undefined;
   if (options.engine === 'onnxruntime') {

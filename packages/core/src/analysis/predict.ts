@@ -67,9 +67,10 @@ export interface AnalyzerOptions {
 
 /**
  * Throws naming the first node whose moments the analysis cannot propagate: digital tensor ops,
- * recurrent layers, and reshapes that move the batch off the first axis.
+ * recurrent layers, and reshapes that move the batch off the first axis; and a whole-batch network.
  */
 function refuseUnsupportedNodes(network: Network): void {
+  if (network.wholeBatch !== undefined) throw new RangeError(`the network mixes the samples of its batch of ${network.wholeBatch}; the analytical MSE is per sample`);
   for (const node of network.nodes) {
     if (node.op === 'tensor') throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through ${node.kind}`);
     if (node.op === 'recurrent') throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through a recurrent (${node.cell.toUpperCase()}) layer`);

@@ -65,6 +65,9 @@ export function checkNetworkInput(network: Network, input: Tensor): number {
   if (input.shape.length !== network.inputShape.length + 1 || !sameShape(input.shape.slice(1), network.inputShape)) {
     throw new RangeError(`the network takes a batch B x ${formatShape(network.inputShape).slice(1, -1).replaceAll(', ', ' x ')}, got ${formatShape(input.shape)}`);
   }
+  if (network.wholeBatch !== undefined && input.shape[0] !== network.wholeBatch) {
+    throw new RangeError(`the network mixes the samples of its batch and runs on exactly ${network.wholeBatch} inputs at once, got ${input.shape[0]}`);
+  }
   return input.shape[0];
 }
 
@@ -97,10 +100,18 @@ export function runNetwork(network: Network, input: Tensor, evaluate: NodeEvalua
   });
 }
 
-/** runNetwork over a large batch in chunks of `batchSize` samples, outputs concatenated. */
+/**
+ * runNetwork over a large batch in chunks of `batchSize` samples, outputs concatenated. A network
+ * with a whole batch (Network.wholeBatch) runs in one piece whatever `batchSize` says.
+ */
 export function runNetworkBatched(network: Network, input: Tensor, batchSize = 256, evaluate: NodeEvaluator = evaluateNode, onBatch?: (samples: number) => void): Tensor[] {
   const total = checkNetworkInput(network, input);
   if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`batch size must be a whole number >= 1, got ${batchSize}`);
+  if (network.wholeBatch !== undefined) {
+    const results = runNetwork(network, input, evaluate);
+    onBatch?.(total);
+    return results;
+  }
   const shapes = networkShapes(network);
   const outputs = network.outputs.map((name) => tensor([total, ...(shapes.get(name) ?? [])]));
   for (let start = 0; start < total; start += batchSize) {

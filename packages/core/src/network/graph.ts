@@ -20,6 +20,13 @@ export interface Network {
   readonly nodes: readonly NetworkNode[];
   /** Names of the output values, in order. */
   readonly outputs: readonly string[];
+  /**
+   * Set when the network's values mix the samples of its batch (a reduction, split or broadcast
+   * along the batch axis, a constant spanning it, an output without it first): it runs on exactly
+   * this many inputs at once, and its outputs are whole tensors, not one result per sample. Shapes
+   * of values computed from the whole batch are then their whole shapes.
+   */
+  readonly wholeBatch?: number;
 }
 
 interface NodeBase {

@@ -143,6 +143,7 @@ const INT64_OPERANDS: Readonly<Record<string, readonly number[]>> = {
   Pad: [1, 3],
   Gather: [1],
   Expand: [1],
+  Reshape: [1],
   Resize: [3],
   ...Object.fromEntries(['ReduceMean', 'ReduceSum', 'ReduceMax', 'ReduceMin', 'ReduceProd', 'ReduceSumSquare'].map((op) => [op, [1]])),
 };

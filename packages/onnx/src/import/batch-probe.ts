@@ -14,7 +14,7 @@ export type TensorRun = (operands: readonly Tensor[]) => Tensor;
 /** A tensor op's operand: the index of an activation among its inputs, or a constant tensor. */
 export type Operand = number | Tensor;
 
-function tensorOfZeros(shape: readonly number[]): Tensor {
+export function tensorOfZeros(shape: readonly number[]): Tensor {
   return { shape: [...shape], data: new Float64Array(dimsSize(shape)) };
 }
 

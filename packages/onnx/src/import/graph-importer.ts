@@ -4,10 +4,10 @@
  * ONNX value has, which decides whether a layer may absorb what follows it.
  */
 import { type Conv2dNode, type DenseNode, type NetworkNode, nodeOutputShape } from '@xbar/core';
-import { type BatchLayout, FIRST_AXIS } from '../batch-layout.js';
+import { type BatchLayout, FIRST_AXIS, WHOLE, isFirstAxis, isWhole, sameLayout } from '../batch-layout.js';
 import { type ConstantTensor, OnnxImportError } from '../constant.js';
 import type { OnnxNode } from '../model.js';
-import type { Activation, Value } from './values.js';
+import { type Activation, type Value, fullDims } from './values.js';
 
 export class GraphImporter {
   readonly nodes: NetworkNode[] = [];
@@ -17,10 +17,15 @@ export class GraphImporter {
   /** How many node inputs and graph outputs read each ONNX value. */
   private readonly readers = new Map<string, number>();
 
-  /** `fixedBatch` is the graph input's batch size when the model fixes it. */
+  /**
+   * `fixedBatch` is the graph input's batch size when the model fixes it. `wholeBatch` (that size)
+   * imports the graph as one whole batch (Network.wholeBatch): tensor ops may then mix the samples,
+   * their results are WHOLE values, and every other activation knows the size of its batch axis.
+   */
   constructor(
     readonly opset: number,
     readonly fixedBatch: number | undefined,
+    readonly wholeBatch: number | undefined,
     onnxNodes: readonly OnnxNode[],
     graphOutputs: readonly string[],
   ) {
@@ -31,16 +36,20 @@ export class GraphImporter {
     this.values.set(name, { kind: 'constant', tensor });
   }
 
-  /** Binds `name` to an activation; `integer` is the ONNX data type of its values when they are integers. */
-  setActivation(name: string, id: string, shape: readonly number[], batch: BatchLayout, integer?: number): void {
-    this.values.set(name, { kind: 'activation', id, shape: [...shape], batch, ...(integer === undefined ? {} : { integer }) });
+  /**
+   * Binds `name` to an activation; `integer` is the ONNX data type of its values when they are
+   * integers, `batchSize` the size of its batch axis in a whole batch (see Value).
+   */
+  setActivation(name: string, id: string, shape: readonly number[], batch: BatchLayout, details: { readonly integer?: number; readonly batchSize?: number } = {}): void {
+    const { integer, batchSize } = details;
+    this.values.set(name, { kind: 'activation', id, shape: [...shape], batch, ...(integer === undefined ? {} : { integer }), ...(batchSize === undefined ? {} : { batchSize }) });
   }
 
   /** Marks the activation `name` stands for as integer-valued of ONNX data type `integer`, or not (undefined); constants and fills are left alone. */
   markInteger(name: string, integer: number | undefined): void {
     const value = this.values.get(name);
     if (value?.kind !== 'activation' || value.integer === integer) return;
-    this.setActivation(name, value.id, value.shape, value.batch, integer);
+    this.setActivation(name, value.id, value.shape, value.batch, { integer, batchSize: value.batchSize });
   }
 
   /** Binds an ONNX value name to an existing value (aliases: Identity, Dropout). */
@@ -61,8 +70,12 @@ export class GraphImporter {
     return value;
   }
 
-  /** Appends a core node producing its output, whose batch is laid out as `batch`; `where` names the ONNX node in errors. */
-  addNode(where: string, node: NetworkNode, inputShapes: readonly (readonly number[])[], batch: BatchLayout = FIRST_AXIS): void {
+  /**
+   * Appends a core node producing its output, whose batch is laid out as `batch`; `where` names the
+   * ONNX node in errors. In a whole batch the output's batch axis has `batchSize` elements (by
+   * default those of the node's first input).
+   */
+  addNode(where: string, node: NetworkNode, inputShapes: readonly (readonly number[])[], batch: BatchLayout = FIRST_AXIS, batchSize?: number): void {
     let shape: number[];
     try {
       shape = nodeOutputShape(node, inputShapes);
@@ -71,7 +84,41 @@ export class GraphImporter {
     }
     this.producers.set(node.output, this.nodes.length);
     this.nodes.push(node);
-    this.setActivation(node.output, node.output, shape, batch);
+    const inherited = this.wholeBatch === undefined || isWhole(batch) ? undefined : (batchSize ?? this.batchSizeOf(node.inputs[0]));
+    this.setActivation(node.output, node.output, shape, batch, { batchSize: inherited });
+  }
+
+  /** The size of the batch axis of activation `id` in a whole batch. */
+  private batchSizeOf(id: string | undefined): number | undefined {
+    const value = id === undefined ? undefined : this.values.get(id);
+    return value?.kind === 'activation' ? value.batchSize : undefined;
+  }
+
+  /**
+   * In a whole batch, activation `x` laid out as `layout` (outer and inner 1): x itself if it is,
+   * else a node re-labelling its values (a Reshape to the same dims) with the batch on that axis.
+   */
+  view(where: string, x: Activation, layout: BatchLayout): Activation {
+    if (sameLayout(x.batch, layout)) return x;
+    const dims = fullDims(x);
+    const id = isWhole(layout) ? `${x.id}/whole` : `${x.id}/batch-axis-${layout.axis}`;
+    const existing = this.values.get(id);
+    if (existing?.kind === 'activation') return existing;
+    if (!isWhole(layout) && !(layout.axis < dims.length && layout.outer === 1 && layout.inner === 1)) {
+      throw new OnnxImportError(`${where}: [${dims.join(', ')}] has no axis ${layout.axis} to hold the batch`);
+    }
+    const batchSize = isWhole(layout) ? undefined : dims[layout.axis];
+    const atOne = dims.map((dim, axis) => (axis === layout.axis ? 1 : dim));
+    const outputShape = isWhole(layout) ? dims : isFirstAxis(layout) ? atOne.slice(1) : atOne;
+    const target = { shape: [dims.length], data: Float64Array.from(dims) };
+    const node: NetworkNode = { op: 'tensor', kind: 'Reshape', name: id, inputs: [x.id], output: id, attributes: {}, operands: [0, target], outputShape };
+    this.addNode(where, node, [x.shape], layout, batchSize);
+    return this.activation(id, where);
+  }
+
+  /** In a whole batch, `x` as a WHOLE value (see view). */
+  whole(where: string, x: Activation): Activation {
+    return this.view(where, x, WHOLE);
   }
 
   /**
@@ -93,7 +140,7 @@ export class GraphImporter {
     this.producers.delete(old.output);
     this.nodes[index] = replacement;
     this.producers.set(replacement.output, index);
-    this.setActivation(replacement.output, replacement.output, shape, this.layoutOf(old.output));
+    this.setActivation(replacement.output, replacement.output, shape, this.layoutOf(old.output), { batchSize: this.batchSizeOf(old.output) });
   }
 
   /** The batch layout of the activation a node produced. */

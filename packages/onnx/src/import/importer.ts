@@ -2,7 +2,9 @@
  * The entry of the ONNX import: checks the model (opset, supported ops, one float, integer or bool
  * graph input with a batch first), binds initializers and the input, runs each node's handler from
  * the table (integer-valued activations checked and followed, integers.ts), and collects the graph
- * outputs into a core Network.
+ * outputs into a core Network. A graph that cannot be imported per sample (an op mixes the samples,
+ * a constant spans the batch axis) but fixes its batch size is imported again as that one whole
+ * batch (Network.wholeBatch).
  */
 import type { Network } from '@xbar/core';
 import { describeNode } from '../attributes.js';
@@ -55,21 +57,47 @@ export function importOnnxModel(model: OnnxModel): ImportedModel {
     if (bad >= 0) throw new OnnxImportError(`initializer '${name}': element ${bad} is ${tensor.values[bad]}; weights and other initializers must be finite`);
     return [name, tensor];
   });
-  const { inputName, inputShape, fixedBatch, integer } = graphInput(graph, new Set(initializers.map(([name]) => name)));
-  const importer = new GraphImporter(opset, fixedBatch, graph.node, graph.output.map((o) => o.name ?? ''));
+  const input = graphInput(graph, new Set(initializers.map(([name]) => name)));
+  let network: Network;
+  try {
+    network = importGraph(graph, opset, initializers, input, undefined);
+  } catch (error) {
+    // a graph that mixes the samples of a fixed batch runs as that one whole batch
+    if (!(error instanceof OnnxImportError) || input.fixedBatch === undefined) throw error;
+    network = importWholeBatch(graph, opset, initializers, input, input.fixedBatch, error);
+  }
+  const producer = [model.producer_name, model.producer_version].filter((part) => part).join(' ');
+  return { network, opset, producer };
+}
+
+type GraphInput = ReturnType<typeof graphInput>;
+
+/** The graph imported as one whole batch of `batch` samples, or `refusal` (the per-sample import's error) if that fails too. */
+function importWholeBatch(graph: OnnxGraph, opset: number, initializers: readonly [string, ConstantTensor][], input: GraphInput, batch: number, refusal: OnnxImportError): Network {
+  try {
+    return importGraph(graph, opset, initializers, input, batch);
+  } catch (error) {
+    if (error instanceof OnnxImportError) throw refusal;
+    throw error;
+  }
+}
+
+/** The nodes of the graph translated, per sample or (`wholeBatch`) as one whole batch. */
+function importGraph(graph: OnnxGraph, opset: number, initializers: readonly [string, ConstantTensor][], input: GraphInput, wholeBatch: number | undefined): Network {
+  const { inputName, inputShape, fixedBatch, integer } = input;
+  const importer = new GraphImporter(opset, fixedBatch, wholeBatch, graph.node, graph.output.map((o) => o.name ?? ''));
   for (const [name, tensor] of initializers) importer.setConstant(name, tensor);
-  importer.setActivation(inputName, inputName, inputShape, FIRST_AXIS, integer);
+  importer.setActivation(inputName, inputName, inputShape, FIRST_AXIS, { integer, batchSize: wholeBatch });
   graph.node.forEach((node, index) => importNode(importer, node, index));
   const outputs = graph.output.map((output) => {
     const name = output.name ?? '';
     const value = importer.value(name, `graph output '${name}'`);
     if (value.kind !== 'activation') throw new OnnxImportError(`graph output '${name}' is a constant: nothing to compute`);
-    if (!isFirstAxis(value.batch)) throw new OnnxImportError(`graph output '${name}' has the batch on axis ${value.batch.axis} of [${formatDims(fullDims(value))}]; graph outputs must be batch first`);
+    // in a whole batch the outputs are whole tensors, whatever axis holds the samples
+    if (wholeBatch === undefined && !isFirstAxis(value.batch)) throw new OnnxImportError(`graph output '${name}' has the batch on axis ${value.batch.axis} of [${formatDims(fullDims(value))}]; graph outputs must be batch first`);
     return value.id;
   });
-  const network: Network = { inputName, inputShape, nodes: importer.nodes, outputs };
-  const producer = [model.producer_name, model.producer_version].filter((part) => part).join(' ');
-  return { network, opset, producer };
+  return { inputName, inputShape, nodes: importer.nodes, outputs, ...(wholeBatch === undefined ? {} : { wholeBatch }) };
 }
 
 function defaultOpset(model: OnnxModel): number {

@@ -5,7 +5,7 @@
  */
 import type { NetworkNode } from '@xbar/core';
 import { NodeAttributes } from '../attributes.js';
-import { type BatchLayout, FIRST_AXIS, formatDims, isFirstAxis } from '../batch-layout.js';
+import { type BatchLayout, FIRST_AXIS, WHOLE, formatDims, isFirstAxis } from '../batch-layout.js';
 import { type ConstantTensor, OnnxImportError } from '../constant.js';
 import type { OnnxNode } from '../model.js';
 import type { GraphImporter } from './graph-importer.js';
@@ -51,9 +51,24 @@ export class NodeContext {
 
   /** Input `index` as an activation whose batch is its first axis (convolution, pooling, normalisation). */
   batchFirstInput(index: number, what: string): Activation {
-    const value = this.activationInput(index, what);
+    const value = this.layoutInput(index, FIRST_AXIS, what);
     if (!isFirstAxis(value.batch)) throw new OnnxImportError(`${this.where}: ${what} must hold the batch as its first axis; it is [${formatDims(fullDims(value))}] with the batch on axis ${value.batch.axis}`);
     return value;
+  }
+
+  /**
+   * Input `index` as an activation; in a whole batch (GraphImporter.wholeBatch) viewed with the
+   * batch laid out as `layout`, which the op needs. Elsewhere it is returned as it is, for the
+   * caller to check.
+   */
+  layoutInput(index: number, layout: BatchLayout, what: string): Activation {
+    const value = this.activationInput(index, what);
+    return this.graph.wholeBatch === undefined ? value : this.graph.view(this.where, value, layout);
+  }
+
+  /** Input `index` as an activation; in a whole batch, as a WHOLE value (for ops that may then act on any axis). */
+  wholeInput(index: number, what: string): Activation {
+    return this.layoutInput(index, WHOLE, what);
   }
 
   activationInput(index: number, what = `input ${index}`): Activation {

@@ -4,12 +4,12 @@
  * Handlers of other ops use it too (ConvTranspose's padding, Split's slices, a recurrent layer's Y_h).
  */
 import { type NetworkNode, TENSOR_OPS, type TensorOpAttributes } from '@xbar/core';
-import { batchMultiple, formatDims, isFirstAxis } from '../batch-layout.js';
+import { WHOLE, batchMultiple, formatDims, isFirstAxis } from '../batch-layout.js';
 import { OnnxImportError } from '../constant.js';
-import { type Operand, type TensorRun, probeOutput, tensorOpLayout } from './batch-probe.js';
+import { type Operand, type TensorRun, probeOutput, tensorOfZeros, tensorOpLayout } from './batch-probe.js';
 import { foldFilled, foldTensorOp } from './folding/constants.js';
 import type { NodeContext } from './node-context.js';
-import type { Activation, Value } from './values.js';
+import { type Activation, type Value, fullDims } from './values.js';
 
 /**
  * The tensor op `type` on `values` producing `output`: folded when every value is constant, else a
@@ -57,6 +57,13 @@ export function appendTensorOp(context: NodeContext, type: string, attributes: T
       activations.push(value);
     }
     operands.push(index);
+  }
+  if (context.graph.wholeBatch !== undefined) {
+    // a whole batch: the op may mix the samples; its result is a WHOLE value
+    const outputShape = run(operands.map((operand) => (typeof operand === 'number' ? tensorOfZeros(fullDims(activations[operand])) : operand))).shape;
+    const node: NetworkNode = { op: 'tensor', kind: type, name: output === context.node.output[0] ? context.name : output, inputs, output, attributes, operands, outputShape };
+    context.addNode(node, activations.map((a) => a.shape), WHOLE);
+    return;
   }
   const layout = tensorOpLayout(run, operands, activations, context.where);
   const outputShape = probeOutput(run, operands, activations, 1).shape;

@@ -3,7 +3,7 @@
  * every part of the importer reads of them: full dims, the shape at a batch of one, and the small
  * constants (scalars, int lists) that handlers pass to tensor ops.
  */
-import { type BatchLayout, dimsAtSymbolicBatch, isFirstAxis } from '../batch-layout.js';
+import { type BatchLayout, dimsAtBatch, dimsAtSymbolicBatch, isFirstAxis } from '../batch-layout.js';
 import type { ConstantTensor } from '../constant.js';
 
 /**
@@ -13,10 +13,12 @@ import type { ConstantTensor } from '../constant.js';
  * such as a recurrent layer's zero initial state), `dims` holding multiples of SYMBOLIC_BATCH.
  * An activation's `integer` is the ONNX data type of its values when they are integers (an integer
  * or bool graph input and what flows from it through ops that keep integers, see integers.ts).
+ * In a network with a whole batch (GraphImporter.wholeBatch), an activation whose layout names a
+ * batch axis has `batchSize`: that axis's size, which is fixed there (WHOLE values have none).
  */
 export type Value =
   | { readonly kind: 'constant'; readonly tensor: ConstantTensor }
-  | { readonly kind: 'activation'; readonly id: string; readonly shape: readonly number[]; readonly batch: BatchLayout; readonly integer?: number }
+  | { readonly kind: 'activation'; readonly id: string; readonly shape: readonly number[]; readonly batch: BatchLayout; readonly integer?: number; readonly batchSize?: number }
   | { readonly kind: 'filled'; readonly value: number; readonly dims: readonly number[] };
 
 export type Activation = Extract<Value, { kind: 'activation' }>;
@@ -28,10 +30,11 @@ export function shapeAtOne(x: Activation): number[] {
   return isFirstAxis(x.batch) ? [1, ...x.shape] : [...x.shape];
 }
 
-/** Full dims of a value, the batch axis of activations a multiple of SYMBOLIC_BATCH. */
+/** Full dims of a value, the batch axis of activations a multiple of SYMBOLIC_BATCH (its size, when fixed by a whole batch). */
 export function fullDims(value: Value): number[] {
   if (value.kind === 'constant') return [...value.tensor.dims];
   if (value.kind === 'filled') return [...value.dims];
+  if (value.batchSize !== undefined) return dimsAtBatch(shapeAtOne(value), value.batch, value.batchSize);
   return dimsAtSymbolicBatch(shapeAtOne(value), value.batch);
 }
 

@@ -205,4 +205,26 @@ const cast: TensorOp = {
   },
 };
 
-export const LAYOUT_OPS: Readonly<Record<string, TensorOp>> = { Transpose: transpose, Slice: slice, Pad: pad, Concat: concat, Gather: gather, Expand: expand, Cast: cast };
+/**
+ * Reshape to the dims of operand 1 (ONNX Reshape): a 0 copies the input's dimension at that axis
+ * unless `allowzero` is 1, one -1 takes what the other dimensions leave. The values are shared.
+ */
+const reshape: TensorOp = {
+  arity: [2, 2],
+  forward([x, target], attributes) {
+    const allowZero = numberAttribute(attributes, 'allowzero', 0) !== 0;
+    const written = `[${Array.from(target.data).join(', ')}]`;
+    const dims = Array.from(target.data, (dim, axis) => (dim === 0 && !allowZero ? (x.shape[axis] ?? Number.NaN) : dim));
+    const unknown = dims.filter((dim) => dim === -1).length;
+    if (unknown > 1 || dims.some((dim) => !Number.isInteger(dim) || dim < -1)) throw new RangeError(`cannot reshape ${formatShape(x.shape)} to ${written}`);
+    if (unknown === 1) {
+      const known = shapeSize(dims.filter((dim) => dim !== -1));
+      if (known === 0 || x.data.length % known !== 0) throw new RangeError(`cannot infer -1 in ${written} for ${x.data.length} values`);
+      dims[dims.indexOf(-1)] = x.data.length / known;
+    }
+    if (shapeSize(dims) !== x.data.length) throw new RangeError(`cannot reshape ${formatShape(x.shape)} to ${formatShape(dims)}`);
+    return { shape: dims, data: x.data };
+  },
+};
+
+export const LAYOUT_OPS: Readonly<Record<string, TensorOp>> = { Reshape: reshape, Transpose: transpose, Slice: slice, Pad: pad, Concat: concat, Gather: gather, Expand: expand, Cast: cast };

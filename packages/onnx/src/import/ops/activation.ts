@@ -26,7 +26,7 @@ function elementwise(context: NodeContext, type: keyof typeof ELEMENTWISE): void
 function softmax(context: NodeContext): void {
   const { opset } = context.graph;
   const attributes = context.attributes(['axis']);
-  const x = context.activationInput(0);
+  const x = context.wholeInput(0, 'input');
   const rank = fullDims(x).length;
   const axis = normalizeAxis(attributes.int('axis', opset >= 13 ? -1 : 1), rank, context.where);
   // before opset 13 Softmax flattens axes [axis, rank) into one; from 13 on it is one axis

@@ -1,7 +1,7 @@
 /**
  * Add: constants summed at import, two activations a residual add, an activation plus a constant a
- * bias folded into the layer before it or an add-constant node; a moved batch or a batch-sized fill
- * leaves it to the Add tensor op.
+ * bias folded into the layer before it or an add-constant node; a moved batch, a batch-sized fill
+ * or a whole batch leaves it to the Add tensor op.
  */
 import { broadcastShapes } from '@xbar/core';
 import { isFirstAxis } from '../../batch-layout.js';
@@ -21,7 +21,8 @@ function add(context: NodeContext): void {
     context.graph.setConstant(context.output(0), addConstants(a.tensor, b.tensor));
     return;
   }
-  if ((a.kind === 'activation' && !isFirstAxis(a.batch)) || (b.kind === 'activation' && !isFirstAxis(b.batch))) {
+  const wholeBatch = context.graph.wholeBatch !== undefined;
+  if (wholeBatch || (a.kind === 'activation' && !isFirstAxis(a.batch)) || (b.kind === 'activation' && !isFirstAxis(b.batch))) {
     return tensorOp(context, 'Add');
   }
   if (a.kind === 'activation' && b.kind === 'activation') {

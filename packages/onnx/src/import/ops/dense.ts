@@ -3,17 +3,30 @@ import { matrix } from '@xbar/core';
 import { formatDims } from '../../batch-layout.js';
 import { type ConstantTensor, OnnxImportError } from '../../constant.js';
 import type { Handler, NodeContext } from '../node-context.js';
+import { appendTensorOp } from '../tensor-node.js';
 import { fullDims } from '../values.js';
 import { tensorOp } from './tensor.js';
 
+/**
+ * Gemm as a dense layer, alpha folded into the weights and beta C into the bias. In a whole batch
+ * (GraphImporter.wholeBatch) A may be transposed first and C may be any matrix broadcast to the
+ * result (an Add after the layer).
+ */
 function gemm(context: NodeContext): void {
   const attributes = context.attributes(['alpha', 'beta', 'transA', 'transB']);
   const alpha = attributes.float('alpha', 1);
   const beta = attributes.float('beta', 1);
-  if (attributes.int('transA', 0) !== 0) throw new OnnxImportError(`${context.where}: transA = 1 would transpose the batch; not supported`);
+  const whole = context.graph.wholeBatch !== undefined;
+  const transA = attributes.int('transA', 0) !== 0;
+  if (transA && !whole) throw new OnnxImportError(`${context.where}: transA = 1 would transpose the batch; not supported`);
   const transB = attributes.int('transB', 0) !== 0;
-  const a = context.activationInput(0, 'A');
-  if (fullDims(a).length !== 2 || a.batch.axis !== 0) throw new OnnxImportError(`${context.where}: A must be a batch of vectors (batch x K), got [${formatDims(fullDims(a))}]`);
+  let a = whole ? context.wholeInput(0, 'A') : context.activationInput(0, 'A');
+  if (fullDims(a).length !== 2 || !(whole || a.batch.axis === 0)) throw new OnnxImportError(`${context.where}: A must be a batch of vectors (batch x K), got [${formatDims(fullDims(a))}]`);
+  if (transA) {
+    const transposed = `${context.name}/A^T`;
+    appendTensorOp(context, 'Transpose', { perm: [1, 0] }, [a], transposed);
+    a = context.graph.activation(transposed, context.where);
+  }
   const b = context.constantInput(1, 'B (the weights)');
   if (b.dims.length !== 2) throw new OnnxImportError(`${context.where}: B must be a matrix, got dims [${b.dims.join(', ')}]`);
   const [k, n] = transB ? [b.dims[1], b.dims[0]] : [b.dims[0], b.dims[1]];
@@ -25,13 +38,17 @@ function gemm(context: NodeContext): void {
   }
   const bias = new Float64Array(n);
   const c = context.optionalInput(2);
+  let matrixBias: ConstantTensor | undefined;
   if (c !== undefined) {
     if (c.kind !== 'constant') throw new OnnxImportError(`${context.where}: C (the bias) must be a constant`);
     const perOutput = biasPerOutput(c.tensor, n);
-    if (perOutput === undefined) throw new OnnxImportError(`${context.where}: C of dims [${c.tensor.dims.join(', ')}] is not a bias broadcast over the batch (want [${n}], [1, ${n}] or a scalar)`);
-    for (let o = 0; o < n; o++) bias[o] = beta * perOutput[o];
+    if (perOutput !== undefined) for (let o = 0; o < n; o++) bias[o] = beta * perOutput[o];
+    else if (whole) matrixBias = { ...c.tensor, values: c.tensor.values.map((v) => beta * v) };
+    else throw new OnnxImportError(`${context.where}: C of dims [${c.tensor.dims.join(', ')}] is not a bias broadcast over the batch (want [${n}], [1, ${n}] or a scalar)`);
   }
-  context.addNode({ op: 'dense', name: context.name, inputs: [a.id], output: context.output(0), weights, bias }, [a.shape], a.batch);
+  const product = matrixBias === undefined ? context.output(0) : `${context.name}/AB`;
+  context.addNode({ op: 'dense', name: context.name, inputs: [a.id], output: product, weights, bias }, [a.shape], a.batch);
+  if (matrixBias !== undefined) appendTensorOp(context, 'Add', {}, [context.graph.value(product, context.where), { kind: 'constant', tensor: matrixBias }], context.output(0));
 }
 
 /** A Gemm C as one value per output, if it broadcasts over the batch: dims [], [1], [n], [1, 1] or [1, n]. */

@@ -19,9 +19,9 @@ import { type Activation, fullDims, listConstant } from '../values.js';
 function recurrent(context: NodeContext, op: RecurrentOp): void {
   const { where, graph } = context;
   const settings = readRecurrentSettings(op, context.attributes(recurrentAttributeNames(op, graph.opset)), where);
-  const x = context.activationInput(0, 'X');
   const timeFirst: BatchLayout = { axis: 1, outer: 1, inner: 1 };
   const expected = settings.batchFirst ? FIRST_AXIS : timeFirst;
+  const x = context.layoutInput(0, expected, 'X');
   const dims = fullDims(x);
   if (dims.length !== 3 || x.batch.axis !== expected.axis || x.batch.outer !== 1 || x.batch.inner !== 1) {
     throw new OnnxImportError(`${where}: X must be ${settings.batchFirst ? '[batch, time, input]' : '[time, batch, input]'} (layout ${settings.batchFirst ? 1 : 0}), got [${formatDims(dims)}]`);
@@ -80,11 +80,12 @@ function initialState(context: NodeContext, index: number, what: string, dims: r
     throw new OnnxImportError(`${context.where}: ${what} is a constant other than zeros; only zeros or a computed state are supported`);
   }
   const batchAxis = batchFirst ? 0 : 1;
-  const got = fullDims(value);
-  if (value.batch.axis !== batchAxis || value.batch.outer !== 1 || value.batch.inner !== 1 || got.length !== 3 || got.some((d, i) => i !== batchAxis && d !== dims[i])) {
+  const state = context.layoutInput(index, { axis: batchAxis, outer: 1, inner: 1 }, what);
+  const got = fullDims(state);
+  if (state.batch.axis !== batchAxis || state.batch.outer !== 1 || state.batch.inner !== 1 || got.length !== 3 || got.some((d, i) => i !== batchAxis && d !== dims[i])) {
     throw new OnnxImportError(`${context.where}: ${what} must be [${formatDims(dims)}], got [${formatDims(got)}]`);
   }
-  return value;
+  return state;
 }
 
 /** Y_h from Y: the last step of the forward direction and the first of the reverse, as tensor ops. */

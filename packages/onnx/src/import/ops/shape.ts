@@ -49,7 +49,7 @@ function reshape(context: NodeContext): void {
     return;
   }
   // a target written with numbers only (a model exported for one batch size) keeps the batch as its first dimension
-  if (!resolved.some((d) => batchMultiple(d) !== undefined)) {
+  if (context.graph.wholeBatch === undefined && !resolved.some((d) => batchMultiple(d) !== undefined)) {
     const { fixedBatch } = context.graph;
     const fixedFirst = fixedBatch !== undefined && resolved[0] === fixedBatch;
     const inferredFirst = resolved[0] === -1 && !resolved.slice(1).includes(-1);
