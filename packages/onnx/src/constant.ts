@@ -23,8 +23,9 @@ export function dimsSize(dims: readonly number[]): number {
 
 /**
  * The values of an ONNX TensorProto (initializer or Constant attribute): FLOAT, DOUBLE from raw_data
- * (little-endian) or float_data / double_data; INT64 / INT32 / UINT8 / INT8 from raw_data or
- * int64_data / int32_data. Other types, external data and size mismatches are refused.
+ * (little-endian) or float_data / double_data; the integer types and BOOL from raw_data or
+ * int64_data / int32_data / uint64_data (uint64 beyond 2^53 rounded). Other types, external data
+ * and size mismatches are refused.
  */
 export function decodeTensor(proto: OnnxTensor, what: string): ConstantTensor {
   const dims = proto.dims.map(Number);
@@ -76,11 +77,17 @@ export function decodeTensor(proto: OnnxTensor, what: string): ConstantTensor {
     case OnnxDataType.INT16:
       fill(2, (o) => view!.getInt16(o, true), proto.int32_data);
       return { kind: 'int', dims, values };
+    case OnnxDataType.UINT32:
+      fill(4, (o) => view!.getUint32(o, true), proto.uint64_data);
+      return { kind: 'int', dims, values };
+    case OnnxDataType.UINT64:
+      fill(8, (o) => Number(view!.getBigUint64(o, true)), proto.uint64_data);
+      return { kind: 'int', dims, values };
     case OnnxDataType.BOOL:
       fill(1, (o) => (view!.getUint8(o) !== 0 ? 1 : 0), proto.int32_data);
       return { kind: 'int', dims, values };
     default:
-      throw new OnnxImportError(`${what}: data type ${dataTypeName(type)} is not supported (float32, float64, int64, int32, int16, uint16, uint8, int8, bool are)`);
+      throw new OnnxImportError(`${what}: data type ${dataTypeName(type)} is not supported (float32, float64, int64, int32, int16, int8, uint64, uint32, uint16, uint8, bool are)`);
   }
 }
 

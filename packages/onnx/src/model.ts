@@ -10,6 +10,8 @@ export interface OnnxTensor {
   readonly int32_data: number[];
   readonly int64_data: number[];
   readonly double_data: number[];
+  /** uint32 and uint64 values. */
+  readonly uint64_data: number[];
   readonly raw_data?: Uint8Array;
   readonly data_location?: number;
   readonly external_data: { key?: string; value?: string }[];

@@ -31,7 +31,7 @@ describe('corrupt ONNX files', () => {
   });
 
   it('negative or fractional dims, and data that does not match its dims', () => {
-    const tensor = (dims: number[], raw: Uint8Array) => ({ dims, data_type: 1, raw_data: raw, float_data: [], double_data: [], int64_data: [], int32_data: [], external_data: [] });
+    const tensor = (dims: number[], raw: Uint8Array) => ({ dims, data_type: 1, raw_data: raw, float_data: [], double_data: [], int64_data: [], int32_data: [], uint64_data: [], external_data: [] });
     expect(() => decodeTensor(tensor([-1], new Uint8Array(4)), "initializer 'w'")).toThrow("initializer 'w': dims [-1] must be whole numbers >= 0");
     expect(() => decodeTensor(tensor([2 ** 40, 2 ** 40], new Uint8Array(4)), "initializer 'w'")).toThrow(/raw_data has 4 bytes/);
     expect(() => decodeOnnxModel(new Uint8Array([0x3a, 0x05, 1]))).toThrow('not a valid ONNX model: index out of range');

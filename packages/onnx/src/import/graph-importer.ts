@@ -116,6 +116,17 @@ export class GraphImporter {
     return this.activation(id, where);
   }
 
+  /**
+   * A graph output `name` that is a constant, as a node computing it (a Reshape of the constant to
+   * its own dims, of no input): a whole batch's output may not depend on the inputs. Returns its id.
+   */
+  constantOutput(name: string, tensor: ConstantTensor): string {
+    const dims = { shape: [tensor.dims.length], data: Float64Array.from(tensor.dims) };
+    const node: NetworkNode = { op: 'tensor', kind: 'Reshape', name, inputs: [], output: name, attributes: { allowzero: 1 }, operands: [{ shape: tensor.dims, data: tensor.values }, dims], outputShape: [...tensor.dims] };
+    this.addNode(`graph output '${name}'`, node, [], WHOLE);
+    return name;
+  }
+
   /** In a whole batch, `x` as a WHOLE value (see view). */
   whole(where: string, x: Activation): Activation {
     return this.view(where, x, WHOLE);

@@ -16,6 +16,7 @@ import { GraphImporter } from './graph-importer.js';
 import { checkIntegerInputs, isIntegerType, markIntegerOutputs } from './integers.js';
 import { NodeContext } from './node-context.js';
 import { SUPPORTED_OPS, handlerOf } from './table.js';
+import { appendTensorOp } from './tensor-node.js';
 import { fullDims } from './values.js';
 
 export { SUPPORTED_OPS };
@@ -92,6 +93,8 @@ function importGraph(graph: OnnxGraph, opset: number, initializers: readonly [st
   const outputs = graph.output.map((output) => {
     const name = output.name ?? '';
     const value = importer.value(name, `graph output '${name}'`);
+    // a whole batch's output may be a constant (the Shape of its input)
+    if (value.kind === 'constant' && wholeBatch !== undefined) return importer.constantOutput(name, value.tensor);
     if (value.kind !== 'activation') throw new OnnxImportError(`graph output '${name}' is a constant: nothing to compute`);
     // in a whole batch the outputs are whole tensors, whatever axis holds the samples
     if (wholeBatch === undefined && !isFirstAxis(value.batch)) throw new OnnxImportError(`graph output '${name}' has the batch on axis ${value.batch.axis} of [${formatDims(fullDims(value))}]; graph outputs must be batch first`);
@@ -157,13 +160,24 @@ function graphInput(graph: OnnxGraph, initializerNames: ReadonlySet<string>): { 
   return { inputName, inputShape, fixedBatch, integer };
 }
 
-/** Translates one ONNX node by its op's handler. */
+/**
+ * Translates one ONNX node by its op's handler; integer arithmetic as the float op followed by a
+ * Cast to the integer type (truncation and wrap-around, see integers.ts).
+ */
 function importNode(importer: GraphImporter, node: OnnxNode, index: number): void {
-  const context = new NodeContext(importer, node, describeNode(node, index));
+  const where = describeNode(node, index);
+  const context = new NodeContext(importer, node, where);
   const op = node.op_type ?? '';
   const handle = handlerOf(op);
   if (handle === undefined) throw new OnnxImportError(`${context.where}: unsupported op`);
   const integer = checkIntegerInputs(context, op);
-  handle(context, op);
-  markIntegerOutputs(context, integer);
+  if (integer?.wrapped) {
+    const output = context.output(0);
+    const unwrapped = `${output}/before-cast`;
+    handle(new NodeContext(importer, { ...node, name: unwrapped, output: [unwrapped] }, where), op);
+    appendTensorOp(context, 'Cast', { to: integer.type }, [importer.value(unwrapped, where)], output);
+  } else {
+    handle(context, op);
+  }
+  markIntegerOutputs(context, integer?.type);
 }

@@ -2,30 +2,29 @@
  * Integer-valued activations: an integer or bool graph input (token ids) and what flows from it.
  * The network holds every value as float64, which is exact for integers up to 2^53, so an op
  * gives ONNX's integer result when its float64 result equals it whatever the values: layout ops,
- * Min / Max, indices, comparisons, conditions, Cast. Two tables say which ops keep integers
- * (their result is integer-valued when these inputs are) and which read them (indices, shapes,
- * conditions, comparisons: the result is not integer-valued); an integer activation at any other
- * input (integer arithmetic that truncates or wraps around, a weight layer) is refused naming the
- * node, and so is a Cast to an integer type that cannot hold every value of the source's.
+ * Min / Max, indices, comparisons, conditions, Cast. Three tables say which ops keep integers
+ * (their result is integer-valued when these inputs are), which compute integer arithmetic (the
+ * float64 result then truncated toward zero and wrapped into the type's range by a Cast, which is
+ * ONNX's integer result) and which read them (indices, shapes, conditions, comparisons: the result
+ * is not integer-valued); an integer activation at any other input (a weight layer, a product of
+ * two integer activations) is refused naming the node.
  */
 import { castsToInteger } from '@xbar/core';
 import { OnnxImportError } from '../constant.js';
 import type { NodeContext } from './node-context.js';
 
-/** ONNX data types held exactly as integers in float64, by name, with the range of their values. */
-const INTEGER_TYPES: ReadonlyMap<number, { readonly name: string; readonly min: number; readonly max: number }> = new Map([
-  [2, { name: 'uint8', min: 0, max: 2 ** 8 - 1 }],
-  [3, { name: 'int8', min: -(2 ** 7), max: 2 ** 7 - 1 }],
-  [4, { name: 'uint16', min: 0, max: 2 ** 16 - 1 }],
-  [5, { name: 'int16', min: -(2 ** 15), max: 2 ** 15 - 1 }],
-  [6, { name: 'int32', min: -(2 ** 31), max: 2 ** 31 - 1 }],
-  [7, { name: 'int64', min: -(2 ** 63), max: 2 ** 63 - 1 }],
-  [9, { name: 'bool', min: 0, max: 1 }],
-  [12, { name: 'uint32', min: 0, max: 2 ** 32 - 1 }],
-  [13, { name: 'uint64', min: 0, max: 2 ** 64 - 1 }],
+/** ONNX data types held exactly as integers in float64, by name. */
+const INTEGER_TYPES: ReadonlyMap<number, string> = new Map([
+  [2, 'uint8'],
+  [3, 'int8'],
+  [4, 'uint16'],
+  [5, 'int16'],
+  [6, 'int32'],
+  [7, 'int64'],
+  [9, 'bool'],
+  [12, 'uint32'],
+  [13, 'uint64'],
 ]);
-
-const BOOL = 9;
 
 /** Whether ONNX data type `type` is an integer type or bool (a graph input the importer takes as integer-valued). */
 export function isIntegerType(type: number): boolean {
@@ -34,7 +33,7 @@ export function isIntegerType(type: number): boolean {
 
 /** The name of an integer ONNX data type (int64, uint8, bool...). */
 export function integerTypeName(type: number): string {
-  return INTEGER_TYPES.get(type)?.name ?? `data type ${type}`;
+  return INTEGER_TYPES.get(type) ?? `data type ${type}`;
 }
 
 /** Input positions of an op: a list, or every input. */
@@ -71,6 +70,26 @@ const KEEP_INTEGERS: Readonly<Record<string, Positions>> = {
 };
 
 /**
+ * Integer arithmetic: when these inputs are integer-valued the result is of the same integer type,
+ * ONNX's value being the float64 result truncated toward zero (Div, a float exponent) and wrapped
+ * around into the type's range (overflow, Abs and Neg of the most negative value).
+ */
+const WRAP_INTEGERS: Readonly<Record<string, Positions>> = {
+  Add: 'all',
+  Sub: 'all',
+  Mul: 'all',
+  Div: 'all',
+  Sum: 'all',
+  Pow: [0],
+  Abs: [0],
+  Neg: [0],
+  ReduceSum: [0],
+  ReduceProd: [0],
+  ReduceMean: [0],
+  ReduceSumSquare: [0],
+};
+
+/**
  * Inputs read as indices, shapes, axes, conditions or compared values, whose float64 reading gives
  * ONNX's result whatever the integers: the result is not integer-valued (a comparison's bool is
  * 0 or 1 either way; Cast's result is integer-valued when it casts to an integer type).
@@ -83,6 +102,7 @@ const READ_INTEGERS: Readonly<Record<string, Positions>> = {
   Where: [0],
   Cast: [0],
   Shape: [0],
+  Pow: [1],
   Reshape: [1],
   Squeeze: [1],
   Unsqueeze: [1],
@@ -112,35 +132,37 @@ function integerInput(context: NodeContext, index: number): number | undefined {
   return value.kind === 'activation' ? value.integer : undefined;
 }
 
+/** The integer results of a node: their ONNX data type, and whether a Cast to it must follow the op (integer arithmetic). */
+export interface IntegerResult {
+  readonly type: number;
+  readonly wrapped: boolean;
+}
+
 /**
- * Throws unless every integer-valued activation the node reads is at an input that keeps or reads
- * integers, and a Cast of one to an integer type holds every value of its type. Returns the
- * integer type of the node's results, if they are integer-valued.
+ * Throws unless every integer-valued activation the node reads is at an input that keeps, computes
+ * with or reads integers. Returns the type of the node's results if they are integer-valued.
  */
-export function checkIntegerInputs(context: NodeContext, op: string): number | undefined {
-  let kept: number | undefined;
+export function checkIntegerInputs(context: NodeContext, op: string): IntegerResult | undefined {
+  let result: IntegerResult | undefined;
   context.node.input.forEach((name, index) => {
     const type = integerInput(context, index);
     if (type === undefined) return;
     if (includes(KEEP_INTEGERS[op], index)) {
-      kept ??= type;
+      result ??= { type, wrapped: false };
+      return;
+    }
+    if (includes(WRAP_INTEGERS[op], index)) {
+      result ??= { type, wrapped: true };
       return;
     }
     if (includes(READ_INTEGERS[op], index)) return;
     throw new OnnxImportError(
-      `${context.where}: integer arithmetic on activations (truncating division, wrap-around) is not modelled: input ${index} ('${name}') holds ${integerTypeName(type)} values; cast it to float`,
+      `${context.where}: ${op} of integer values is not modelled (weight layers and the ops outside docs/networks.md's integer lists take floats): input ${index} ('${name}') holds ${integerTypeName(type)} values; cast it to float`,
     );
   });
-  if (op !== 'Cast') return kept;
+  if (op !== 'Cast') return result;
   const to = context.attributes(['to', 'saturate']).int('to', 1);
-  if (!castsToInteger(to)) return undefined;
-  const from = integerInput(context, 0);
-  const source = from === undefined ? undefined : INTEGER_TYPES.get(from);
-  const target = INTEGER_TYPES.get(to);
-  if (source !== undefined && target !== undefined && to !== BOOL && (source.min < target.min || source.max > target.max)) {
-    throw new OnnxImportError(`${context.where}: Cast from ${source.name} to ${target.name} wraps values out of ${target.name}'s range around, which is not modelled`);
-  }
-  return to;
+  return castsToInteger(to) ? { type: to, wrapped: false } : undefined;
 }
 
 /** Marks the node's activation outputs integer-valued of `type`, or not (undefined). */

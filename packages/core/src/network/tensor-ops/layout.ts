@@ -180,20 +180,42 @@ const expand: TensorOp = {
 
 /**
  * Cast to ONNX data type `to`: float32 rounds to the nearest float32, float64 keeps the value, the
- * integer types truncate toward zero, bool is value != 0. Other types (float16, bfloat16, strings)
- * are refused.
+ * integer types truncate toward zero and wrap around into their range (modulo 2^bits, as an integer
+ * cast in C: 300 to uint8 is 44, -1 to uint8 255; exact below 2^53), bool is value != 0. Other
+ * types (float16, bfloat16, strings) are refused.
  */
-const INTEGER_TYPES = [2, 3, 4, 5, 6, 7, 12, 13]; // uint8, int8, uint16, int16, int32, int64, uint32, uint64
+const INTEGER_BITS: Readonly<Record<number, { readonly bits: number; readonly signed: boolean }>> = {
+  2: { bits: 8, signed: false },
+  3: { bits: 8, signed: true },
+  4: { bits: 16, signed: false },
+  5: { bits: 16, signed: true },
+  6: { bits: 32, signed: true },
+  7: { bits: 64, signed: true },
+  12: { bits: 32, signed: false },
+  13: { bits: 64, signed: false },
+};
+
+/** v truncated toward zero, wrapped into the range of a `bits`-bit integer. */
+function wrapInteger(v: number, bits: number, signed: boolean): number {
+  // + 0: an integer has no -0
+  const whole = Math.trunc(v) + 0;
+  const modulus = 2 ** bits;
+  const low = signed ? -(modulus / 2) : 0;
+  if (whole >= low && whole < low + modulus) return whole;
+  const wrapped = whole - Math.floor(whole / modulus) * modulus;
+  return signed && wrapped >= modulus / 2 ? wrapped - modulus : wrapped;
+}
+
 const CASTS: Readonly<Record<number, (value: number) => number>> = {
   1: (v) => Math.fround(v),
   11: (v) => v,
   9: (v) => (v !== 0 ? 1 : 0),
-  ...Object.fromEntries(INTEGER_TYPES.map((type) => [type, Math.trunc])),
+  ...Object.fromEntries(Object.entries(INTEGER_BITS).map(([type, { bits, signed }]) => [type, (v: number) => wrapInteger(v, bits, signed)])),
 };
 
 /** Whether Cast to ONNX data type `to` gives integers (the integer types and bool). */
 export function castsToInteger(to: number): boolean {
-  return to === 9 || INTEGER_TYPES.includes(to);
+  return to === 9 || Object.hasOwn(INTEGER_BITS, to);
 }
 const cast: TensorOp = {
   arity: [1, 1],
