@@ -68,7 +68,7 @@ describe('xbar infer', () => {
     expect(worst).toBeLessThan(1e-9);
   });
 
-  it('--engine onnxruntime gives the float64 outputs to float32 rounding (an LSTM too); on crossbars an LSTM falls back to the reference engine with a warning naming its node', async () => {
+  it('--engine onnxruntime gives the float64 outputs to float32 rounding, an LSTM too, ideal and on crossbars', async () => {
     const name = 'digits-cnn';
     const args = (output: string, model = join(models, name, 'model.onnx'), input = join(models, name, 'inputs.npy')) => ['infer', '--model', model, '--input', input, '--output', output, '--batch-size', '20'];
     const exact = join(folder, 'exact.npy');
@@ -90,12 +90,17 @@ describe('xbar infer', () => {
     const recurrent = await runXbar([...args(join(folder, 'lstm-fast.npy'), lstm, sequences), '--engine', 'onnxruntime']);
     expect(recurrent.code, recurrent.stderr).toBe(0);
     expect(recurrent.stderr).toMatch(/2 samples, ideal float32 on ONNX Runtime/);
-    // on crossbars, its recurrent arrays (read at every step) keep it on the reference engine, with a warning saying why
+    // on crossbars its recurrent arrays, read at every step, run on ONNX Runtime too (unrolled): the reference engine's outputs to float32 rounding
     writeFileSync(join(folder, 'lstm-ort.xbar'), '.model exact ideal (gmin=0)\n.array default rows=64 cols=64 model=exact dac_range=1000\n');
-    const fallback = await runXbar([...args(join(folder, 'lstm-hw.npy'), lstm, sequences), '--engine', 'onnxruntime', '--netlist', join(folder, 'lstm-ort.xbar')]);
-    expect(fallback.code, fallback.stderr).toBe(0);
-    expect(fallback.stderr).toMatch(/warning: ran on xbar's reference engine: ONNX Runtime cannot run this trial \(node '\/rnn\/LSTM\/R': LSTM layers on crossbars/);
-    expect(fallback.stderr).toMatch(/on the hardware of .*lstm-ort.xbar \(seed \d+\),/);
+    const hardware = (engine: string, output: string) => runXbar([...args(join(folder, output), lstm, sequences), '--engine', engine, '--netlist', join(folder, 'lstm-ort.xbar')]);
+    const onOnnxRuntime = await hardware('onnxruntime', 'lstm-hw-fast.npy');
+    expect(onOnnxRuntime.code, onOnnxRuntime.stderr).toBe(0);
+    expect(onOnnxRuntime.stderr).not.toMatch(/warning/);
+    expect(onOnnxRuntime.stderr).toMatch(/on the hardware of .*lstm-ort.xbar \(seed \d+, float32 on ONNX Runtime\),/);
+    expect((await hardware('reference', 'lstm-hw-exact.npy')).code).toBe(0);
+    const fastHardware = decodeNpy(readFileSync(join(folder, 'lstm-hw-fast.npy'))).data;
+    const exactHardware = decodeNpy(readFileSync(join(folder, 'lstm-hw-exact.npy'))).data;
+    for (let i = 0; i < exactHardware.length; i++) expect(Math.abs(fastHardware[i] - exactHardware[i])).toBeLessThan(1e-4 * (1 + Math.abs(exactHardware[i])));
   });
 
   it('--engine onnxruntime on a node ONNX Runtime computes differently (Resize align_corners from scales): the reference engine\'s outputs, with a warning naming the node', async () => {

@@ -1,4 +1,4 @@
-import { type Conv2dNode, type CrossbarLayer, type DenseNode, type MappedWeightNode, type Tile, type TileConductances, adcStep, dacStep, varianceColumns } from '@xbar/core';
+import { type Conv2dNode, type CrossbarLayer, type MappedWeightNode, type Tile, type TileConductances, adcStep, dacStep, varianceColumns } from '@xbar/core';
 import type { OnnxGraphBuilder } from '../export/graph-builder.js';
 
 /**
@@ -19,6 +19,8 @@ import type { OnnxGraphBuilder } from '../export/graph-builder.js';
  *   clipped code as the reference converts; then the digital side: code size, channel gain, phase
  *   scale and drift-compensation factor in one factor per channel, partial sums over row tiles
  *   with the bias, channels placed at their outputs.
+ *
+ * One array's readout (writeGroupReadout) also serves recurrent-graph.ts, once per array and step.
  */
 
 /**
@@ -39,56 +41,84 @@ export interface ProgrammedGroup {
   readonly driftFactor: number;
 }
 
-/** Writes one programmed weight node's tiles; returns the node's output name. Noise inputs are appended to `noise` in order. */
+/** Writes one programmed weight node's tiles (dense or conv2d); returns the node's output name. Noise inputs are appended to `noise` in order. */
 export function writeCrossbarNode(b: OnnxGraphBuilder, entry: MappedWeightNode, programmed: readonly ProgrammedGroup[], input: string, noise: NoiseInput[]): string {
   const { node } = entry;
-  if (node.op === 'recurrent') throw new RangeError(`node '${node.name}': recurrent layers run on xbar's own engine`);
-  const { dac } = programmed[0].layer.config;
-  const voltsPerInput = dac.readVoltage / dac.inputRange;
-  const dacOutput = writeDac(b, input, programmed[0].layer);
-  const quantized = dacOutput.name;
-  const squared = programmed.some((g) => g.tiles.some((t) => t.channelVariance !== undefined)) ? b.node('Mul', [quantized, quantized]) : undefined;
-  const geometry = node.op === 'conv2d' ? convGeometry(node) : denseGeometry(node);
+  if (node.op === 'recurrent') throw new RangeError(`node '${node.name}': internal: recurrent layers are written by recurrent-graph.ts`);
+  const converted = writeConvertedInput(b, input, programmed);
+  const geometry = node.op === 'conv2d' ? convGeometry(node) : denseGeometry(node.weights.cols);
   const bias = b.constant(node.bias, geometry.perChannel(node.bias.length), 'float', `${node.name}.bias`);
-  const groupOutputs = programmed.map((group, g) => {
-    const readout = adcReadout(group.layer);
-    const { tiles } = group.layer.tiled;
-    const placedInBlocks = tiles.every((tile) => tile.channelOutput.every((output, k) => output === tile.channelOutput[0] + k));
-    const results = tiles.map((tile, t) => {
-      const conductances = group.tiles[t];
-      const channels = tile.channelGain.length;
-      // currents in ADC codes: amperes per DAC value times codes per ampere
-      const step = readout.steps[t];
-      const codesPerUnit = (voltsPerInput * dacOutput.unitsPerValue) / (step > 0 ? step : 1);
-      const sliced = geometry.inputRows(b, quantized, g, tile);
-      // with an ADC the product carries the 1/2 of round-half-up as its bias
-      let current = geometry.product(b, sliced.name, meanDifferences(tile, conductances.mean, codesPerUnit), tile, channels, sliced.firstChannel, step > 0 ? 0.5 : 0, `${node.name}.g${g}.t${t}.mean`);
-      if (conductances.channelVariance !== undefined) {
-        const squares = geometry.inputRows(b, squared!, g, tile).name;
-        const variance = scaled(conductances.channelVariance, codesPerUnit * codesPerUnit);
-        const columns = varianceColumns(tile);
-        const sigma = b.node('Sqrt', [geometry.product(b, squares, variance, tile, columns, sliced.firstChannel, 0, `${node.name}.g${g}.t${t}.variance`)]);
-        let readNoise = b.node('Mul', [sigma, normals(b, sigma, noise, entry, columns, geometry)]);
-        if (tile.referenceColumn >= 0) {
-          readNoise = b.node('Sub', [geometry.channels(b, readNoise, 0, channels), geometry.channels(b, readNoise, channels, channels + 1)]);
-        }
-        current = b.node('Add', [current, readNoise]);
-      }
-      const sigmaOut = readout.outputNoise[t] / (step > 0 ? step : 1);
-      if (sigmaOut > 0) current = b.node('Add', [current, b.node('Mul', [normals(b, current, noise, entry, channels, geometry), b.constant([sigmaOut], [])])]);
-      if (step > 0) {
-        const codes = readout.ranges[t] / step;
-        current = b.node('Floor', [b.node('Clip', [current, b.constant([0.5 - codes], []), b.constant([0.5 + codes], [])])]);
-      }
-      const gains = Float64Array.from(tile.channelGain, (gain) => ((step > 0 ? step : 1) * gain * group.driftFactor) / voltsPerInput);
-      if (!placedInBlocks) return { first: 0, count: group.layer.outputs, value: geometry.scatter(b, current, tile, gains, group.layer.outputs) };
-      return { first: tile.channelOutput[0], count: channels, value: b.node('Mul', [current, b.constant(gains, geometry.perChannel(channels))]) };
-    });
-    // one group: the bias joins its sum
-    return sumBlocks(b, results, group.layer.outputs, geometry, programmed.length === 1 ? { bias, output: node.output } : undefined);
-  });
+  const reads: ReadContext = { entry, noise, readsPerSample: entry.layout.positions };
+  // one group: the bias joins its sum
+  const groupOutputs = programmed.map((group, g) => writeGroupReadout(b, reads, group, g, converted, geometry, programmed.length === 1 ? { bias, output: node.output } : undefined));
   if (groupOutputs.length === 1) return groupOutputs[0];
   return b.node('Add', [b.node('Concat', groupOutputs, { axis: { int: geometry.channelAxis } }), bias], {}, node.output);
+}
+
+/** An input through the DAC of the node's arrays (they share it): the values, their squares (for the read variances), and the input units one value stands for. */
+export interface ConvertedInput {
+  readonly quantized: string;
+  readonly squared: string | undefined;
+  readonly unitsPerValue: number;
+}
+
+/** `input` through the DAC of `programmed` (squared too when a tile has read noise). */
+export function writeConvertedInput(b: OnnxGraphBuilder, input: string, programmed: readonly ProgrammedGroup[]): ConvertedInput {
+  const dacOutput = writeDac(b, input, programmed[0].layer);
+  const noisy = programmed.some((g) => g.tiles.some((t) => t.channelVariance !== undefined));
+  return { quantized: dacOutput.name, squared: noisy ? b.node('Mul', [dacOutput.name, dacOutput.name]) : undefined, unitsPerValue: dacOutput.unitsPerValue };
+}
+
+/** What the normals of a weight node's reads need: the node, where its noise inputs go, and how many vectors a sample reads per product (a conv's positions; one per step for a recurrent layer). */
+export interface ReadContext {
+  readonly entry: MappedWeightNode;
+  readonly noise: NoiseInput[];
+  readonly readsPerSample: number;
+}
+
+/**
+ * Group g's reads of the converted input: each tile's product, read noise, ADC and gains, summed
+ * over its row tiles into the group's outputs (with `last`, the bias too, under that name).
+ */
+export function writeGroupReadout(b: OnnxGraphBuilder, reads: ReadContext, group: ProgrammedGroup, g: number, input: ConvertedInput, geometry: TileGeometry, last?: { readonly bias: string; readonly output: string }): string {
+  const name = reads.entry.node.name;
+  const { dac } = group.layer.config;
+  const voltsPerInput = dac.readVoltage / dac.inputRange;
+  const readout = adcReadout(group.layer);
+  const { tiles } = group.layer.tiled;
+  const placedInBlocks = tiles.every((tile) => tile.channelOutput.every((output, k) => output === tile.channelOutput[0] + k));
+  const results = tiles.map((tile, t) => {
+    const conductances = group.tiles[t];
+    const channels = tile.channelGain.length;
+    // currents in ADC codes: amperes per DAC value times codes per ampere
+    const step = readout.steps[t];
+    const codesPerUnit = (voltsPerInput * input.unitsPerValue) / (step > 0 ? step : 1);
+    const sliced = geometry.inputRows(b, input.quantized, g, tile);
+    // with an ADC the product carries the 1/2 of round-half-up as its bias
+    let current = geometry.product(b, sliced.name, meanDifferences(tile, conductances.mean, codesPerUnit), tile, channels, sliced.firstChannel, step > 0 ? 0.5 : 0, `${name}.g${g}.t${t}.mean`);
+    if (conductances.channelVariance !== undefined) {
+      const squares = geometry.inputRows(b, input.squared!, g, tile).name;
+      const variance = scaled(conductances.channelVariance, codesPerUnit * codesPerUnit);
+      const columns = varianceColumns(tile);
+      const sigma = b.node('Sqrt', [geometry.product(b, squares, variance, tile, columns, sliced.firstChannel, 0, `${name}.g${g}.t${t}.variance`)]);
+      let readNoise = b.node('Mul', [sigma, normals(b, sigma, reads, columns, geometry)]);
+      if (tile.referenceColumn >= 0) {
+        readNoise = b.node('Sub', [geometry.channels(b, readNoise, 0, channels), geometry.channels(b, readNoise, channels, channels + 1)]);
+      }
+      current = b.node('Add', [current, readNoise]);
+    }
+    const sigmaOut = readout.outputNoise[t] / (step > 0 ? step : 1);
+    if (sigmaOut > 0) current = b.node('Add', [current, b.node('Mul', [normals(b, current, reads, channels, geometry), b.constant([sigmaOut], [])])]);
+    if (step > 0) {
+      const codes = readout.ranges[t] / step;
+      current = b.node('Floor', [b.node('Clip', [current, b.constant([0.5 - codes], []), b.constant([0.5 + codes], [])])]);
+    }
+    const gainScale = ((step > 0 ? step : 1) * group.driftFactor) / voltsPerInput;
+    const gains = scaled(tile.channelGain, gainScale);
+    if (!placedInBlocks) return { first: 0, count: group.layer.outputs, value: geometry.scatter(b, current, tile, gains, group.layer.outputs) };
+    return { first: tile.channelOutput[0], count: channels, value: b.node('Mul', [current, b.constant(gains, geometry.perChannel(channels))]) };
+  });
+  return sumBlocks(b, results, group.layer.outputs, geometry, last);
 }
 
 /**
@@ -130,15 +160,15 @@ function meanDifferences(tile: Tile, mean: Float64Array, scale: number): Float64
 }
 
 /** A graph input of standard normals for a tile result `like` of `channels` channels per vector. */
-function normals(b: OnnxGraphBuilder, like: string, noise: NoiseInput[], entry: MappedWeightNode, channels: number, geometry: TileGeometry): string {
-  const name = b.fresh(`${entry.node.name}.normals`);
-  const sampleDims = geometry.sampleDims(entry, channels);
-  noise.push({ name, perSample: entry.layout.positions * channels, ...(sampleDims ? { sampleDims } : {}) });
+function normals(b: OnnxGraphBuilder, like: string, reads: ReadContext, channels: number, geometry: TileGeometry): string {
+  const name = b.fresh(`${reads.entry.node.name}.normals`);
+  const sampleDims = geometry.sampleDims(reads.entry, channels);
+  reads.noise.push({ name, perSample: reads.readsPerSample * channels, ...(sampleDims ? { sampleDims } : {}) });
   return sampleDims ? name : b.node('Reshape', [name, b.node('Shape', [like])]);
 }
 
 /** Where a weight node's channels sit and how a tile's product is written, for dense or conv nodes. */
-interface TileGeometry {
+export interface TileGeometry {
   readonly channelAxis: number;
   /** The input rows a tile reads (a channel slice for a conv, the tile's features for a dense node), and the first input channel of the slice. */
   inputRows(b: OnnxGraphBuilder, x: string, group: number, tile: Tile): { name: string; firstChannel: number };
@@ -165,8 +195,8 @@ function scatterMatrix(tile: Tile, gains: Float64Array, outputs: number): Float6
   return out;
 }
 
-function denseGeometry(node: DenseNode): TileGeometry {
-  const features = node.weights.cols;
+/** The geometry of a product over the last axis of `features` values (a dense node, a recurrent array's state). */
+export function denseGeometry(features: number): TileGeometry {
   return {
     channelAxis: -1,
     inputRows: (b, x, _group, tile) => ({ name: tile.rowStart === 0 && tile.rowCount === features ? x : sliceAxis(b, x, -1, tile.rowStart, tile.rowStart + tile.rowCount), firstChannel: 0 }),

@@ -3,4 +3,4 @@
  * `@xbar/onnx` (the importer and exporter) never loads ONNX Runtime's native library.
  */
 export { OnnxRuntimeNetwork, type OnnxRuntimeOptions } from './onnxruntime-network.js';
-export { OnnxRuntimeTrial, type OnnxRuntimeTrialOptions, onnxRuntimeTrialSupport } from './onnxruntime-trial.js';
+export { NormalsBuffer, OnnxRuntimeTrial, type OnnxRuntimeTrialOptions, onnxRuntimeTrialSupport } from './onnxruntime-trial.js';

@@ -12,6 +12,7 @@ import * as ort from 'onnxruntime-node';
 import { OnnxGraphBuilder } from '../export/graph-builder.js';
 import { networkInput, unexportableNodes, writeNetwork } from '../export/exporter.js';
 import { type NoiseInput, type ProgrammedGroup, writeCrossbarNode } from './crossbar-graph.js';
+import { writeCrossbarRecurrent } from './recurrent-graph.js';
 import { asTensor, createSession, float32Results } from './session.js';
 
 /** Options of a hardware trial on ONNX Runtime. */
@@ -20,30 +21,43 @@ export interface OnnxRuntimeTrialOptions extends ProgramOptions {
   readonly readTimeSeconds?: Seconds;
   /** Intra-op threads of the session (1 by default). */
   readonly threads?: number;
+  /** Storage for the standard normals, shared by the trials of a Monte-Carlo run that run one at a time (default: the trial's own). */
+  readonly normals?: NormalsBuffer;
+}
+
+/**
+ * Storage for the standard normals a trial feeds ONNX Runtime, grown when a batch needs more. The
+ * trials of one Monte-Carlo run share one: a fresh array of a ResNet-20 batch's 18 M normals
+ * (73 MB) costs tens of milliseconds of first-touch page faults.
+ */
+export class NormalsBuffer {
+  private values = new Float32Array(0);
+
+  /** At least `length` values, to be overwritten. */
+  take(length: number): Float32Array {
+    if (this.values.length < length) this.values = new Float32Array(length);
+    return this.values;
+  }
 }
 
 /**
  * Why ONNX Runtime cannot run trials of `hardware` as `options` ask (empty when it can): it runs
  * ohmic cells with Gaussian reads (or, with wire resistance, any ohmic cells: one read per
  * programming, as the reference engine does), a DAC that is neither bit-serial nor noisy, and
- * networks whose every node has an ONNX form; recurrent layers on crossbars stay on the reference
- * engine (their per-step reads have no ONNX form here).
+ * networks whose every node has an ONNX form (recurrent layers unrolled over their steps).
  */
 export function onnxRuntimeTrialSupport(hardware: HardwareNetwork, options: ProgramOptions = {}): string[] {
   const reasons = unexportableNodes(hardware.network).map((r) => `node '${r.node}': ${r.reason}`);
   for (const entry of hardware.weightNodes()) {
     const where = `node '${entry.node.name}'`;
-    if (entry.node.op === 'recurrent') {
-      reasons.push(`${where}: ${entry.node.cell.toUpperCase()} layers on crossbars (an ADC conversion and fresh read noise at every step) run on xbar's own engine only`);
-      continue;
-    }
     const { device, dac } = entry.groups[0].config;
     const wired = (options.irDrop ?? false) && entry.config.wires !== undefined;
     if (device.current) reasons.push(`${where}: device '${device.modelName}' has nonlinear cells (read cell by cell)`);
     else if (!wired && !device.gaussianRead) reasons.push(`${where}: device '${device.modelName}' does not declare Gaussian reads (read cell by cell)`);
     if (dac.bitSerial) reasons.push(`${where}: bit-serial DAC`);
     if (dac.noiseRelative > 0) reasons.push(`${where}: DAC input noise (drawn per patch element)`);
-    if (entry.groups.some((layer) => layer.config.dac.inputRange !== dac.inputRange)) reasons.push(`${where}: groups with different DAC ranges`);
+    // a recurrent node's arrays read vectors of their own, each through its DAC
+    if (entry.node.op !== 'recurrent' && entry.groups.some((layer) => layer.config.dac.inputRange !== dac.inputRange)) reasons.push(`${where}: groups with different DAC ranges`);
   }
   return reasons;
 }
@@ -63,13 +77,11 @@ interface NodeNoise {
  * engine, the same distribution, not the same numbers. Same seed, same bits (one intra-op thread).
  */
 export class OnnxRuntimeTrial {
-  /** The normals of the last batch, reused (grown when a batch needs more). */
-  private normals = new Float32Array(0);
-
   private constructor(
     private readonly hardware: HardwareNetwork,
     private readonly session: ort.InferenceSession,
     private readonly noise: readonly NodeNoise[],
+    private readonly normals: NormalsBuffer,
   ) {}
 
   static async create(hardware: HardwareNetwork, seed: number | string, trial: number, options: OnnxRuntimeTrialOptions = {}): Promise<OnnxRuntimeTrial> {
@@ -80,10 +92,12 @@ export class OnnxRuntimeTrial {
     const programmed = ProgrammedNetwork.program(hardware, seed, trial, options.readTimeSeconds, { irDrop: options.irDrop ?? false });
     const builder = new OnnxGraphBuilder();
     const noise: NodeNoise[] = [];
-    writeNetwork(builder, hardware.network, (node, input) => {
+    writeNetwork(builder, hardware.network, (node, input, inputShape) => {
       const entry = entries.get(node.name)!;
       const inputs: NoiseInput[] = [];
-      const name = writeCrossbarNode(builder, entry, programmedGroups(programmed, node.name), input, inputs);
+      const groups = programmedGroups(programmed, node.name);
+      // a recurrent node's steps: the first dimension of its gates, per sample or at batch 1
+      const name = node.op === 'recurrent' ? writeCrossbarRecurrent(builder, entry, groups, node.inputs, inputShape[0], inputs) : writeCrossbarNode(builder, entry, groups, input, inputs);
       noise.push({ inputs, stream: createFastNormalStream(seed, 'trial', trial, 'layer', entry.weightIndex, 'read-normals') });
       return name;
     });
@@ -91,7 +105,7 @@ export class OnnxRuntimeTrial {
     const graphInputs = [networkInput(hardware.network), ...noise.flatMap((n) => n.inputs.map((input) => ({ name: input.name, dims: noiseDims(input) })))];
     const bytes = builder.encode(graphInputs, hardware.network.outputs);
     const session = await createSession(bytes, options.threads);
-    return new OnnxRuntimeTrial(hardware, session, noise);
+    return new OnnxRuntimeTrial(hardware, session, noise, options.normals ?? new NormalsBuffer());
   }
 
   /** Standard normals drawn per sample of a batch (read and output noise of every tile). */
@@ -103,14 +117,13 @@ export class OnnxRuntimeTrial {
   async run(input: Tensor): Promise<Tensor[]> {
     const batch = checkNetworkInput(this.hardware.network, input);
     const feeds: Record<string, ort.Tensor> = { [this.hardware.network.inputName]: new ort.Tensor('float32', Float32Array.from(input.data), [...input.shape]) };
-    const total = this.normalsPerSample * batch;
-    if (this.normals.length < total) this.normals = new Float32Array(total);
+    const normals = this.normals.take(this.normalsPerSample * batch);
     let offset = 0;
     for (const { inputs, stream } of this.noise) {
       for (const n of inputs) {
         const count = n.perSample * batch;
-        stream.fill(this.normals, offset, count);
-        feeds[n.name] = new ort.Tensor('float32', this.normals.subarray(offset, offset + count), n.sampleDims ? [batch, ...n.sampleDims] : [count]);
+        stream.fill(normals, offset, count);
+        feeds[n.name] = new ort.Tensor('float32', normals.subarray(offset, offset + count), n.sampleDims ? [batch, ...n.sampleDims] : [count]);
         offset += count;
       }
     }

@@ -80,7 +80,11 @@ export interface GraphInput {
 
 const INT64_LIMIT = 2n ** 63n;
 
+/** Whether this machine stores numbers little-endian, as ONNX's raw_data is (typed arrays then give the bytes directly). */
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
 function rawData(values: ArrayLike<number>, type: ExportElementType): Uint8Array {
+  if (type === 'float' && LITTLE_ENDIAN) return new Uint8Array(Float32Array.from(values).buffer);
   const width = type === 'float' ? 4 : type === 'int64' ? 8 : 1;
   const bytes = new Uint8Array(values.length * width);
   const view = new DataView(bytes.buffer);
