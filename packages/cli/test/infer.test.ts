@@ -90,7 +90,7 @@ describe('xbar infer', () => {
     const recurrent = await runXbar([...args(join(folder, 'lstm-fast.npy'), lstm, sequences), '--engine', 'onnxruntime']);
     expect(recurrent.code, recurrent.stderr).toBe(0);
     expect(recurrent.stderr).toMatch(/2 samples, ideal float32 on ONNX Runtime/);
-    // on crossbars its recurrent arrays, read at every step, run on ONNX Runtime too (unrolled): the reference engine's outputs to float32 rounding
+    // on crossbars its recurrent arrays, read at every step, run on ONNX Runtime too (a Scan over the steps): the reference engine's outputs to float32 rounding
     writeFileSync(join(folder, 'lstm-ort.xbar'), '.model exact ideal (gmin=0)\n.array default rows=64 cols=64 model=exact dac_range=1000\n');
     const hardware = (engine: string, output: string) => runXbar([...args(join(folder, output), lstm, sequences), '--engine', engine, '--netlist', join(folder, 'lstm-ort.xbar')]);
     const onOnnxRuntime = await hardware('onnxruntime', 'lstm-hw-fast.npy');

@@ -2,8 +2,9 @@ import protobuf from 'protobufjs';
 
 /**
  * The subset of onnx/onnx.proto (proto2, package onnx) that inference import reads, with the
- * field numbers of the ONNX specification. Fields left out (training info, sparse tensors, functions,
- * subgraph attributes...) are skipped by the decoder; protobufjs does all wire-format decoding.
+ * field numbers of the ONNX specification, and the graph attribute the exporter writes (a Scan's
+ * body). Fields left out (training info, sparse tensors, functions, lists of graphs...) are
+ * skipped by the decoder; protobufjs does all wire-format decoding.
  */
 export const ONNX_PROTO_SUBSET = `
 syntax = "proto2";
@@ -21,6 +22,7 @@ message AttributeProto {
   optional int64 i = 3;
   optional bytes s = 4;
   optional TensorProto t = 5;
+  optional GraphProto g = 6;
   repeated float floats = 7;
   repeated int64 ints = 8;
   repeated bytes strings = 9;

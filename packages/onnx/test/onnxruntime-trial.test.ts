@@ -111,7 +111,7 @@ describe('OnnxRuntimeTrial = ProgrammedNetwork without read noise (float32 toler
 });
 
 // without a DAC resolution: a hidden state within float32 rounding of a code boundary would flip its code, and carry the flip through the later steps
-describe('OnnxRuntimeTrial on recurrent layers (unrolled, the arrays read at every step) = ProgrammedNetwork without read noise or DAC codes', () => {
+describe('OnnxRuntimeTrial on recurrent layers (a Scan over the steps, the arrays read at every step) = ProgrammedNetwork without read noise or DAC codes', () => {
   const pytorch = (name: string) => join(import.meta.dirname, 'fixtures', 'pytorch', `${name}.onnx`);
   const backendCases = ['lstm_defaults', 'lstm_with_initial_bias', 'lstm_with_peepholes', 'lstm_batchwise', 'gru_defaults', 'gru_seq_length', 'gru_with_initial_bias', 'gru_batchwise', 'simple_rnn_defaults', 'simple_rnn_batchwise', 'rnn_seq_length'];
   const recurrentModels: [string, () => { network: Network; input: Tensor }][] = [

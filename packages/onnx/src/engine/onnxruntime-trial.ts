@@ -44,7 +44,7 @@ export class NormalsBuffer {
  * Why ONNX Runtime cannot run trials of `hardware` as `options` ask (empty when it can): it runs
  * ohmic cells with Gaussian reads (or, with wire resistance, any ohmic cells: one read per
  * programming, as the reference engine does), a DAC that is neither bit-serial nor noisy, and
- * networks whose every node has an ONNX form (recurrent layers unrolled over their steps).
+ * networks whose every node has an ONNX form (recurrent layers as a Scan over their steps).
  */
 export function onnxRuntimeTrialSupport(hardware: HardwareNetwork, options: ProgramOptions = {}): string[] {
   const reasons = unexportableNodes(hardware.network).map((r) => `node '${r.node}': ${r.reason}`);
@@ -90,7 +90,7 @@ export class OnnxRuntimeTrial {
     const entries = new Map(hardware.weightNodes().map((entry) => [entry.node.name, entry]));
     // programmed exactly as the reference engine programs the trial
     const programmed = ProgrammedNetwork.program(hardware, seed, trial, options.readTimeSeconds, { irDrop: options.irDrop ?? false });
-    const builder = new OnnxGraphBuilder();
+    const builder = OnnxGraphBuilder.create();
     const noise: NodeNoise[] = [];
     writeNetwork(builder, hardware.network, (node, input, inputShape) => {
       const entry = entries.get(node.name)!;

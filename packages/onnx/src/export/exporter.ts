@@ -229,7 +229,7 @@ function resizeOperands(b: OnnxGraphBuilder, node: TensorOpNode, names: string[]
  * naming each such node and why.
  */
 export function exportOnnx(network: Network): Uint8Array {
-  const builder = new OnnxGraphBuilder();
+  const builder = OnnxGraphBuilder.create();
   writeNetwork(builder, network);
   return builder.encode([networkInput(network)], network.outputs);
 }

@@ -8,7 +8,8 @@ export type ExportAttribute =
   | { readonly ints: readonly number[] }
   | { readonly floats: readonly number[] }
   | { readonly string: string }
-  | { readonly strings: readonly string[] };
+  | { readonly strings: readonly string[] }
+  | { readonly graph: object };
 
 /** Element types the exporter writes. */
 export type ExportElementType = 'float' | 'int64' | 'bool';
@@ -34,13 +35,31 @@ export class OnnxGraphBuilder {
   private readonly initializers: object[] = [];
   private count = 0;
 
+  /** `outer`: the graph a subgraph's builder (see `subgraph`) takes its names and constants from. */
+  private constructor(private readonly outer?: OnnxGraphBuilder) {}
+
+  /** The builder of a model's main graph. */
+  static create(): OnnxGraphBuilder {
+    return new OnnxGraphBuilder();
+  }
+
+  /**
+   * A builder of a subgraph (a Scan's body) of this graph: nodes of its own, names from the same
+   * counter, constants placed in this graph (a subgraph reads its outer graph's values).
+   */
+  subgraph(): OnnxGraphBuilder {
+    return new OnnxGraphBuilder(this);
+  }
+
   /** A name no other value of the graph has, readable in ONNX tools. */
   fresh(hint: string): string {
+    if (this.outer) return this.outer.fresh(hint);
     return `${FRESH_PREFIX}${hint}:${this.count++}`;
   }
 
   /** An initializer holding `values` with dimensions `dims`; returns its name. */
   constant(values: ArrayLike<number>, dims: readonly number[], type: ExportElementType = 'float', hint = 'constant'): string {
+    if (this.outer) return this.outer.constant(values, dims, type, hint);
     const name = this.fresh(hint);
     this.initializers.push({ name, dims: [...dims], data_type: ELEMENT_TYPES[type], raw_data: rawData(values, type) });
     return name;
@@ -48,8 +67,20 @@ export class OnnxGraphBuilder {
 
   /** A node of op `op` on `inputs` ('' for an absent optional input); returns its output's name. */
   node(op: string, inputs: readonly string[], attributes: Readonly<Record<string, ExportAttribute>> = {}, output = this.fresh(op)): string {
-    this.nodes.push({ op_type: op, name: output, input: [...inputs], output: [output], attribute: Object.entries(attributes).map(([name, value]) => attributeProto(name, value)) });
-    return output;
+    return this.nodeWithOutputs(op, inputs, attributes, [output])[0];
+  }
+
+  /** A node of op `op` with several outputs (`count` fresh ones, or the names given); returns them. */
+  nodeWithOutputs(op: string, inputs: readonly string[], attributes: Readonly<Record<string, ExportAttribute>>, outputs: number | readonly string[]): string[] {
+    const names = typeof outputs === 'number' ? Array.from({ length: outputs }, () => this.fresh(op)) : [...outputs];
+    this.nodes.push({ op_type: op, name: names[0], input: [...inputs], output: names, attribute: Object.entries(attributes).map(([name, value]) => attributeProto(name, value)) });
+    return names;
+  }
+
+  /** This subgraph as a GraphProto (an attribute value): float inputs and outputs of any shape, by name. */
+  graph(name: string, inputs: readonly string[], outputs: readonly string[]): object {
+    const valueInfo = (value: string) => ({ name: value, type: { tensor_type: { elem_type: OnnxDataType.FLOAT } } });
+    return { name, node: this.nodes, input: inputs.map(valueInfo), output: outputs.map(valueInfo) };
   }
 
   /**
@@ -106,6 +137,7 @@ function int64(value: number): bigint {
 }
 
 function attributeProto(name: string, value: ExportAttribute): object {
+  if ('graph' in value) return { name, type: OnnxAttributeType.GRAPH, g: value.graph };
   if ('int' in value) return { name, type: OnnxAttributeType.INT, i: value.int };
   if ('float' in value) return { name, type: OnnxAttributeType.FLOAT, f: value.float };
   if ('ints' in value) return { name, type: OnnxAttributeType.INTS, ints: [...value.ints] };
