@@ -25,6 +25,7 @@ export * from './mvm/crossbar-layer.js';
 export * from './mvm/monte-carlo.js';
 export * from './math/normal.js';
 export * from './math/quadrature.js';
+export * from './math/small-floats.js';
 export * from './math/student-t.js';
 export * from './network/tensor.js';
 export * from './network/geometry.js';

@@ -1,5 +1,6 @@
 import { OnnxImportError } from './errors.js';
 import type { OnnxTensor } from './model.js';
+import { bfloat16FromBits, float16FromBits } from '@xbar/core';
 import { OnnxDataType } from './schema.js';
 
 /**
@@ -23,7 +24,8 @@ export function dimsSize(dims: readonly number[]): number {
 
 /**
  * The values of an ONNX TensorProto (initializer or Constant attribute): FLOAT, DOUBLE from raw_data
- * (little-endian) or float_data / double_data; the integer types and BOOL from raw_data or
+ * (little-endian) or float_data / double_data; FLOAT16 and BFLOAT16 from raw_data or the bits in
+ * int32_data; the integer types and BOOL from raw_data or
  * int64_data / int32_data / uint64_data (uint64 beyond 2^53 rounded). Other types, external data
  * and size mismatches are refused.
  */
@@ -56,6 +58,13 @@ export function decodeTensor(proto: OnnxTensor, what: string): ConstantTensor {
     case OnnxDataType.FLOAT:
       fill(4, (o) => view!.getFloat32(o, true), proto.float_data);
       return { kind: 'float', dims, values };
+    case OnnxDataType.FLOAT16:
+      // without raw_data, int32_data holds the bits
+      fill(2, (o) => float16FromBits(view!.getUint16(o, true)), proto.int32_data.map(float16FromBits));
+      return { kind: 'float', dims, values };
+    case OnnxDataType.BFLOAT16:
+      fill(2, (o) => bfloat16FromBits(view!.getUint16(o, true)), proto.int32_data.map(bfloat16FromBits));
+      return { kind: 'float', dims, values };
     case OnnxDataType.DOUBLE:
       fill(8, (o) => view!.getFloat64(o, true), proto.double_data);
       return { kind: 'float', dims, values };
@@ -87,7 +96,7 @@ export function decodeTensor(proto: OnnxTensor, what: string): ConstantTensor {
       fill(1, (o) => (view!.getUint8(o) !== 0 ? 1 : 0), proto.int32_data);
       return { kind: 'int', dims, values };
     default:
-      throw new OnnxImportError(`${what}: data type ${dataTypeName(type)} is not supported (float32, float64, int64, int32, int16, int8, uint64, uint32, uint16, uint8, bool are)`);
+      throw new OnnxImportError(`${what}: data type ${dataTypeName(type)} is not supported (float32, float64, float16, bfloat16, int64, int32, int16, int8, uint64, uint32, uint16, uint8, bool are)`);
   }
 }
 

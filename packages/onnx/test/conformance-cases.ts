@@ -1,14 +1,28 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type OnnxModel, SUPPORTED_OPS, decodeOnnxModel, decodeOnnxTensor, decodeTensor } from '../src/index.js';
+import { bfloat16FromBits } from '@xbar/core';
+import { type OnnxModel, OnnxDataType, SUPPORTED_OPS, decodeOnnxModel, decodeOnnxTensor, decodeTensor } from '../src/index.js';
 
 /** ONNX's backend node tests as Debian's libonnx-testdata installs them. */
 export const NODE_TESTS = '/usr/share/libonnx-testdata/data/node';
 
-/** A tensor of a case's test data (.pb). */
-export function loadTensor(path: string): { dims: number[]; values: Float64Array } {
-  const decoded = decodeTensor(decodeOnnxTensor(readFileSync(path)), path);
-  return { dims: [...decoded.dims], values: decoded.values };
+/**
+ * A tensor of a case's test data (.pb). `declaredType` is the ONNX type the model declares for it:
+ * the test data holds a BFLOAT16 tensor as its UINT16 bits (NumPy has no bfloat16), read back here.
+ */
+export function loadTensor(path: string, declaredType?: number): { dims: number[]; values: Float64Array } {
+  const proto = decodeOnnxTensor(readFileSync(path));
+  const decoded = decodeTensor(proto, path);
+  const bits = declaredType === OnnxDataType.BFLOAT16 && proto.data_type === OnnxDataType.UINT16;
+  return { dims: [...decoded.dims], values: bits ? decoded.values.map(bfloat16FromBits) : decoded.values };
+}
+
+/** The ONNX element types a model declares for its graph inputs and outputs, in order. */
+export function declaredTypes(model: OnnxModel): { inputs: (number | undefined)[]; outputs: (number | undefined)[] } {
+  const graph = model.graph!;
+  const initializers = new Set(graph.initializer.map((i) => i.name));
+  const typeOf = (value: { type?: { tensor_type?: { elem_type?: number } } }) => value.type?.tensor_type?.elem_type;
+  return { inputs: graph.input.filter((input) => !initializers.has(input.name)).map(typeOf), outputs: graph.output.map(typeOf) };
 }
 
 /** The model with every graph input but the first turned into an initializer holding the case's values. */

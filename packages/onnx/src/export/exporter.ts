@@ -197,7 +197,9 @@ function writeTensorOp(b: OnnxGraphBuilder, node: TensorOpNode, inputs: readonly
   if (node.kind === 'Resize') resizeOperands(b, node, names);
   if (node.kind === 'Cast') {
     const to = typeof node.attributes.to === 'number' ? node.attributes.to : OnnxDataType.FLOAT;
-    // xbar's values are float: an integer cast truncates toward zero and stays float, a float cast is the identity in float32
+    // xbar's values are float: an integer cast truncates toward zero and stays float, a float cast is the identity in float32,
+    // a float16 cast rounds and comes back to float32
+    if (to === OnnxDataType.FLOAT16) return b.node('Cast', [b.node('Cast', names, { to: { int: to } })], { to: { int: OnnxDataType.FLOAT } }, node.output);
     if (!castsToInteger(to)) return b.node('Identity', names, {}, node.output);
     const integer = b.node('Cast', names, { to: { int: to === OnnxDataType.BOOL ? OnnxDataType.BOOL : OnnxDataType.INT64 } });
     return b.node('Cast', [integer], { to: { int: OnnxDataType.FLOAT } }, node.output);

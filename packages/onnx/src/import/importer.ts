@@ -146,8 +146,9 @@ function graphInput(graph: OnnxGraph, initializerNames: ReadonlySet<string>): { 
   if (tensorType === undefined) throw new OnnxImportError(`graph input '${inputName}' is not a tensor`);
   const type = tensorType.elem_type ?? 0;
   const integer = isIntegerType(type) ? type : undefined;
-  if (type !== OnnxDataType.FLOAT && type !== OnnxDataType.DOUBLE && integer === undefined) {
-    throw new OnnxImportError(`graph input '${inputName}' must be float32, float64, an integer type or bool, it is data type ${type}`);
+  const FLOATS: readonly number[] = [OnnxDataType.FLOAT, OnnxDataType.DOUBLE, OnnxDataType.FLOAT16, OnnxDataType.BFLOAT16];
+  if (!FLOATS.includes(type) && integer === undefined) {
+    throw new OnnxImportError(`graph input '${inputName}' must be float32, float64, float16, bfloat16, an integer type or bool, it is data type ${type}`);
   }
   const dims = tensorType.shape?.dim ?? [];
   if (dims.length < 1) throw new OnnxImportError(`graph input '${inputName}' must be a batch (batch x features..., or a batch of scalars), it is a scalar`);
