@@ -22,7 +22,7 @@ export const TENSOR_OP_ATTRIBUTES: Readonly<Record<string, Readonly<Record<strin
     mode: RESIZE_MODES,
     coordinate_transformation_mode: RESIZE_COORDINATE_MODES,
     nearest_mode: RESIZE_NEAREST_MODES,
-    // extrapolation_value concerns tf_crop_and_resize, which is not supported
+    // extrapolation_value: tf_crop_and_resize's value outside the input
     cubic_coeff_a: 'float',
     exclude_outside: 'int',
     extrapolation_value: 'float',
