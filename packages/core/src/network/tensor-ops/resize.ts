@@ -44,7 +44,7 @@ const resize: TensorOp = {
       // the specification's length_resized: the size asked for, or input x scale before flooring
       const resized = bySize ? out : size * scale;
       if (crop) {
-        const [start, end] = [roi!.data[axis], roi!.data[rank + axis]];
+        const [start, end] = [roi.data[axis], roi.data[rank + axis]];
         return axisTaps(out, size, (o) => (resized > 1 ? start * (size - 1) + (o * (end - start) * (size - 1)) / (resized - 1) : 0.5 * (start + end) * (size - 1)), mode, nearest, cubic, true);
       }
       return axisTaps(out, size, (o) => sourceCoordinate(o, scale, size, resized, coordinate), mode, nearest, cubic);
