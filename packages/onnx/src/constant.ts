@@ -37,68 +37,56 @@ export function decodeTensor(proto: OnnxTensor, what: string): ConstantTensor {
   if (proto.data_location === 1 || proto.external_data.length > 0) {
     throw new OnnxImportError(`${what}: tensor data stored in an external file is not supported`);
   }
-  const raw = proto.raw_data !== undefined && proto.raw_data.length > 0 ? proto.raw_data : undefined;
-  const view = raw === undefined ? undefined : new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
-  let values = new Float64Array(0);
-  // the data present must match the dims before anything of their size is allocated
-  const fill = (elementBytes: number, read: (offset: number) => number, fallback: readonly number[]): void => {
-    if (view !== undefined) {
-      if (view.byteLength !== size * elementBytes) {
-        throw new OnnxImportError(`${what}: raw_data has ${view.byteLength} bytes, dims [${dims.join(', ')}] need ${size * elementBytes}`);
-      }
-      values = new Float64Array(size);
-      for (let i = 0; i < size; i++) values[i] = read(i * elementBytes);
-    } else {
-      if (fallback.length !== size) throw new OnnxImportError(`${what}: has ${fallback.length} values, dims [${dims.join(', ')}] need ${size}`);
-      values = new Float64Array(size);
-      for (let i = 0; i < size; i++) values[i] = Number(fallback[i]);
-    }
-  };
-  switch (type) {
-    case OnnxDataType.FLOAT:
-      fill(4, (o) => view!.getFloat32(o, true), proto.float_data);
-      return { kind: 'float', dims, values };
-    case OnnxDataType.FLOAT16:
-      // without raw_data, int32_data holds the bits
-      fill(2, (o) => float16FromBits(view!.getUint16(o, true)), proto.int32_data.map(float16FromBits));
-      return { kind: 'float', dims, values };
-    case OnnxDataType.BFLOAT16:
-      fill(2, (o) => bfloat16FromBits(view!.getUint16(o, true)), proto.int32_data.map(bfloat16FromBits));
-      return { kind: 'float', dims, values };
-    case OnnxDataType.DOUBLE:
-      fill(8, (o) => view!.getFloat64(o, true), proto.double_data);
-      return { kind: 'float', dims, values };
-    case OnnxDataType.INT64:
-      fill(8, (o) => Number(view!.getBigInt64(o, true)), proto.int64_data);
-      return { kind: 'int', dims, values };
-    case OnnxDataType.INT32:
-      fill(4, (o) => view!.getInt32(o, true), proto.int32_data);
-      return { kind: 'int', dims, values };
-    case OnnxDataType.UINT8:
-      fill(1, (o) => view!.getUint8(o), proto.int32_data);
-      return { kind: 'int', dims, values };
-    case OnnxDataType.INT8:
-      fill(1, (o) => view!.getInt8(o), proto.int32_data);
-      return { kind: 'int', dims, values };
-    case OnnxDataType.UINT16:
-      fill(2, (o) => view!.getUint16(o, true), proto.int32_data);
-      return { kind: 'int', dims, values };
-    case OnnxDataType.INT16:
-      fill(2, (o) => view!.getInt16(o, true), proto.int32_data);
-      return { kind: 'int', dims, values };
-    case OnnxDataType.UINT32:
-      fill(4, (o) => view!.getUint32(o, true), proto.uint64_data);
-      return { kind: 'int', dims, values };
-    case OnnxDataType.UINT64:
-      fill(8, (o) => Number(view!.getBigUint64(o, true)), proto.uint64_data);
-      return { kind: 'int', dims, values };
-    case OnnxDataType.BOOL:
-      fill(1, (o) => (view!.getUint8(o) !== 0 ? 1 : 0), proto.int32_data);
-      return { kind: 'int', dims, values };
-    default:
-      throw new OnnxImportError(`${what}: data type ${dataTypeName(type)} is not supported (float32, float64, float16, bfloat16, int64, int32, int16, int8, uint64, uint32, uint16, uint8, bool are)`);
+  const reader = TENSOR_READERS[type];
+  if (reader === undefined) {
+    const supported = Object.keys(TENSOR_READERS).map((t) => dataTypeName(Number(t)).toLowerCase());
+    throw new OnnxImportError(`${what}: data type ${dataTypeName(type)} is not supported (${supported.join(', ')} are)`);
   }
+  const raw = proto.raw_data !== undefined && proto.raw_data.length > 0 ? proto.raw_data : undefined;
+  const listed = raw === undefined ? reader.listed(proto) : undefined;
+  // the data present must match the dims before anything of their size is allocated
+  if (raw !== undefined && raw.byteLength !== size * reader.bytes) throw new OnnxImportError(`${what}: raw_data has ${raw.byteLength} bytes, dims [${dims.join(', ')}] need ${size * reader.bytes}`);
+  if (listed !== undefined && listed.length !== size) throw new OnnxImportError(`${what}: has ${listed.length} values, dims [${dims.join(', ')}] need ${size}`);
+  const values = new Float64Array(size);
+  if (listed !== undefined) {
+    for (let i = 0; i < size; i++) values[i] = reader.value(Number(listed[i]));
+  } else if (raw !== undefined) {
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    for (let i = 0; i < size; i++) values[i] = reader.raw(view, i * reader.bytes);
+  }
+  return { kind: reader.kind, dims, values };
 }
+
+/**
+ * How each data type's values are read: `bytes` per element of raw_data (little-endian) read by
+ * `raw`, else the typed list field `listed` holds them, each turned into its value by `value`
+ * (16-bit floats are listed as their bits).
+ */
+interface TensorReader {
+  readonly kind: ConstantTensor['kind'];
+  readonly bytes: number;
+  raw(view: DataView, offset: number): number;
+  listed(proto: OnnxTensor): readonly number[];
+  value(listed: number): number;
+}
+
+const same = (v: number) => v;
+
+const TENSOR_READERS: Readonly<Record<number, TensorReader>> = {
+  [OnnxDataType.FLOAT]: { kind: 'float', bytes: 4, raw: (v, o) => v.getFloat32(o, true), listed: (p) => p.float_data, value: same },
+  [OnnxDataType.DOUBLE]: { kind: 'float', bytes: 8, raw: (v, o) => v.getFloat64(o, true), listed: (p) => p.double_data, value: same },
+  [OnnxDataType.FLOAT16]: { kind: 'float', bytes: 2, raw: (v, o) => float16FromBits(v.getUint16(o, true)), listed: (p) => p.int32_data, value: float16FromBits },
+  [OnnxDataType.BFLOAT16]: { kind: 'float', bytes: 2, raw: (v, o) => bfloat16FromBits(v.getUint16(o, true)), listed: (p) => p.int32_data, value: bfloat16FromBits },
+  [OnnxDataType.INT64]: { kind: 'int', bytes: 8, raw: (v, o) => Number(v.getBigInt64(o, true)), listed: (p) => p.int64_data, value: same },
+  [OnnxDataType.INT32]: { kind: 'int', bytes: 4, raw: (v, o) => v.getInt32(o, true), listed: (p) => p.int32_data, value: same },
+  [OnnxDataType.INT16]: { kind: 'int', bytes: 2, raw: (v, o) => v.getInt16(o, true), listed: (p) => p.int32_data, value: same },
+  [OnnxDataType.INT8]: { kind: 'int', bytes: 1, raw: (v, o) => v.getInt8(o), listed: (p) => p.int32_data, value: same },
+  [OnnxDataType.UINT64]: { kind: 'int', bytes: 8, raw: (v, o) => Number(v.getBigUint64(o, true)), listed: (p) => p.uint64_data, value: same },
+  [OnnxDataType.UINT32]: { kind: 'int', bytes: 4, raw: (v, o) => v.getUint32(o, true), listed: (p) => p.uint64_data, value: same },
+  [OnnxDataType.UINT16]: { kind: 'int', bytes: 2, raw: (v, o) => v.getUint16(o, true), listed: (p) => p.int32_data, value: same },
+  [OnnxDataType.UINT8]: { kind: 'int', bytes: 1, raw: (v, o) => v.getUint8(o), listed: (p) => p.int32_data, value: same },
+  [OnnxDataType.BOOL]: { kind: 'int', bytes: 1, raw: (v, o) => (v.getUint8(o) !== 0 ? 1 : 0), listed: (p) => p.int32_data, value: same },
+};
 
 const DATA_TYPE_NAMES = ['UNDEFINED', 'FLOAT', 'UINT8', 'INT8', 'UINT16', 'INT16', 'INT32', 'INT64', 'STRING', 'BOOL', 'FLOAT16', 'DOUBLE', 'UINT32', 'UINT64', 'COMPLEX64', 'COMPLEX128', 'BFLOAT16'];
 

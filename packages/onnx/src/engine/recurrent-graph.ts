@@ -1,4 +1,4 @@
-import { DEFAULT_RECURRENT_ACTIVATIONS, type MappedWeightNode, RECURRENT_GATES, type RecurrentActivation } from '@xbar/core';
+import { DEFAULT_RECURRENT_ACTIVATIONS, type MappedWeightNode, RECURRENT_GATES, type RecurrentActivation, type RecurrentNode } from '@xbar/core';
 import type { OnnxGraphBuilder } from '../export/graph-builder.js';
 import { type NoiseInput, type ProgrammedGroup, type ReadContext, denseGeometry, writeConvertedInput, writeGroupReadout } from './crossbar-graph.js';
 
@@ -31,7 +31,7 @@ export function writeCrossbarRecurrent(b: OnnxGraphBuilder, entry: MappedWeightN
     const states = node.cell === 'lstm' ? [initial(initialHidden), initial(initialCell)] : [initial(initialHidden)];
     const body = b.subgraph();
     const bodyNoise: NoiseInput[] = [];
-    const step = writeStep(body, { entry, noise: bodyNoise, readsPerSample: 1 }, programmed, d, node.activations.slice(d * perDirection, (d + 1) * perDirection), states.length);
+    const step = writeStep(body, node, { entry, noise: bodyNoise, readsPerSample: 1 }, programmed, d, node.activations.slice(d * perDirection, (d + 1) * perDirection), states.length);
     // each read's normals: a graph input of all steps' normals, scanned one step at a time
     const scannedNoise = bodyNoise.map((n) => {
       const name = b.fresh(`${n.name}.steps`);
@@ -65,13 +65,11 @@ function unsqueeze(b: OnnxGraphBuilder, x: string, axis: number): string {
 }
 
 /**
- * One time step of direction `d` as a Scan body: its inputs `states` (the hidden state, and an
+ * One time step of `node`'s direction `d` as a Scan body: its inputs `states` (the hidden state, and an
  * LSTM's cell state, samples x hidden) and `gates` (the step's projected gates of the direction);
  * its outputs `next` (the states after the step) and `output` (the hidden state, for Y).
  */
-function writeStep(b: OnnxGraphBuilder, reads: ReadContext, programmed: readonly ProgrammedGroup[], d: number, activations: readonly RecurrentActivation[], stateCount: number): { states: string[]; gates: string; next: string[]; output: string } {
-  const node = reads.entry.node;
-  if (node.op !== 'recurrent') throw new RangeError(`node '${node.name}': internal: not a recurrent node`);
+function writeStep(b: OnnxGraphBuilder, node: RecurrentNode, reads: ReadContext, programmed: readonly ProgrammedGroup[], d: number, activations: readonly RecurrentActivation[], stateCount: number): { states: string[]; gates: string; next: string[]; output: string } {
   const hidden = node.hiddenSize;
   const directions = node.direction === 'bidirectional' ? 2 : 1;
   const gateCount = RECURRENT_GATES[node.cell];

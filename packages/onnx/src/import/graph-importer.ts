@@ -127,11 +127,6 @@ export class GraphImporter {
     return name;
   }
 
-  /** In a whole batch, `x` as a WHOLE value (see view). */
-  whole(where: string, x: Activation): Activation {
-    return this.view(where, x, WHOLE);
-  }
-
   /**
    * The weight node producing `value` if it can absorb a following per-output scale or bias: a dense
    * or conv node whose output nothing but the current node reads.

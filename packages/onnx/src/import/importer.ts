@@ -131,6 +131,9 @@ function refuseUnsupportedOps(nodes: readonly OnnxNode[]): void {
   }
 }
 
+/** Float types of a graph input, taken as float64 values. */
+const FLOAT_INPUTS: readonly number[] = [OnnxDataType.FLOAT, OnnxDataType.DOUBLE, OnnxDataType.FLOAT16, OnnxDataType.BFLOAT16];
+
 /**
  * The graph's one non-constant input: a batch (batch x features...), every axis but the batch
  * fixed, of floats, or of integers or bools (`integer`: its ONNX data type), held as float64.
@@ -146,8 +149,7 @@ function graphInput(graph: OnnxGraph, initializerNames: ReadonlySet<string>): { 
   if (tensorType === undefined) throw new OnnxImportError(`graph input '${inputName}' is not a tensor`);
   const type = tensorType.elem_type ?? 0;
   const integer = isIntegerType(type) ? type : undefined;
-  const FLOATS: readonly number[] = [OnnxDataType.FLOAT, OnnxDataType.DOUBLE, OnnxDataType.FLOAT16, OnnxDataType.BFLOAT16];
-  if (!FLOATS.includes(type) && integer === undefined) {
+  if (!FLOAT_INPUTS.includes(type) && integer === undefined) {
     throw new OnnxImportError(`graph input '${inputName}' must be float32, float64, float16, bfloat16, an integer type or bool, it is data type ${type}`);
   }
   const dims = tensorType.shape?.dim ?? [];

@@ -4,7 +4,7 @@
  * Handlers of other ops use it too (ConvTranspose's padding, Split's slices, a recurrent layer's Y_h).
  */
 import { type NetworkNode, TENSOR_OPS, type TensorOpAttributes } from '@xbar/core';
-import { WHOLE, batchMultiple, formatDims, isFirstAxis } from '../batch-layout.js';
+import { type BatchLayout, WHOLE, batchMultiple, formatDims, isFirstAxis } from '../batch-layout.js';
 import { OnnxImportError } from '../constant.js';
 import { type Operand, type TensorRun, probeOutput, tensorOfZeros, tensorOpLayout } from './batch-probe.js';
 import { foldFilled, foldTensorOp } from './folding/constants.js';
@@ -58,16 +58,20 @@ export function appendTensorOp(context: NodeContext, type: string, attributes: T
     }
     operands.push(index);
   }
-  if (context.graph.wholeBatch !== undefined) {
-    // a whole batch: the op may mix the samples; its result is a WHOLE value
-    const outputShape = run(operands.map((operand) => (typeof operand === 'number' ? tensorOfZeros(fullDims(activations[operand])) : operand))).shape;
-    const node: NetworkNode = { op: 'tensor', kind: type, name: output === context.node.output[0] ? context.name : output, inputs, output, attributes, operands, outputShape };
-    context.addNode(node, activations.map((a) => a.shape), WHOLE);
-    return;
-  }
-  const layout = tensorOpLayout(run, operands, activations, context.where);
-  const outputShape = probeOutput(run, operands, activations, 1).shape;
-  const perSample = isFirstAxis(layout) ? outputShape.slice(1) : outputShape;
-  const node: NetworkNode = { op: 'tensor', kind: type, name: output === context.node.output[0] ? context.name : output, inputs, output, attributes, operands, outputShape: perSample };
+  const { layout, outputShape } = context.graph.wholeBatch === undefined ? perSampleResult(run, operands, activations, context.where) : wholeResult(run, operands, activations);
+  const node: NetworkNode = { op: 'tensor', kind: type, name: output === context.node.output[0] ? context.name : output, inputs, output, attributes, operands, outputShape };
   context.addNode(node, activations.map((a) => a.shape), layout);
+}
+
+/** Where the op's result holds the batch (probed) and its shape per sample, or its whole shape at batch 1 when the batch is elsewhere. */
+function perSampleResult(run: TensorRun, operands: readonly Operand[], activations: readonly Activation[], where: string): { layout: BatchLayout; outputShape: number[] } {
+  const layout = tensorOpLayout(run, operands, activations, where);
+  const shape = probeOutput(run, operands, activations, 1).shape;
+  return { layout, outputShape: isFirstAxis(layout) ? shape.slice(1) : [...shape] };
+}
+
+/** In a whole batch the op may mix the samples: its result is a WHOLE value of the shape it has on the actual values' dims. */
+function wholeResult(run: TensorRun, operands: readonly Operand[], activations: readonly Activation[]): { layout: BatchLayout; outputShape: number[] } {
+  const shape = run(operands.map((operand) => (typeof operand === 'number' ? tensorOfZeros(fullDims(activations[operand])) : operand))).shape;
+  return { layout: WHOLE, outputShape: [...shape] };
 }

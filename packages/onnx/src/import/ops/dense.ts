@@ -20,7 +20,8 @@ function gemm(context: NodeContext): void {
   const transA = attributes.int('transA', 0) !== 0;
   if (transA && !whole) throw new OnnxImportError(`${context.where}: transA = 1 would transpose the batch; not supported`);
   const transB = attributes.int('transB', 0) !== 0;
-  let a = whole ? context.wholeInput(0, 'A') : context.activationInput(0, 'A');
+  // in a whole batch, a WHOLE value (any axis may be the samples')
+  let a = context.wholeInput(0, 'A');
   if (fullDims(a).length !== 2 || !(whole || a.batch.axis === 0)) throw new OnnxImportError(`${context.where}: A must be a batch of vectors (batch x K), got [${formatDims(fullDims(a))}]`);
   if (transA) {
     const transposed = `${context.name}/A^T`;
