@@ -1,17 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runXbar } from './helpers.js';
+import { type JsonTable, runXbar, writeNetlist } from './helpers.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'xbar-run-'));
 
-/** Writes a netlist into the test folder and returns its path. */
-function netlist(name: string, lines: readonly string[]): string {
-  const path = join(folder, name);
-  writeFileSync(path, `${lines.join('\n')}\n`);
-  return path;
-}
+const netlist = (name: string, lines: readonly string[]): string => writeNetlist(folder, name, lines);
 
 const BASE = [
   '.param sig=1u',
@@ -29,12 +24,6 @@ const BASE = [
   '.layer out weights=W2 array=tile',
   '.endnetwork',
 ];
-
-interface JsonTable {
-  kind: string;
-  columns: string[];
-  rows: Record<string, number | string>[];
-}
 
 async function runJson(path: string, ...extra: string[]): Promise<JsonTable[]> {
   const result = await runXbar(['run', path, '--format', 'json', ...extra]);

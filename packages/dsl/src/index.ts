@@ -19,6 +19,6 @@ export { FUNCTIONS, CONSTANTS } from './semantic/expressions.js';
 export { type OptionSpec, describeNumberRange } from './semantic/options.js';
 export { arrayOptionSpecs } from './semantic/arrays.js';
 export { analysisOptionSpecs, SIMULATION_OPTIONS } from './semantic/analyses.js';
-export { LAYER_OPTIONS } from './semantic/networks.js';
+export { LAYER_OPTIONS, MAP_OPTIONS, NETWORK_OPTIONS } from './semantic/networks.js';
 export { editDistance, nearestMatch } from './suggest.js';
 export { formatNetlist, type FormatResult } from './format/format.js';

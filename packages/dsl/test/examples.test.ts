@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, LAYER_OPTIONS, SIMULATION_OPTIONS, analysisOptionSpecs, arrayOptionSpecs, formatNetlist } from '../src/index.js';
+import { DEFAULT_LIMITS, LAYER_OPTIONS, MAP_OPTIONS, NETWORK_OPTIONS, SIMULATION_OPTIONS, analysisOptionSpecs, arrayOptionSpecs, formatNetlist } from '../src/index.js';
 import { CARD_KEYWORDS } from '../src/semantic/cards.js';
 import { check } from './helpers.js';
 
@@ -24,6 +24,8 @@ describe('docs/language.md', () => {
     const specs = [
       ...arrayOptionSpecs(DEFAULT_LIMITS),
       ...LAYER_OPTIONS,
+      ...NETWORK_OPTIONS,
+      ...MAP_OPTIONS,
       ...SIMULATION_OPTIONS,
       ...(['mvm', 'mc', 'mse', 'accuracy', 'optimize', 'compare'] as const).flatMap((kind) => analysisOptionSpecs(kind, DEFAULT_LIMITS)),
     ];
@@ -43,7 +45,7 @@ describe('docs/language.md', () => {
     const blocks = [...docs.matchAll(/```xbar\n([\s\S]*?)```/g)].map((m) => m[1]);
     expect(blocks.length).toBeGreaterThan(10);
     // Blocks build on one another, as a reader would put them in one file.
-    const result = check(blocks.join('\n'), { 'models.inc': '.param from_include=1\n', 'data/w1.npy': 'x', 'data/mlp.onnx': 'x', 'data/x.npy': 'x', 'data/y.npy': 'x', 'data/t10k-images-idx3-ubyte.gz': 'x', 'data/t10k-labels-idx1-ubyte.gz': 'x' });
+    const result = check(blocks.join('\n'), { 'models.inc': '.param from_include=1\n', 'data/w1.npy': 'x', 'data/mlp.onnx': 'x', 'data/cnn.onnx': 'x', 'data/x.npy': 'x', 'data/y.npy': 'x', 'data/t10k-images-idx3-ubyte.gz': 'x', 'data/t10k-labels-idx1-ubyte.gz': 'x' });
     expect(result.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
   });
 });

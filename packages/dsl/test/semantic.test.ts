@@ -54,7 +54,8 @@ describe('arrays', () => {
 .endnetwork
 `);
     expect(layer.diagnostics).toEqual([]);
-    expect(layer.design.networks.get('n')!.layers[0].config.mapping.statesPerCell).toBe(8);
+    const network = layer.design.networks.get('n')!;
+    expect(network.kind === 'layers' && network.layers[0].config.mapping.statesPerCell).toBe(8);
     expect(codes('.model m ideal (levels=4)\n.model m8 ideal (levels=8)\n.array xb rows=4 cols=4 model=m mapping=nary states=4\n.weights W [[1] [2] [3] [4]]\n.network n\n.layer a weights=W array=xb model=m8\n.endnetwork\n')).toEqual(['E503']);
   });
 
@@ -135,6 +136,7 @@ describe('networks', () => {
     const result = check(text);
     expect(result.diagnostics).toEqual([]);
     const mlp = result.design.networks.get('mlp')!;
+    if (mlp.kind !== 'layers') throw new Error('expected a network of layers');
     expect(mlp.layers.map((l) => [l.name, l.weights, l.array, l.model, l.activation])).toEqual([
       ['fc1', 'W', 'xb', 'r1', 'relu'],
       ['fc2', 'W2', 'xb', 'g1', 'none'],
@@ -147,6 +149,42 @@ describe('networks', () => {
     expect(codes(`${BASE}.network n\n.endnetwork\n`)).toEqual(['E604']);
     expect(codes(`${BASE}.endnetwork\n`)).toEqual(['E604']);
     expect(codes(`${BASE}.network n\n.layer a weights=W array=xb\n.layer a weights=W array=xb\n.endnetwork\n`)).toEqual(['E506']);
+  });
+});
+
+describe('ONNX networks', () => {
+  const FILES = { 'cnn.onnx': 'x' };
+
+  it('places weight nodes by .map cards, with a default array, model overrides and digital nodes', () => {
+    const text = `${BASE}.network cnn onnx="cnn.onnx" array=xb model=g1\n.map "layer3.*" array=xb\n.map fc digital=yes\n.endnetwork\n.accuracy net=cnn inputs=X labels=Y\n`;
+    const result = check(text, FILES);
+    expect(result.diagnostics).toEqual([]);
+    const cnn = result.design.networks.get('cnn')!;
+    if (cnn.kind !== 'onnx') throw new Error('expected an ONNX network');
+    expect(cnn.path).toBe('cnn.onnx');
+    expect(cnn.defaultPlacement).toMatchObject({ kind: 'array', array: 'xb', model: 'g1' });
+    expect(cnn.defaultPlacement!.config.device.modelName).toBe('gaussian');
+    expect(cnn.maps.map((m) => [m.pattern, m.placement.kind === 'array' ? m.placement.model : 'digital'])).toEqual([
+      ['layer3.*', 'r1'],
+      ['fc', 'digital'],
+    ]);
+    expect(cnn.pathSpan.line).toBe(8);
+  });
+
+  it('reports misplaced and contradictory cards', () => {
+    // .map outside a network, in a network of layers, .layer in an ONNX network
+    expect(codes(`${BASE}.map "x" array=xb\n`)).toEqual(['E604']);
+    expect(codes(`${BASE}.network n\n.layer a weights=W array=xb\n.map "a" array=xb\n.endnetwork\n`)).toEqual(['E604']);
+    expect(codes(`${BASE}.network n onnx="cnn.onnx"\n.layer a weights=W array=xb\n.endnetwork\n`, FILES)).toEqual(['E604']);
+    // array= without onnx=, model= without array=, a digital map with an array, a map without either
+    expect(codes(`${BASE}.network n array=xb\n.layer a weights=W array=xb\n.endnetwork\n`)).toEqual(['E501']);
+    expect(codes(`${BASE}.network n onnx="cnn.onnx" model=g1\n.endnetwork\n`, FILES)).toEqual(['E501']);
+    expect(codes(`${BASE}.network n onnx="cnn.onnx"\n.map "a" digital=yes array=xb\n.endnetwork\n`, FILES)).toEqual(['E501']);
+    expect(codes(`${BASE}.network n onnx="cnn.onnx"\n.map "a"\n.endnetwork\n`, FILES)).toEqual(['E502']);
+    expect(codes(`${BASE}.network n onnx="cnn.onnx"\n.map array=xb\n.endnetwork\n`, FILES)).toEqual(['E507']);
+    // unknown array, missing model file
+    expect(codes(`${BASE}.network n onnx="cnn.onnx" array=nope\n.endnetwork\n`, FILES)).toEqual(['E505']);
+    expect(codes(`${BASE}.network n onnx="missing.onnx" array=xb\n.endnetwork\n`)).toEqual(['E301']);
   });
 });
 

@@ -1,9 +1,11 @@
-import { NodeSourceHost, checkNetlistFile, renderDiagnostics } from '@xbar/dsl';
+import { NodeSourceHost, renderDiagnostics } from '@xbar/dsl';
 import { Option, type Command } from 'commander';
 import { CliError, ExitCode, runtimeError } from '../exit-codes.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
+import { checkNetlistWithModels } from '../netlist/load.js';
+import { OnnxNetworkCache } from '../netlist/onnx-network.js';
 
 interface CheckFlags {
   readonly format: 'text' | 'json';
@@ -35,7 +37,7 @@ async function runCheck(file: string, flags: CheckFlags, io: CliIo): Promise<voi
   const host = new NodeSourceHost(io.cwd);
   if (host.sizeOf(file) === undefined) throw runtimeError(`cannot read netlist '${file}': no such file`);
   const registry = await loadRegistryWithPlugins(loadConfigForNetlist(file, io.cwd, flags.config));
-  const result = checkNetlistFile(file, { registry, host, allowOutsideRoot: flags.allowOutside ?? false });
+  const result = checkNetlistWithModels(file, { registry, host, allowOutsideRoot: flags.allowOutside ?? false }, new OnnxNetworkCache(io.cwd));
   const errors = result.diagnostics.filter((d) => d.severity === 'error').length;
   if (flags.format === 'json') {
     io.stdout(`${JSON.stringify(result.diagnostics, null, 2)}\n`);

@@ -44,7 +44,7 @@ export function describePlacement(placement: readonly NodePlacement[]): string {
 }
 
 function assignHardware(design: Design, network: Network, initializers: ReadonlyMap<string, string>): Map<string, { config: CrossbarConfig; where: string }> {
-  const layers = [...design.networks.values()].flatMap((n) => n.layers);
+  const layers = [...design.networks.values()].flatMap((n) => (n.kind === 'layers' ? n.layers : []));
   const fallback = design.arrays.size === 1 ? [...design.arrays.values()][0] : design.arrays.get('default');
   const assigned = new Map<string, { config: CrossbarConfig; where: string }>();
   const unmapped: string[] = [];

@@ -1,10 +1,11 @@
 import type { DeviceRegistry } from '@xbar/core';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Design, type Diagnostic, NodeSourceHost, checkNetlistFile, renderDiagnostics } from '@xbar/dsl';
+import { type CheckOptions, type CheckResult, type Design, type Diagnostic, NodeSourceHost, checkNetlistFile, renderDiagnostics } from '@xbar/dsl';
 import { CliError, ExitCode, runtimeError } from '../exit-codes.js';
 import type { CliIo } from '../program.js';
 import { loadCliRegistry } from '../registry.js';
+import { OnnxNetworkCache, onnxNetworkDiagnostics } from './onnx-network.js';
 
 /** How to check a netlist for a command that runs it. */
 export interface LoadNetlistOptions {
@@ -16,6 +17,22 @@ export interface LoadNetlistOptions {
   readonly printWarnings?: boolean;
   /** Device models to check against (with the plugins of xbar.config.yaml); default `loadCliRegistry()`. */
   readonly registry?: DeviceRegistry;
+  /** The ONNX models of the run, imported once (default: a cache of this check alone). */
+  readonly onnx?: OnnxNetworkCache;
+}
+
+/**
+ * The language's check of `file`, then, when it found no error, the checks that read the ONNX
+ * models its networks import (onnx-network.ts): `xbar check` and every command that runs a
+ * netlist report the same diagnostics.
+ */
+export function checkNetlistWithModels(file: string, options: CheckOptions, onnx: OnnxNetworkCache): CheckResult {
+  const result = checkNetlistFile(file, options);
+  if (!result.ok) return result;
+  const found = onnxNetworkDiagnostics(result.design, onnx);
+  if (found.length === 0) return result;
+  const diagnostics = [...result.diagnostics, ...found].sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  return { ...result, diagnostics, ok: diagnostics.every((d) => d.severity !== 'error') };
 }
 
 /**
@@ -26,12 +43,13 @@ export interface LoadNetlistOptions {
 export function loadNetlist(file: string, io: CliIo, options: LoadNetlistOptions = {}): Design {
   const host = new NodeSourceHost(io.cwd);
   if (host.sizeOf(file) === undefined) throw runtimeError(`cannot read netlist '${file}': no such file`);
-  const result = checkNetlistFile(file, {
+  const checkOptions: CheckOptions = {
     registry: options.registry ?? loadCliRegistry(),
     host,
     allowOutsideRoot: options.allowOutside ?? false,
     ...(options.paramOverrides ? { paramOverrides: options.paramOverrides } : {}),
-  });
+  };
+  const result = checkNetlistWithModels(file, checkOptions, options.onnx ?? new OnnxNetworkCache(io.cwd));
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
   const shown = errors.length > 0 || (options.printWarnings ?? true) ? result.diagnostics : [];
   if (shown.length > 0) io.stderr(renderDiagnostics(shown, result.sources));

@@ -1,10 +1,17 @@
 import { type Matrix, type Tensor, tensor } from '@xbar/core';
 import type { Analysis, Design, TensorDefinition } from '@xbar/dsl';
 import { runtimeError } from '../exit-codes.js';
+import type { OnnxNetworkCache } from '../netlist/onnx-network.js';
 import { loadLabels, loadTensorSource } from '../netlist/tensor-source.js';
 
 /** File-backed sources read once per run (keyed by kind, path and initializer), shared by `.step` points. */
 export type FileCache = Map<string, Matrix>;
+
+/** What a run reads once and every `.step` point shares: data sources and ONNX models. */
+export interface RunFiles {
+  readonly files: FileCache;
+  readonly onnx: OnnxNetworkCache;
+}
 
 /**
  * What an analysis runs against: the checked design of one `.step` point, the working directory,
@@ -15,7 +22,7 @@ export class RunContext {
   constructor(
     readonly design: Design,
     readonly cwd: string,
-    private readonly files: FileCache,
+    private readonly shared: RunFiles,
     private readonly seedOverride: number | undefined,
     /** The design with these parameter values (on top of this point's), re-checked. */
     readonly recheck: (overrides: Readonly<Record<string, number>>) => Design,
@@ -23,12 +30,17 @@ export class RunContext {
 
   /** The same context for another design (same files, seed and re-check). */
   withDesign(design: Design): RunContext {
-    return new RunContext(design, this.cwd, this.files, this.seedOverride, this.recheck);
+    return new RunContext(design, this.cwd, this.shared, this.seedOverride, this.recheck);
   }
 
   /** The seed of an analysis: `--seed` if given, else the card's (which defaults to `.options seed`). */
   seed(analysis: Analysis): number {
     return this.seedOverride ?? analysis.seed;
+  }
+
+  /** The ONNX models of the run, imported once. */
+  get onnx(): OnnxNetworkCache {
+    return this.shared.onnx;
   }
 
   /** A `.weights` matrix in the netlist layout (inputs x outputs). */
@@ -56,8 +68,8 @@ export class RunContext {
     const source = definition.source;
     if (source.kind !== 'npy' && source.kind !== 'onnx') return loadTensorSource(source, this.cwd);
     const key = `${source.kind}\u0000${source.path}\u0000${source.kind === 'onnx' ? source.layer : ''}`;
-    let m = this.files.get(key);
-    if (!m) this.files.set(key, (m = loadTensorSource(source, this.cwd)));
+    let m = this.shared.files.get(key);
+    if (!m) this.shared.files.set(key, (m = loadTensorSource(source, this.cwd)));
     return m;
   }
 }

@@ -23,7 +23,7 @@ export interface MetricRequest {
 export function evaluateWorkload(ctx: RunContext, request: MetricRequest): { built: BuiltWorkload; evaluation: NetworkEvaluation } {
   const built = buildWorkload(ctx, request.workload, request.inputs, { ...(request.device ? { device: request.device } : {}) });
   try {
-    const evaluation = evaluateNetwork(built.hardware, request.inputs, request.labels, {
+    const evaluation = evaluateNetwork(built.hardware, built.inputs, request.labels, {
       seed: request.seed,
       trials: request.mode === 'ideal' ? 0 : request.runs,
       irDrop: request.mode === 'ir',

@@ -21,8 +21,8 @@ export function runMse(ctx: RunContext, analysis: MseAnalysis): AnalysisRows {
   let bySource;
   try {
     const hardware = analysableHardware(built.hardware);
-    prediction = new MseAnalyzer(hardware).predict(inputs);
-    bySource = mseBySource(hardware, inputs);
+    prediction = new MseAnalyzer(hardware).predict(built.inputs);
+    bySource = mseBySource(hardware, built.inputs);
   } catch (error) {
     throw runtimeError(`.mse: the analytical engine failed: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -14,10 +14,9 @@ import { type BuiltWorkload, buildWorkload } from './workload.js';
  * `ir` also gives, for the report, the first tile's column currents with and without IR drop.
  */
 export function runMvm(ctx: RunContext, analysis: MvmAnalysis): AnalysisRows {
-  const inputs = ctx.inputs(analysis.inputs);
-  const built = buildWorkload(ctx, analysis.workload, inputs);
+  const built = buildWorkload(ctx, analysis.workload, ctx.inputs(analysis.inputs));
   try {
-    return mvmRows(ctx, analysis, inputs, built);
+    return mvmRows(ctx, analysis, built.inputs, built);
   } catch (error) {
     if (error instanceof CliError) throw error;
     throw runtimeError(`.mvm: running the workload failed: ${error instanceof Error ? error.message : String(error)}`);

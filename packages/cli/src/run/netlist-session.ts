@@ -4,6 +4,7 @@ import { pointId } from '../checkpoint/key.js';
 import { loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
 import { loadNetlist } from '../netlist/load.js';
+import { OnnxNetworkCache } from '../netlist/onnx-network.js';
 import type { CliIo } from '../program.js';
 import { type FileCache, RunContext } from './context.js';
 import type { StepPoint } from './sweep.js';
@@ -27,12 +28,15 @@ export interface NetlistSource {
 export class NetlistSession {
   private readonly files: FileCache = new Map();
   private readonly designs = new Map<string, Design>();
+  private readonly onnx: OnnxNetworkCache;
 
   private constructor(
     readonly source: NetlistSource,
     readonly registry: DeviceRegistry,
     private readonly io: CliIo,
-  ) {}
+  ) {
+    this.onnx = new OnnxNetworkCache(source.cwd);
+  }
 
   /** Loads the configuration's plugins; diagnostics go to `io.stderr`. */
   static async open(source: NetlistSource, io: CliIo): Promise<NetlistSession> {
@@ -42,7 +46,7 @@ export class NetlistSession {
 
   /** The design as written, printing warnings (the first check of a run); errors end the run (exit 1). */
   checkWritten(): Design {
-    const design = loadNetlist(this.source.file, this.io, { allowOutside: this.source.allowOutside, registry: this.registry });
+    const design = loadNetlist(this.source.file, this.io, { allowOutside: this.source.allowOutside, registry: this.registry, onnx: this.onnx });
     this.designs.set(pointId({}), design);
     return design;
   }
@@ -55,6 +59,7 @@ export class NetlistSession {
       design = loadNetlist(this.source.file, this.io, {
         allowOutside: this.source.allowOutside,
         registry: this.registry,
+        onnx: this.onnx,
         printWarnings: false,
         ...(Object.keys(point).length > 0 ? { paramOverrides: point } : {}),
       });
@@ -65,6 +70,6 @@ export class NetlistSession {
 
   /** What the analyses of one point run against. */
   context(point: StepPoint): RunContext {
-    return new RunContext(this.check(point), this.source.cwd, this.files, this.source.seed, (overrides) => this.check({ ...point, ...overrides }));
+    return new RunContext(this.check(point), this.source.cwd, { files: this.files, onnx: this.onnx }, this.source.seed, (overrides) => this.check({ ...point, ...overrides }));
   }
 }

@@ -25,7 +25,7 @@ export interface TrialValues {
 export function evaluateTrialRange(built: BuiltWorkload, request: MetricRequest, range: TrialRange): TrialValues {
   let evaluation: NetworkEvaluation;
   try {
-    evaluation = evaluateNetwork(built.hardware, request.inputs, request.labels, {
+    evaluation = evaluateNetwork(built.hardware, built.inputs, request.labels, {
       seed: request.seed,
       trials: range.count,
       firstTrial: range.first,

@@ -1,3 +1,4 @@
+import { networkShapes, shapeSize } from '@xbar/core';
 import type { Analysis, Design, Diagnostic, TensorDefinition, Workload } from '@xbar/dsl';
 import type { RunContext } from './context.js';
 import type { StepPoint } from './sweep.js';
@@ -105,9 +106,14 @@ class DataSizes {
     return this.once(definition, name, () => ctx.inputs(name).shape[0]);
   }
 
-  /** Outputs per input vector of a workload: the columns of its (last) weight matrix. */
+  /** Outputs per input vector of a workload: the columns of its (last) weight matrix, or an ONNX network's output size. */
   outputWidth(ctx: RunContext, workload: Workload): number {
-    const name = workload.kind === 'array' ? workload.weights : ctx.design.networks.get(workload.network.toLowerCase())?.layers.at(-1)?.weights;
+    const network = workload.kind === 'network' ? ctx.design.networks.get(workload.network.toLowerCase()) : undefined;
+    if (network?.kind === 'onnx') {
+      const imported = ctx.onnx.load(network.path);
+      return 'network' in imported ? shapeSize(networkShapes(imported.network).get(imported.network.outputs[0]) ?? []) : 0;
+    }
+    const name = workload.kind === 'array' ? workload.weights : network?.layers.at(-1)?.weights;
     if (name === undefined) return 0;
     const definition = ctx.design.weights.get(name.toLowerCase());
     const source = definition?.source;

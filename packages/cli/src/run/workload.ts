@@ -1,4 +1,4 @@
-import { type CrossbarConfig, type DacClipping, type DeviceInstance, type Seconds, type Tensor, HardwareNetwork, batchSlice } from '@xbar/core';
+import { type CrossbarConfig, type DacClipping, type DeviceInstance, type Seconds, type Tensor, HardwareNetwork, batchSlice, shapeSize, tensor } from '@xbar/core';
 import type { Workload } from '@xbar/dsl';
 import { runtimeError } from '../exit-codes.js';
 import { CALIBRATION_SAMPLES } from '../netlist/hardware-inference.js';
@@ -8,6 +8,10 @@ import type { RunContext } from './context.js';
 /** A workload built for one analysis: its network, inputs checked against it, and its hardware. */
 export interface BuiltWorkload extends DesignNetwork {
   readonly hardware: HardwareNetwork;
+  /** The calibrated configuration of every weight node on an array, in `layerNames` order. */
+  readonly configs: readonly CrossbarConfig[];
+  /** The inputs as the network takes them: B x its input shape. */
+  readonly inputs: Tensor;
   /** Name of the node producing the network output. */
   readonly outputNode: string;
   /** How much each weight layer's DAC clips the ideal activations of the workload's inputs. */
@@ -16,7 +20,7 @@ export interface BuiltWorkload extends DesignNetwork {
 
 /** The network of a workload (no hardware). */
 export function workloadNetwork(ctx: RunContext, workload: Workload): DesignNetwork {
-  return designNetwork(ctx.design, workload, (name) => ctx.weights(name));
+  return designNetwork(ctx.design, workload, (name) => ctx.weights(name), ctx.onnx);
 }
 
 /** What an analysis changes in the hardware of every layer. */
@@ -28,31 +32,44 @@ export interface HardwareChanges {
 }
 
 /**
- * The workload on its crossbars, every weight node with its layer's config (or `device` instead of
- * the configured one, for `.compare`; or another read time). Calibrated DACs and ADCs take their range from the ideal
- * activations of the first CALIBRATION_SAMPLES inputs.
+ * The workload on its crossbars, every weight node on an array with its config (or `device` instead
+ * of the configured one, for `.compare`; or another read time), the others digital. Inputs given as
+ * rows of features are laid out as the network's input shape (a flattened image as 1 x 28 x 28).
+ * Calibrated DACs and ADCs take their range from the ideal activations of the first
+ * CALIBRATION_SAMPLES inputs.
  */
-export function buildWorkload(ctx: RunContext, workload: Workload, inputs: Tensor, changes: HardwareChanges = {}): BuiltWorkload {
+export function buildWorkload(ctx: RunContext, workload: Workload, rows: Tensor, changes: HardwareChanges = {}): BuiltWorkload {
   const built = workloadNetwork(ctx, workload);
-  const features = built.network.inputShape[0];
-  if (inputs.shape[1] !== features) {
-    throw runtimeError(`the inputs have ${inputs.shape[1]} features per row but ${describeWorkload(workload)} takes ${features}`);
+  const inputs = networkInputs(built.network.inputShape, rows, workload);
+  const configs = new Map<string, CrossbarConfig>();
+  for (const [name, config] of built.placement) {
+    configs.set(name, {
+      ...config,
+      ...(changes.device ? { device: changes.device } : {}),
+      ...(changes.readTimeSeconds !== undefined ? { readTimeSeconds: changes.readTimeSeconds } : {}),
+    });
   }
-  const configs: CrossbarConfig[] = built.configs.map((config) => ({
-    ...config,
-    ...(changes.device ? { device: changes.device } : {}),
-    ...(changes.readTimeSeconds !== undefined ? { readTimeSeconds: changes.readTimeSeconds } : {}),
-  }));
   let hardware: HardwareNetwork;
   try {
-    hardware = HardwareNetwork.create(built.network, (_node, index) => configs[index]);
+    hardware = HardwareNetwork.create(built.network, (node) => configs.get(node.name));
     hardware.calibrate(batchSlice(inputs, 0, Math.min(inputs.shape[0], CALIBRATION_SAMPLES)));
   } catch (error) {
     throw runtimeError(`mapping ${describeWorkload(workload)} onto its arrays failed: ${error instanceof Error ? error.message : String(error)}`);
   }
   const outputNode = built.network.nodes.find((node) => node.output === built.network.outputs[0])!.name;
   const calibrated = hardware.weightNodes().map((entry) => entry.config);
-  return { ...built, configs: calibrated, hardware, outputNode, dacClipping: hardware.dacClipping(inputs) };
+  return { ...built, configs: calibrated, inputs, hardware, outputNode, dacClipping: hardware.dacClipping(inputs) };
+}
+
+/** `rows` (B x features, or already B x the input shape) as B x `inputShape`; a feature count that does not fit is an error naming both. */
+function networkInputs(inputShape: readonly number[], rows: Tensor, workload: Workload): Tensor {
+  const features = shapeSize(inputShape);
+  const perRow = shapeSize(rows.shape.slice(1));
+  if (perRow !== features) {
+    const shape = inputShape.length === 1 ? '' : ` (${inputShape.join(' x ')})`;
+    throw runtimeError(`the inputs have ${perRow} features per row but ${describeWorkload(workload)} takes ${features}${shape}`);
+  }
+  return rows.shape.length === inputShape.length + 1 ? rows : tensor([rows.shape[0], ...inputShape], rows.data);
 }
 
 /** `net=mlp` or `array=xb weights=W1`. */

@@ -1,7 +1,7 @@
 import { type HardwareNetwork, type MappedWeightNode, type NodeOutputs, idealNodeOutputs } from '../hardware/hardware-network.js';
 import type { PatchLayout } from '../hardware/patches.js';
 import { broadcastAdd } from '../network/kernels.js';
-import type { Network, NetworkNode } from '../network/graph.js';
+import { type NetworkNode, isWeightNode } from '../network/graph.js';
 import { networkShapes } from '../network/shapes.js';
 import { type Tensor, shapeSize, tensor } from '../network/tensor.js';
 import { dacStep, isIdentityDac } from '../periphery/dac.js';
@@ -69,9 +69,11 @@ export interface AnalyzerOptions {
  * Throws naming the first node whose moments the analysis cannot propagate: digital tensor ops,
  * recurrent layers, and reshapes that move the batch off the first axis; and a whole-batch network.
  */
-function refuseUnsupportedNodes(network: Network): void {
+function refuseUnsupportedNodes(hardware: HardwareNetwork): void {
+  const { network } = hardware;
   if (network.wholeBatch !== undefined) throw new RangeError(`the network mixes the samples of its batch of ${network.wholeBatch}; the analytical MSE is per sample`);
   for (const node of network.nodes) {
+    if (isWeightNode(node) && !hardware.mapped.has(node.name)) throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through a weight node kept digital`);
     if (node.op === 'tensor') throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through ${node.kind}`);
     if (node.op === 'recurrent') throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through a recurrent (${node.cell.toUpperCase()}) layer`);
     if (node.op === 'reshape' && node.batchAxis !== undefined) throw new RangeError(`node '${node.name}': the analytical MSE needs every value batch first; this reshape moves the batch to axis ${node.batchAxis}`);
@@ -96,7 +98,7 @@ export class MseAnalyzer {
     readonly sources: ErrorSources = ALL_SOURCES,
     options: AnalyzerOptions = {},
   ) {
-    refuseUnsupportedNodes(hardware.network);
+    refuseUnsupportedNodes(hardware);
     const statistics = new Map<string, LayerStatistics[]>();
     const caches = new Map<object, Map<Seconds, MomentCache>>();
     const cells = new Map<object, number>();

@@ -10,8 +10,11 @@ import { createRng } from '../random/rng.js';
 import { type Matrix, matrix } from '../tensor/matrix.js';
 import { type PatchLayout, gatherPatches, patchLayout } from './patches.js';
 
-/** The hardware of every weight node: one CrossbarConfig for all, or one per node (index = order among weight nodes). */
-export type HardwareSpec = CrossbarConfig | ((node: WeightNode, weightIndex: number) => CrossbarConfig);
+/**
+ * The hardware of every weight node: one CrossbarConfig for all, or one per node (index = order
+ * among weight nodes); a function returning undefined keeps that node digital (exact float64).
+ */
+export type HardwareSpec = CrossbarConfig | ((node: WeightNode, weightIndex: number) => CrossbarConfig | undefined);
 
 /** One weight node mapped onto crossbars: one CrossbarLayer per convolution group. */
 export interface MappedWeightNode {
@@ -40,8 +43,8 @@ export interface DacClipping {
 export type NodeOutputs = Map<string, Tensor>;
 
 /**
- * A network whose weight nodes (dense, conv2d) run on crossbars; every other node runs exactly in
- * float64. Biases are added digitally (exact). A conv reads the same programmed cells at every output
+ * A network whose weight nodes (dense, conv2d, recurrent) run on crossbars, except those its spec
+ * keeps digital; every other node runs exactly in float64. Biases are added digitally (exact). A conv reads the same programmed cells at every output
  * position, each position a fresh MVM (fresh read, input and output noise, its own ADC conversion).
  */
 export class HardwareNetwork {
@@ -62,6 +65,11 @@ export class HardwareNetwork {
     for (const node of network.nodes) {
       if (!isWeightNode(node)) continue;
       const config = typeof spec === 'function' ? spec(node, weightIndex) : spec;
+      // a digital node keeps its index: the random streams of the others do not depend on it
+      if (config === undefined) {
+        weightIndex++;
+        continue;
+      }
       const inputShape = shapes.get(node.inputs[0])!;
       const layout = patchLayout(node, inputShape);
       const groups: CrossbarLayer[] = [];

@@ -215,7 +215,11 @@ function checkShapes(ctx: SemanticContext, workload: Workload, inputs: string, b
   const inputShape = inputTensor ? shapeOf(inputTensor.source) : undefined;
   let weightsName: string | undefined;
   if (workload.kind === 'array') weightsName = workload.weights;
-  else weightsName = built.networks.get(workload.network.toLowerCase())?.layers[0]?.weights;
+  else {
+    const network = built.networks.get(workload.network.toLowerCase());
+    // an ONNX network's input shape is the model's: checked where it is imported
+    weightsName = network?.kind === 'layers' ? network.layers[0]?.weights : undefined;
+  }
   const weights = weightsName === undefined ? undefined : built.weights.get(weightsName.toLowerCase());
   const weightShape = weights ? shapeOf(weights.source) : undefined;
   if (inputShape && weightShape && inputShape.cols !== weightShape.rows) {
@@ -243,7 +247,12 @@ function warnCompareOverrides(ctx: SemanticContext, workload: Workload, built: A
 }
 
 function workloadArrays(workload: Workload, built: AnalysisInputs): string[] {
-  return workload.kind === 'array' ? [workload.array] : (built.networks.get(workload.network.toLowerCase())?.layers.map((layer) => layer.array) ?? []);
+  if (workload.kind === 'array') return [workload.array];
+  const network = built.networks.get(workload.network.toLowerCase());
+  if (network === undefined) return [];
+  if (network.kind === 'layers') return network.layers.map((layer) => layer.array);
+  const placements = [network.defaultPlacement, ...network.maps.map((map) => map.placement)];
+  return placements.flatMap((placement) => (placement?.kind === 'array' ? [placement.array] : []));
 }
 
 function warnNoWires(ctx: SemanticContext, workload: Workload, built: AnalysisInputs, span: Span): void {

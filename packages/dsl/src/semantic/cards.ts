@@ -17,6 +17,7 @@ export const CARD_KEYWORDS = [
   'labels',
   'network',
   'layer',
+  'map',
   'endnetwork',
   'mvm',
   'mc',

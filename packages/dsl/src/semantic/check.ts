@@ -186,9 +186,9 @@ function sortCards(ctx: SemanticContext, cards: readonly Card[]): Sorted {
   let openNetwork: NetworkCards | undefined;
   for (const card of cards) {
     const keyword = card.keyword;
-    if (keyword === 'layer') {
-      if (openNetwork) openNetwork.layers.push(card);
-      else ctx.bag.error('E604', card.keywordSpan, '.layer outside a network', 'put .layer cards between .network NAME and .endnetwork');
+    if (keyword === 'layer' || keyword === 'map') {
+      if (openNetwork) (keyword === 'layer' ? openNetwork.layers : openNetwork.maps).push(card);
+      else ctx.bag.error('E604', card.keywordSpan, `.${keyword} outside a network`, `put .${keyword} cards between .network NAME and .endnetwork`);
       continue;
     }
     if (keyword === 'endnetwork') {
@@ -206,9 +206,8 @@ function sortCards(ctx: SemanticContext, cards: readonly Card[]): Sorted {
       const name = defineName(ctx, card, kind);
       if (name === undefined) continue;
       if (kind === 'network') {
-        openNetwork = { card, name, layers: [] };
+        openNetwork = { card, name, layers: [], maps: [] };
         sorted.networks.push(openNetwork);
-        if (card.items.length > 1) ctx.bag.error('E507', card.items[1].span, '.network takes only a name; layers follow as .layer cards');
       } else {
         sorted.definitions.push({ card, kind, name });
       }
@@ -253,7 +252,7 @@ function usageOf(keyword: string): string {
     case 'array':
       return '.array NAME rows=R cols=C model=M';
     case 'network':
-      return '.network NAME';
+      return '.network NAME [onnx="model.onnx" array=A]';
     default:
       return `.${keyword} NAME SOURCE`;
   }

@@ -115,12 +115,56 @@ export interface LayerDefinition {
   readonly span: Span;
 }
 
-/** `.network NAME` ... `.endnetwork`: layers run in order, each on its array. */
-export interface NetworkDefinition {
+/** `.network NAME` ... `.endnetwork` of `.layer` cards: layers run in order, each on its array. */
+export interface LayerNetworkDefinition {
+  readonly kind: 'layers';
   readonly name: string;
   readonly layers: readonly LayerDefinition[];
   readonly span: Span;
 }
+
+/** Weight nodes put on an array (with the array's model, or `model=`). */
+export interface ArrayPlacement {
+  readonly kind: 'array';
+  readonly array: string;
+  /** The device model: `model=` if given, else the array's. */
+  readonly model: string;
+  /** The array's configuration with that model's device. */
+  readonly config: CrossbarConfig;
+}
+
+/** Where weight nodes run: on an array, or digitally (exact float64, no device). */
+export type NodePlacementDefinition = ArrayPlacement | { readonly kind: 'digital' };
+
+/**
+ * `.map "PATTERN" array=A [model=M]` or `.map "PATTERN" digital=yes` inside an ONNX network: the
+ * weight nodes whose names match the glob (`*` any run of characters, `?` one; case-insensitive)
+ * and no earlier `.map`.
+ */
+export interface NodeMapDefinition {
+  readonly pattern: string;
+  readonly placement: NodePlacementDefinition;
+  readonly span: Span;
+}
+
+/**
+ * `.network NAME onnx="model.onnx" [array=A] [model=M]` ... `.endnetwork`: a network imported from
+ * an ONNX model (path resolved; read by the host program, not by the DSL), its weight nodes placed
+ * by the `.map` cards (the first that matches) and otherwise on the network's default array.
+ */
+export interface OnnxNetworkDefinition {
+  readonly kind: 'onnx';
+  readonly name: string;
+  readonly path: string;
+  /** The `onnx=` value, where problems of the model are reported. */
+  readonly pathSpan: Span;
+  /** The placement of weight nodes no `.map` matches (`array=` on the card), if any. */
+  readonly defaultPlacement?: ArrayPlacement;
+  readonly maps: readonly NodeMapDefinition[];
+  readonly span: Span;
+}
+
+export type NetworkDefinition = LayerNetworkDefinition | OnnxNetworkDefinition;
 
 /** What an analysis runs: one weight matrix on one array, or a whole network. */
 export type Workload =

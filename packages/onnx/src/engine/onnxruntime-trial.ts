@@ -93,7 +93,9 @@ export class OnnxRuntimeTrial {
     const builder = OnnxGraphBuilder.create();
     const noise: NodeNoise[] = [];
     writeNetwork(builder, hardware.network, (node, input, inputShape) => {
-      const entry = entries.get(node.name)!;
+      const entry = entries.get(node.name);
+      // a node kept digital: its ideal form
+      if (entry === undefined) return undefined;
       const inputs: NoiseInput[] = [];
       const groups = programmedGroups(programmed, node.name);
       // a recurrent node's steps: the first dimension of its gates, per sample or at batch 1
