@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runXbar } from '../packages/cli/test/helpers.js';
@@ -27,6 +27,13 @@ describe('example studies from the CLI', () => {
     const result = await runXbar(['run', join(import.meta.dirname, 'nary-mtj', 'xor.xbar'), '--format', 'json']);
     const [ideal] = (JSON.parse(result.stdout) as { analyses: { rows: Record<string, number>[] }[] }).analyses;
     expect(ideal.rows.map((r) => r.y0 > r.y1 ? 0 : 1)).toEqual([0, 1, 1, 0]);
+  });
+});
+
+describe('examples/device-compare/fashion.xbar', () => {
+  it.each(['fashion-resnet', 'fashion-lstm'])('runs the example model %s: data/ holds the same ONNX file as ../models', (name) => {
+    const copy = readFileSync(join(import.meta.dirname, 'device-compare', 'data', `${name}.onnx`));
+    expect(copy.equals(readFileSync(join(import.meta.dirname, 'models', name, 'model.onnx')))).toBe(true);
   });
 });
 

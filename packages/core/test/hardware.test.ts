@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HardwareNetwork, crossbarConfig, gaussianDevice, idealDevice, idealNodeOutputs, networkMonteCarlo } from '../src/index.js';
+import { HardwareNetwork, MseAnalyzer, ProgrammedNetwork, crossbarConfig, gaussianDevice, idealDevice, idealNodeOutputs, networkMonteCarlo } from '../src/index.js';
 import { exampleCnn, exampleInputs, exampleMlp } from './analysis-fixtures.js';
 import { maxAbsDifference } from './helpers.js';
 
@@ -25,6 +25,28 @@ describe('hardware network runner', () => {
     expect(hardware.mapped.get('conv1')!.groups.length).toBe(2);
     const ideal = idealNodeOutputs(network, input);
     expect(maxAbsDifference(hardware.runTrial(input, 1, 0).get('pool1')!.data, ideal.get('pool1')!.data)).toBeLessThan(1e-10);
+  });
+
+  it('keeps a weight node digital when the spec gives it no config, without moving the other nodes\' streams', () => {
+    const network = exampleMlp();
+    const input = exampleInputs(4, [64]);
+    const config = crossbarConfig({ device: gaussianDevice.create({ gmin: 0, sigma_prog: 1e-6, sigma_read: 1e-6 }), dac: { inputRange: 8 } });
+    const all = HardwareNetwork.create(network, config);
+    const fc1Digital = HardwareNetwork.create(network, (node) => (node.name === 'fc1' ? undefined : config));
+    expect([...fc1Digital.mapped.keys()]).toEqual(['fc2']);
+    expect(fc1Digital.mapped.get('fc2')!.weightIndex).toBe(1);
+    const ideal = idealNodeOutputs(network, input);
+    for (const run of [fc1Digital.runTrial(input, 2, 0), ProgrammedNetwork.program(fc1Digital, 2, 0).run(input)]) {
+      // fc1 exact; fc2 programmed and read from the streams it has with fc1 on an array (layer 1)
+      expect(Array.from(run.get('fc1')!.data)).toEqual(Array.from(ideal.get('fc1')!.data));
+      expect(maxAbsDifference(run.get('fc2')!.data, ideal.get('fc2')!.data)).toBeGreaterThan(0);
+    }
+    const programmedFc2 = (hardware: HardwareNetwork) => {
+      const fc2 = ProgrammedNetwork.program(hardware, 2, 0).programmedNode('fc2')!;
+      return fc2.crossbars[0].linearTiles(1, fc2.read)![0].mean;
+    };
+    expect(Array.from(programmedFc2(fc1Digital))).toEqual(Array.from(programmedFc2(all)));
+    expect(() => new MseAnalyzer(fc1Digital)).toThrow(/node 'fc1': the analytical MSE does not propagate moments through a weight node kept digital/);
   });
 
   it('is reproducible per (seed, trial) and trials split over runs concatenate', () => {

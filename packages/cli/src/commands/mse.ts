@@ -16,6 +16,7 @@ import { CliError, runtimeError, usageError } from '../exit-codes.js';
 import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
 import { loadOnnxNetwork, readBytes, readModelInputs, requireFlag } from '../io/files.js';
+import { calibrateOnInputs } from '../netlist/calibration.js';
 import { hardwareSpecFromDesign } from '../netlist/hardware-spec.js';
 import { loadNetlist } from '../netlist/load.js';
 import { onnxWeightInitializers } from '../netlist/onnx-initializers.js';
@@ -205,7 +206,7 @@ export const mseCommand: CliCommand = {
         let report: MseReport;
         try {
           const hardware = HardwareNetwork.create(network, spec);
-          hardware.calibrate(input);
+          calibrateOnInputs(hardware, input);
           report = mseReport(network, hardware, input, { sources, mode: flags.mode, trials, seed: seedFlag ?? design.options.seed, model: modelPath, netlist: netlistPath, progress: commandProgress(io, flags.quiet ?? false) });
         } catch (error) {
           if (error instanceof CliError) throw error;

@@ -6,12 +6,9 @@ import {
   type Tensor,
   HardwareNetwork,
   ProgrammedNetwork,
-  batchSlice,
 } from '@xbar/core';
 import { runInChunks } from '../run/chunks.js';
-
-/** Samples of the first batch used to calibrate the ADC ranges (ideal activations). */
-export const CALIBRATION_SAMPLES = 256;
+import { calibrateOnInputs } from './calibration.js';
 
 /** A batch run on crossbars: the network's first output, and how much each weight node's DAC clipped. */
 export interface HardwareRun {
@@ -34,17 +31,14 @@ export interface HardwareRunOptions {
 /**
  * Runs a batch through the network on crossbars: one Monte-Carlo programming instance (trial 0 of
  * `seed`), read in chunks of `batchSize` samples, every array with wire resistance solved as a
- * circuit. Calibrated DACs and ADCs take their ranges from the ideal activations of the first
- * CALIBRATION_SAMPLES samples (of the whole batch of a network with one, Network.wholeBatch). With `engine: 'onnxruntime'` the programmed trial runs on ONNX
+ * circuit, calibrated as every command calibrates (calibrateOnInputs). With `engine: 'onnxruntime'` the programmed trial runs on ONNX
  * Runtime when it can (the same programmed cells, fresh noise of the same distribution), else on
  * the reference engine with the reason in `fallback`.
  */
 export async function runOnHardware(network: Network, spec: HardwareSpec, input: Tensor, options: HardwareRunOptions): Promise<HardwareRun> {
   const { seed, batchSize, readTimeSeconds } = options;
   const hardware = HardwareNetwork.create(network, spec);
-  const total = input.shape[0];
-  // a whole-batch network runs on its whole batch only
-  hardware.calibrate(network.wholeBatch === undefined ? batchSlice(input, 0, Math.min(total, CALIBRATION_SAMPLES)) : input);
+  calibrateOnInputs(hardware, input);
   const dacClipping = () => hardware.dacClipping(input);
   let fallback: string | undefined;
   if (options.engine === 'onnxruntime') {

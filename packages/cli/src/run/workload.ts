@@ -1,7 +1,7 @@
-import { type CrossbarConfig, type DacClipping, type DeviceInstance, type Seconds, type Tensor, HardwareNetwork, batchSlice, shapeSize, tensor } from '@xbar/core';
+import { type CrossbarConfig, type DacClipping, type DeviceInstance, type Seconds, type Tensor, HardwareNetwork, shapeSize, tensor } from '@xbar/core';
 import type { Workload } from '@xbar/dsl';
 import { runtimeError } from '../exit-codes.js';
-import { CALIBRATION_SAMPLES } from '../netlist/hardware-inference.js';
+import { calibrateOnInputs } from '../netlist/calibration.js';
 import { type DesignNetwork, designNetwork } from '../netlist/design-network.js';
 import type { RunContext } from './context.js';
 
@@ -35,8 +35,7 @@ export interface HardwareChanges {
  * The workload on its crossbars, every weight node on an array with its config (or `device` instead
  * of the configured one, for `.compare`; or another read time), the others digital. Inputs given as
  * rows of features are laid out as the network's input shape (a flattened image as 1 x 28 x 28).
- * Calibrated DACs and ADCs take their range from the ideal activations of the first
- * CALIBRATION_SAMPLES inputs.
+ * Calibrated DACs and ADCs take their ranges as every command does (calibrateOnInputs).
  */
 export function buildWorkload(ctx: RunContext, workload: Workload, rows: Tensor, changes: HardwareChanges = {}): BuiltWorkload {
   const built = workloadNetwork(ctx, workload);
@@ -52,7 +51,7 @@ export function buildWorkload(ctx: RunContext, workload: Workload, rows: Tensor,
   let hardware: HardwareNetwork;
   try {
     hardware = HardwareNetwork.create(built.network, (node) => configs.get(node.name));
-    hardware.calibrate(batchSlice(inputs, 0, Math.min(inputs.shape[0], CALIBRATION_SAMPLES)));
+    calibrateOnInputs(hardware, inputs);
   } catch (error) {
     throw runtimeError(`mapping ${describeWorkload(workload)} onto its arrays failed: ${error instanceof Error ? error.message : String(error)}`);
   }
