@@ -13,6 +13,6 @@ describe('example studies run from the CLI', () => {
       const analyses = (JSON.parse(result.stdout) as { analyses: { rows: Record<string, unknown>[] }[] }).analyses;
       expect(analyses.length).toBeGreaterThan(0);
       for (const analysis of analyses) expect(analysis.rows.length).toBeGreaterThan(0);
-    });
+    }, 300_000);
   }
 });
