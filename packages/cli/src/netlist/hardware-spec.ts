@@ -59,6 +59,9 @@ function assignHardware(design: Design, network: Network, initializers: Readonly
     else unmapped.push(`'${node.name}'`);
   }
   const problems: string[] = [];
+  const onnxNetworks = [...design.networks.values()].filter((n) => n.kind === 'onnx').map((n) => `'${n.name}'`);
+  // their .map cards place another model's nodes: never left unused without a word
+  if (onnxNetworks.length) problems.push(`the netlist's ONNX network${onnxNetworks.length === 1 ? '' : 's'} ${onnxNetworks.join(', ')} (with ${onnxNetworks.length === 1 ? 'its' : 'their'} .map cards) would be ignored here: run it with xbar run, or give a netlist of arrays and .layer cards`);
   if (ambiguous.length) problems.push(`weight nodes matched by layers with different hardware: ${ambiguous.join('; ')}`);
   if (unmapped.length) {
     problems.push(
