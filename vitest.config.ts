@@ -11,7 +11,7 @@ export default defineConfig({
   resolve: { conditions: ['@xbar/source'] },
   ssr: { resolve: { conditions: ['@xbar/source'] } },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts'],
+    include: ['packages/*/test/**/*.test.ts', 'examples/**/*.test.ts', 'bench/**/*.test.ts', 'scripts/**/*.test.ts'],
     exclude: ['**/node_modules/**', LONG_TESTS],
     // every core of the machine (vitest's default leaves one free), and test files of one worker
     // share their module cache (no test file keeps module state; the suite takes half the time)
