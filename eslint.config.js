@@ -16,5 +16,12 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
     },
   },
+  {
+    // the CLI and the DSL are built on core's public API only: no kernels, no paths into its sources
+    files: ['packages/cli/src/**/*.ts', 'packages/dsl/src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['@xbar/core/*', '**/core/src/**'], message: 'use the public API of @xbar/core' }] }],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs'], ...tseslint.configs.disableTypeChecked },
 );

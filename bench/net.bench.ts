@@ -9,7 +9,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { HardwareNetwork, type Network, createFastNormalStream, ProgrammedNetwork, crossbarConfig, decodeNpy, gaussianDevice, isWeightNode, networkShapes, runNetwork, shapeSize, tensor } from '@xbar/core';
+import { HardwareNetwork, type Network, ProgrammedNetwork, crossbarConfig, decodeNpy, gaussianDevice, isWeightNode, networkShapes, runNetwork, shapeSize, tensor } from '@xbar/core';
+import { createFastNormalStream } from '@xbar/core/kernels';
 import { rowProducts, rowProductsReference } from '../packages/core/src/math/row-products.js';
 import { importOnnx, unexportableNodes } from '@xbar/onnx';
 import { NormalsBuffer, OnnxRuntimeNetwork, OnnxRuntimeTrial, onnxRuntimeTrialSupport } from '@xbar/onnx/engine';

@@ -1,23 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  CrossbarLayer,
-  type DacConfig,
-  type DeviceInstance,
-  type Matrix,
-  adcStep,
-  convertCurrent,
-  createRng,
-  crossbarConfig,
-  dacStep,
-  gaussianDevice,
-  idealDevice,
-  matrix,
-  monteCarloMse,
-  multiplyByTranspose,
-  quantizeInput,
-  rowSlice,
-  solveCrossbar,
-} from '../src/index.js';
+import { CrossbarLayer, type DacConfig, type DeviceInstance, type Matrix, createRng, crossbarConfig, gaussianDevice, idealDevice, matrix, monteCarloMse, multiplyByTranspose, rowSlice, solveCrossbar } from '../src/index.js';
+import { adcStep, convertCurrent, dacStep, quantizeInput } from '../src/kernels.js';
 import { maxAbsDifference, randomMatrix } from './helpers.js';
 import { sampleMoments } from '../src/testing/statistics.js';
 

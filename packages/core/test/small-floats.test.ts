@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bfloat16FromBits, float16FromBits, roundToFloat16 } from '../src/index.js';
+import { bfloat16FromBits, float16FromBits, roundToFloat16 } from '../src/kernels.js';
 
 describe('16-bit floats', () => {
   it('reads every float16 bit pattern, and rounding gives each value back', () => {

@@ -9,7 +9,7 @@ import { deviceModule } from '@xbar/core';
 import { pcmDevice } from './pcm/model.js';
 import { rramDevice } from './rram/model.js';
 
-export { rramDevice, createRram, isRramInstance, type RramCells, type RramInstance } from './rram/model.js';
+export { rramDevice, createRram, type RramCells, type RramInstance } from './rram/model.js';
 export { RRAM_PARAMS } from './rram/params.js';
 export { RRAM_PRESETS } from './rram/presets.js';
 export { rramCurrentFunction } from './rram/current-voltage.js';

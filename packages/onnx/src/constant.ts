@@ -1,6 +1,6 @@
 import { OnnxImportError } from './errors.js';
 import type { OnnxTensor } from './model.js';
-import { bfloat16FromBits, float16FromBits } from '@xbar/core';
+import { bfloat16FromBits, float16FromBits } from '@xbar/core/kernels';
 import { OnnxDataType } from './schema.js';
 
 /**

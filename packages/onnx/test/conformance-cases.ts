@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bfloat16FromBits } from '@xbar/core';
+import { bfloat16FromBits } from '@xbar/core/kernels';
 import { type OnnxModel, OnnxDataType, SUPPORTED_OPS, decodeOnnxModel, decodeOnnxTensor, decodeTensor } from '../src/index.js';
 
 /** ONNX's backend node tests as Debian's libonnx-testdata installs them. */

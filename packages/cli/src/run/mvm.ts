@@ -1,7 +1,6 @@
-import { ProgrammedNetwork, type Tensor, runNetwork } from '@xbar/core';
+import { ProgrammedNetwork, type Tensor, firstTileColumnCurrents, runNetwork } from '@xbar/core';
 import { CliError, runtimeError } from '../exit-codes.js';
 import type { MvmAnalysis } from '@xbar/dsl';
-import { firstTileColumnCurrents } from './column-currents.js';
 import type { RunContext } from './context.js';
 import { withWorkloadNotes } from './hardware-notes.js';
 import type { AnalysisRows, Cell } from './results.js';
@@ -43,6 +42,6 @@ function mvmRows(ctx: RunContext, analysis: MvmAnalysis, inputs: Tensor, built: 
     }
   }
   const columns = ['trial', 'vector', ...Array.from({ length: width }, (_, o) => `y${o}`)];
-  const columnCurrents = analysis.mode === 'ir' ? firstTileColumnCurrents(built, inputs) : undefined;
+  const columnCurrents = analysis.mode === 'ir' ? firstTileColumnCurrents(built.hardware, inputs) : undefined;
   return withWorkloadNotes({ columns, rows, ...(columnCurrents !== undefined ? { columnCurrents } : {}) }, built, analysis.mode);
 }

@@ -1,5 +1,4 @@
-import type { TileColumnCurrents } from './column-currents.js';
-
+import type { TileColumnCurrents } from '@xbar/core';
 /** A cell of a result table: a number (SI units, or as the column name says) or text. */
 export type Cell = string | number;
 

@@ -24,7 +24,7 @@ const zeroMatrices = new WeakSet<Float64Array>();
  * allocates the covariance it fills). Saves allocating and clearing size^2 values per sample for
  * exact values (the network input, a DAC of an exact input).
  */
-export function zeroCovariance(size: number): Float64Array {
+function zeroCovariance(size: number): Float64Array {
   let found = zeroCovariances.get(size);
   if (!found) {
     if (zeroCovariances.size >= 8) zeroCovariances.clear();
@@ -71,12 +71,6 @@ export function recycleCovariance(matrix: Float64Array | undefined): void {
 export function exactMoments(values: Float64Array, mode: CovarianceMode): ActivationMoments {
   const size = values.length;
   return { size, mean: Float64Array.from(values), variance: new Float64Array(size), covariance: mode === 'full' ? zeroCovariance(size) : undefined };
-}
-
-/** Whether every variance is zero. */
-export function isExact(x: ActivationMoments): boolean {
-  for (let i = 0; i < x.size; i++) if (x.variance[i] !== 0) return false;
-  return true;
 }
 
 /**

@@ -68,19 +68,12 @@ const logistic = (x: number): number => 1 / (1 + Math.exp(-x));
 export const sigmoidMoments: GaussianMomentFunction = (mu, sigma, out) => quadratureMoments(logistic, mu, sigma, out);
 /** tanh, by Gauss-Hermite quadrature. */
 export const tanhMoments: GaussianMomentFunction = (mu, sigma, out) => quadratureMoments(Math.tanh, mu, sigma, out);
-/** The identity. */
-export function identityMoments(mu: number, sigma: number, out: ElementwiseOut): void {
-  out.mean = mu;
-  out.variance = sigma * sigma;
-  out.hermite.fill(0);
-  out.hermite[1] = sigma;
-}
 
 const QUADRATURE_POINTS = 64;
 let hermiteTable: Float64Array | undefined;
 
 /** Mean, variance and Hermite coefficients of a smooth bounded f by 64-point Gauss-Hermite quadrature. */
-export function quadratureMoments(f: (x: number) => number, mu: number, sigma: number, out: ElementwiseOut): void {
+function quadratureMoments(f: (x: number) => number, mu: number, sigma: number, out: ElementwiseOut): void {
   if (!(sigma > 0)) return deterministic(f(mu), out);
   const { nodes, weights } = normalQuadrature(QUADRATURE_POINTS);
   if (!hermiteTable) {
@@ -191,7 +184,7 @@ const clipLower = new Float64Array(HERMITE_ORDER + 1);
 const clipUpper = new Float64Array(HERMITE_ORDER + 1);
 
 /** Exact moments and Hermite coefficients of clip(X, -range, range). */
-export function clipMoments(mu: number, sigma: number, range: number, out: ElementwiseOut): void {
+function clipMoments(mu: number, sigma: number, range: number, out: ElementwiseOut): void {
   const a = (-range - mu) / sigma;
   const b = (range - mu) / sigma;
   const below = normalCdf(a);

@@ -75,7 +75,7 @@ function rowTimesGamma(map: SparseLinearMap, r: number, gamma: Float64Array, siz
 }
 
 /** Builds a SparseLinearMap from per-row entry lists. */
-export function sparseFromRows(rows: readonly (readonly [number, number])[][], offset?: Float64Array): SparseLinearMap {
+function sparseFromRows(rows: readonly (readonly [number, number])[][], offset?: Float64Array): SparseLinearMap {
   const rowStart = new Int32Array(rows.length + 1);
   let total = 0;
   rows.forEach((row, r) => {

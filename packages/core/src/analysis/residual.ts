@@ -38,7 +38,7 @@ export type Sensitivities = ReadonlyMap<string, ForkSensitivity>;
  * Values whose error can reach an add node along two paths: values read by two or more nodes, in a
  * network that adds two computed values somewhere (the network input is exact and never a fork).
  */
-export function forkValues(network: Network): Set<string> {
+function forkValues(network: Network): Set<string> {
   const forks = new Set<string>();
   if (!network.nodes.some((node) => node.op === 'add')) return forks;
   const readers = new Map<string, number>();
@@ -48,7 +48,7 @@ export function forkValues(network: Network): Set<string> {
 }
 
 /** The sensitivity of a fork value to itself (identity), or undefined when the value is exact. */
-export function startFork(fork: string, order: number, x: ActivationMoments): ForkSensitivity | undefined {
+function startFork(fork: string, order: number, x: ActivationMoments): ForkSensitivity | undefined {
   if (!x.covariance || x.variance.every((v) => v === 0)) return undefined;
   const n = x.size;
   const rows = new Float64Array(n * n);
@@ -61,7 +61,7 @@ function withRows(s: ForkSensitivity, rows: Float64Array, size: number): ForkSen
 }
 
 /** Element-wise function with mean slopes `slope` (per element). */
-export function scaleSensitivity(s: ForkSensitivity, slope: Float64Array): ForkSensitivity {
+function scaleSensitivity(s: ForkSensitivity, slope: Float64Array): ForkSensitivity {
   const rows = new Float64Array(s.rows.length);
   for (let k = 0; k < s.forkSize; k++) {
     const base = k * s.size;
@@ -71,7 +71,7 @@ export function scaleSensitivity(s: ForkSensitivity, slope: Float64Array): ForkS
 }
 
 /** A sparse linear map (pooling) applied to every row. */
-export function mapSensitivity(s: ForkSensitivity, map: SparseLinearMap): ForkSensitivity {
+function mapSensitivity(s: ForkSensitivity, map: SparseLinearMap): ForkSensitivity {
   const n = map.rows;
   const rows = new Float64Array(s.forkSize * n);
   const { rowStart, columns, coefficients } = map;
@@ -91,7 +91,7 @@ export function mapSensitivity(s: ForkSensitivity, map: SparseLinearMap): ForkSe
  * A weight node through its mean weights (`meanWeights[g]`: channelsPerGroup x patchSize per group),
  * im2col as in the engine; `inputSlope` (per input element) is the DAC's, if any.
  */
-export function weightNodeSensitivity(s: ForkSensitivity, layout: PatchLayout, meanWeights: readonly Float64Array[], inputSlope?: Float64Array): ForkSensitivity {
+function weightNodeSensitivity(s: ForkSensitivity, layout: PatchLayout, meanWeights: readonly Float64Array[], inputSlope?: Float64Array): ForkSensitivity {
   const { positions, patchSize: K, channelsPerGroup: M, index, channelStride, positionStride, outputSize } = layout;
   const rows = new Float64Array(s.forkSize * outputSize);
   const patch = new Float64Array(K);
@@ -119,7 +119,7 @@ export function weightNodeSensitivity(s: ForkSensitivity, layout: PatchLayout, m
 }
 
 /** Sum of the sensitivities of two added values (one may be absent: zero). */
-export function addSensitivities(a: ForkSensitivity | undefined, b: ForkSensitivity | undefined): ForkSensitivity | undefined {
+function addSensitivities(a: ForkSensitivity | undefined, b: ForkSensitivity | undefined): ForkSensitivity | undefined {
   if (!a || !b) return a ?? b;
   const rows = new Float64Array(a.rows.length);
   for (let i = 0; i < rows.length; i++) rows[i] = a.rows[i] + b.rows[i];
@@ -127,7 +127,7 @@ export function addSensitivities(a: ForkSensitivity | undefined, b: ForkSensitiv
 }
 
 /** The latest fork both values depend on, if any. */
-export function latestCommonFork(a: Sensitivities | undefined, b: Sensitivities | undefined): [ForkSensitivity, ForkSensitivity] | undefined {
+function latestCommonFork(a: Sensitivities | undefined, b: Sensitivities | undefined): [ForkSensitivity, ForkSensitivity] | undefined {
   if (!a || !b) return undefined;
   let best: [ForkSensitivity, ForkSensitivity] | undefined;
   for (const [fork, sa] of a) {
@@ -141,7 +141,7 @@ export function latestCommonFork(a: Sensitivities | undefined, b: Sensitivities 
  * Adds 2 Cov(a, b) = C + C^T, C = S_a^T Gamma_f S_b, to the moments of a + b (full mode: covariance
  * and variance; without a covariance, the variances only).
  */
-export function addCrossCovariance(sum: ActivationMoments, sa: ForkSensitivity, sb: ForkSensitivity): ActivationMoments {
+function addCrossCovariance(sum: ActivationMoments, sa: ForkSensitivity, sb: ForkSensitivity): ActivationMoments {
   const f = sa.forkSize;
   const n = sa.size;
   const gamma = sa.gamma;

@@ -193,7 +193,7 @@ export function weightNodeForward(entry: MappedWeightNode, inputs: readonly Tens
  * many vectors per array: the node input's patches, or a recurrent node's hidden states at every
  * step (recorded from its exact run). `patchMatrix(layout, g, reads.data, reads.batch)` is group g's.
  */
-export function weightNodeReads(entry: MappedWeightNode, inputs: readonly Tensor[]): { data: Float64Array; batch: number } {
+function weightNodeReads(entry: MappedWeightNode, inputs: readonly Tensor[]): { data: Float64Array; batch: number } {
   const { layout, node } = entry;
   if (node.op !== 'recurrent') return { data: inputs[0].data, batch: inputs[0].data.length / layout.inputSize };
   const exact = exactRecurrentMultiply(node);
@@ -222,7 +222,7 @@ export function patchMatrix(layout: PatchLayout, group: number, input: Float64Ar
 }
 
 /** Writes group g's MVM outputs ((batch * positions) x channelsPerGroup) plus bias into the node output. */
-export function scatterGroupOutput(layout: PatchLayout, group: number, y: Matrix, batch: number, bias: Float64Array, out: Float64Array): void {
+function scatterGroupOutput(layout: PatchLayout, group: number, y: Matrix, batch: number, bias: Float64Array, out: Float64Array): void {
   const { positions, channelsPerGroup, channelStride, positionStride, outputSize } = layout;
   for (let b = 0; b < batch; b++) {
     for (let p = 0; p < positions; p++) {

@@ -52,7 +52,7 @@ export function networkMonteCarlo(hardware: HardwareNetwork, input: Tensor, opti
 }
 
 /** Mean and 95 % confidence half-width (Student t; NaN for one trial) of per-trial MSEs. */
-export function summarizeTrials(trialMse: Float64Array): NodeMonteCarlo {
+function summarizeTrials(trialMse: Float64Array): NodeMonteCarlo {
   const n = trialMse.length;
   let mean = 0;
   for (const value of trialMse) mean += value;
@@ -64,7 +64,7 @@ export function summarizeTrials(trialMse: Float64Array): NodeMonteCarlo {
 }
 
 /** Mean of (a - b)^2. */
-export function meanSquaredDifference(a: Float64Array, b: Float64Array): number {
+function meanSquaredDifference(a: Float64Array, b: Float64Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) {
     const d = a[i] - b[i];

@@ -7,7 +7,7 @@ import type { CrossbarLayer } from './crossbar-layer.js';
  * The random streams of Monte-Carlo trial `trial`: programming and reading, derived from (seed,
  * trial) alone, so a trial gives the same numbers whichever worker runs it and in whatever order.
  */
-export function trialStreams(seed: number | string, trial: number): { program: Rng; read: Rng } {
+function trialStreams(seed: number | string, trial: number): { program: Rng; read: Rng } {
   return { program: createRng(seed, 'trial', trial, 'program'), read: createRng(seed, 'trial', trial, 'read') };
 }
 

@@ -10,7 +10,7 @@ export interface AxisPadding {
 }
 
 /** Extent of a dilated kernel: (kernel - 1) * dilation + 1 input elements. */
-export function dilatedSpan(kernel: number, dilation: number): number {
+function dilatedSpan(kernel: number, dilation: number): number {
   return (kernel - 1) * dilation + 1;
 }
 

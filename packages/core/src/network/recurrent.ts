@@ -55,7 +55,7 @@ export function recurrentArrayRows(node: RecurrentNode): number {
 }
 
 /** Sequence length, batch size and directions of a recurrent node's gate input (time first, or batch first). */
-export function recurrentSizes(node: RecurrentNode, gates: Tensor): { steps: number; batch: number; directions: number } {
+function recurrentSizes(node: RecurrentNode, gates: Tensor): { steps: number; batch: number; directions: number } {
   const [steps, batch] = node.batchFirst ? [gates.shape[1], gates.shape[0]] : [gates.shape[0], gates.shape[1]];
   return { steps, batch, directions: node.direction === 'bidirectional' ? 2 : 1 };
 }

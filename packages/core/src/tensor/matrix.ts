@@ -22,35 +22,9 @@ export function matrix(rows: number, cols: number, data?: Float64Array | readonl
   return { rows, cols, data: values };
 }
 
-/** A matrix from nested arrays (rows of equal length). */
-export function matrixFromRows(rows: readonly (readonly number[])[]): Matrix {
-  const cols = rows.length === 0 ? 0 : rows[0].length;
-  const data = new Float64Array(rows.length * cols);
-  rows.forEach((row, r) => {
-    if (row.length !== cols) throw new RangeError(`row ${r} has ${row.length} values, expected ${cols}`);
-    data.set(row, r * cols);
-  });
-  return { rows: rows.length, cols, data };
-}
-
-/** A batch of one vector (1 x n). */
-export function rowVector(values: Float64Array | readonly number[]): Matrix {
-  return matrix(1, values.length, values instanceof Float64Array ? values : Float64Array.from(values));
-}
-
 /** Rows [start, start + count) of `m`, sharing its storage. */
 export function rowSlice(m: Matrix, start: number, count: number): Matrix {
   return { rows: count, cols: m.cols, data: m.data.subarray(start * m.cols, (start + count) * m.cols) };
-}
-
-/** Largest |value|. */
-export function maxAbs(values: Float64Array): number {
-  let largest = 0;
-  for (let i = 0; i < values.length; i++) {
-    const a = Math.abs(values[i]);
-    if (a > largest) largest = a;
-  }
-  return largest;
 }
 
 /** y = x W^T for a batch x (B x n) and weights W (m x n): y is B x m. Plain float64 reference product. */

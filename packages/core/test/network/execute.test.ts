@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Network, broadcastAdd, matrix, networkShapes, runNetwork, runNetworkBatched, samePadding, tensor, windowOutputSize } from '../../src/index.js';
+import { type Network, matrix, networkShapes, runNetwork, runNetworkBatched, tensor } from '../../src/index.js';
+import { broadcastAdd, samePadding, windowOutputSize } from '../../src/kernels.js';
 
 describe('window geometry', () => {
   it('output sizes with floor and ceil mode (a last window starting in the end padding is dropped)', () => {

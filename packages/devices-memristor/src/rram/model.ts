@@ -34,11 +34,6 @@ export interface RramInstance extends DeviceInstance<RramCells> {
   readonly physics: RramPhysics;
 }
 
-/** True if `instance` was created by the `rram` model. */
-export function isRramInstance(instance: DeviceInstance): instance is RramInstance {
-  return instance.modelName === 'rram' && 'physics' in instance;
-}
-
 function checkRelations(values: Readonly<Record<string, number>>, params: Readonly<Record<string, number>>): void {
   const given = new Set(Object.keys(values).map((name) => name.toLowerCase()));
   requireRelation('rram', !(given.has('ron') && given.has('gmax')), 'give either ron or gmax, not both', 'ron');

@@ -29,8 +29,6 @@ export const CARD_KEYWORDS = [
   'end',
 ] as const;
 
-export type CardKeyword = (typeof CARD_KEYWORDS)[number];
-
 /** Cards that define a name (their first positional word), and its kind. */
 export const DEFINING_CARDS: Readonly<Partial<Record<string, DefinitionKind>>> = {
   model: 'model',

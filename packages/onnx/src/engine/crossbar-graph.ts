@@ -1,4 +1,5 @@
-import { type Conv2dNode, type CrossbarLayer, type MappedWeightNode, type Tile, type TileConductances, adcStep, dacStep, varianceColumns } from '@xbar/core';
+import { type Conv2dNode, type CrossbarLayer, type MappedWeightNode, type Tile } from '@xbar/core';
+import { type TileConductances, adcStep, dacStep, varianceColumns } from '@xbar/core/kernels';
 import type { OnnxGraphBuilder } from '../export/graph-builder.js';
 
 /**

@@ -1,13 +1,5 @@
-import {
-  type FastNormalStream,
-  type HardwareNetwork,
-  type ProgramOptions,
-  ProgrammedNetwork,
-  type Seconds,
-  type Tensor,
-  checkNetworkInput,
-  createFastNormalStream,
-} from '@xbar/core';
+import { type HardwareNetwork, type ProgramOptions, ProgrammedNetwork, type Seconds, type Tensor, checkNetworkInput } from '@xbar/core';
+import { type FastNormalStream, createFastNormalStream } from '@xbar/core/kernels';
 import * as ort from 'onnxruntime-node';
 import { OnnxGraphBuilder } from '../export/graph-builder.js';
 import { networkInput, unexportableNodes, writeNetwork } from '../export/exporter.js';

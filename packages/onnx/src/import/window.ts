@@ -2,7 +2,7 @@
  * 2-D windows of convolution and pooling: kernel, strides, dilations and pads read from the ONNX
  * attributes (auto_pad resolved), and a 1-D window run as a 2-D one of height 1 between two reshapes.
  */
-import { type AxisPadding, samePadding } from '@xbar/core';
+import { type AxisPadding, samePadding } from '@xbar/core/kernels';
 import type { NodeAttributes } from '../attributes.js';
 import { OnnxImportError } from '../constant.js';
 import type { NodeContext } from './node-context.js';

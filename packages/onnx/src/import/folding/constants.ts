@@ -3,7 +3,8 @@
  * nodes (chains of Shape, Gather, Concat, arithmetic... down to a Reshape's target), and ops on a
  * batch-sized fill (ConstantOfShape of a shape read from an activation) stay one repeated value.
  */
-import { type Tensor, type TensorOpAttributes, broadcastAdd, castsToInteger } from '@xbar/core';
+import { type Tensor, type TensorOpAttributes, castsToInteger } from '@xbar/core';
+import { broadcastAdd } from '@xbar/core/kernels';
 import { SYMBOLIC_BATCH, batchMultiple } from '../../batch-layout.js';
 import { type ConstantTensor, OnnxImportError, dimsSize } from '../../constant.js';
 import type { TensorRun } from '../batch-probe.js';

@@ -1,5 +1,9 @@
-import { type MappedWeightNode, type Tensor, batchSlice, idealColumnCurrents, idealNodeOutputs, matrix, patchMatrix, solveCrossbar, toPhaseVoltages } from '@xbar/core';
-import type { BuiltWorkload } from './workload.js';
+import { idealColumnCurrents } from '../circuit/network.js';
+import { solveCrossbar } from '../circuit/solver.js';
+import { toPhaseVoltages } from '../mvm/phases.js';
+import { type Tensor, batchSlice } from '../network/tensor.js';
+import { matrix } from '../tensor/matrix.js';
+import { type HardwareNetwork, type MappedWeightNode, idealNodeOutputs, patchMatrix } from './hardware-network.js';
 
 /**
  * The raw column currents of one tile for one input vector, read through its target conductances
@@ -20,14 +24,14 @@ export interface TileColumnCurrents {
  * conductances, with and without the wire resistances. Undefined when the array has no wires or the
  * batch is empty. Draws no random numbers, so it changes no result of the run.
  */
-export function firstTileColumnCurrents(built: BuiltWorkload, inputs: Tensor): TileColumnCurrents | undefined {
-  const entry = built.hardware.weightNodes()[0];
+export function firstTileColumnCurrents(hardware: HardwareNetwork, inputs: Tensor): TileColumnCurrents | undefined {
+  const entry = hardware.weightNodes()[0];
   if (!entry || inputs.shape[0] === 0) return undefined;
   const layer = entry.groups[0];
   const tile = layer.tiled.tiles[0];
   const wires = layer.config.wires;
   if (!wires || !tile) return undefined;
-  const vector = layerInput(built, entry, batchSlice(inputs, 0, 1));
+  const vector = layerInput(hardware, entry, batchSlice(inputs, 0, 1));
   const patches = patchMatrix(entry.layout, 0, vector.data, 1);
   const firstPatch = matrix(1, patches.cols, patches.data.subarray(0, patches.cols));
   const { voltages } = toPhaseVoltages(firstPatch, layer.config.dac);
@@ -42,8 +46,8 @@ export function firstTileColumnCurrents(built: BuiltWorkload, inputs: Tensor): T
 }
 
 /** The ideal input of a weight node for a batch: the network input, or its producer's ideal output. */
-function layerInput(built: BuiltWorkload, entry: MappedWeightNode, batch: Tensor): Tensor {
-  const network = built.hardware.network;
+function layerInput(hardware: HardwareNetwork, entry: MappedWeightNode, batch: Tensor): Tensor {
+  const network = hardware.network;
   const source = entry.node.inputs[0];
   if (source === network.inputName) return batch;
   const producer = network.nodes.find((node) => node.output === source);
