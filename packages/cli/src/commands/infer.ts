@@ -1,15 +1,15 @@
 import { resolve } from 'node:path';
-import { type HardwareSpec, type Network, type Tensor, encodeNpy, runNetworkBatched } from '@xbar/core';
+import { type HardwareSpec, type Tensor, encodeNpy, runNetworkBatched } from '@xbar/core';
+import type { ImportedModel } from '@xbar/onnx';
 import type { Command } from 'commander';
 import { runtimeError, usageError } from '../exit-codes.js';
 import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { loadOnnxNetwork, readBytes, readModelInputs, requireFlag, shapeText } from '../io/files.js';
+import { loadOnnxModel, readModelInputs, requireFlag, shapeText } from '../io/files.js';
 import { describePlacement, hardwareSpecFromDesign, nodePlacement } from '../netlist/hardware-spec.js';
 import { runOnHardware } from '../netlist/hardware-inference.js';
 import { loadNetlist } from '../netlist/load.js';
-import { onnxWeightInitializers } from '../netlist/onnx-initializers.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { commandProgress } from '../progress/create.js';
 import { dacNotes } from '../run/hardware-notes.js';
@@ -36,10 +36,9 @@ interface InferOptions {
  * The hardware spec of an imported network from a netlist (checked with the device plugins of its
  * xbar.config.yaml), and the netlist's default seed.
  */
-async function loadHardware(netlistPath: string, modelPath: string, network: Network, io: CliIo, useConfig: boolean): Promise<{ spec: HardwareSpec; seed: number; placement: string }> {
+async function loadHardware(netlistPath: string, { network, weightInitializers: initializers }: ImportedModel, io: CliIo, useConfig: boolean): Promise<{ spec: HardwareSpec; seed: number; placement: string }> {
   const registry = await loadRegistryWithPlugins(loadConfigForNetlist(netlistPath, io.cwd, useConfig));
   const design = loadNetlist(netlistPath, io, { registry });
-  const initializers = onnxWeightInitializers(readBytes(modelPath, io.cwd));
   return { spec: hardwareSpecFromDesign(design, network, initializers), seed: design.options.seed, placement: describePlacement(nodePlacement(design, network, initializers)) };
 }
 
@@ -68,10 +67,11 @@ export const inferCommand: CliCommand = {
         if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw usageError(`--batch-size must be a whole number >= 1, got '${options.batchSize}'`);
         const engine = options.engine ?? 'reference';
         if (!(ENGINES as readonly string[]).includes(engine)) throw usageError(`--engine must be one of ${ENGINES.join(', ')}, got '${engine}'`);
-        const network = loadOnnxNetwork(modelPath, io.cwd);
+        const model = loadOnnxModel(modelPath, io.cwd);
+        const { network } = model;
         if (network.outputs.length !== 1) throw runtimeError(`${modelPath}: the model has ${network.outputs.length} outputs; xbar infer writes models with one output`);
         const { batch, single } = readModelInputs(inputPath, io.cwd, network, modelPath);
-        const hardware = options.netlist !== undefined && !options.ideal ? await loadHardware(options.netlist, modelPath, network, io, options.config) : undefined;
+        const hardware = options.netlist !== undefined && !options.ideal ? await loadHardware(options.netlist, model, io, options.config) : undefined;
         const seed = options.seed !== undefined ? Number(options.seed) : hardware?.seed;
         const { wholeBatch } = network;
         const chunk = wholeBatch ?? batchSize;

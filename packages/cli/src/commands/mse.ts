@@ -15,11 +15,10 @@ import { Option, type Command } from 'commander';
 import { CliError, runtimeError, usageError } from '../exit-codes.js';
 import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
-import { loadOnnxNetwork, readBytes, readModelInputs, requireFlag } from '../io/files.js';
+import { loadOnnxModel, readModelInputs, requireFlag } from '../io/files.js';
 import { calibrateOnInputs } from '../netlist/calibration.js';
 import { hardwareSpecFromDesign } from '../netlist/hardware-spec.js';
 import { loadNetlist } from '../netlist/load.js';
-import { onnxWeightInitializers } from '../netlist/onnx-initializers.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { commandProgress } from '../progress/create.js';
 import { type ProgressReporter, silentProgress } from '../progress/reporter.js';
@@ -197,12 +196,12 @@ export const mseCommand: CliCommand = {
         const trials = flags.mc === undefined ? 0 : wholeNumber(flags.mc, '--mc', 2);
         const seedFlag = flags.seed === undefined ? undefined : wholeNumber(flags.seed, '--seed', Number.MIN_SAFE_INTEGER);
         const sources = parseSources(flags.sources);
-        const network = loadOnnxNetwork(modelPath, io.cwd);
+        const { network, weightInitializers } = loadOnnxModel(modelPath, io.cwd);
         if (network.wholeBatch !== undefined) throw runtimeError(`${modelPath}: the model mixes the samples of its batch (its input fixes the batch at ${network.wholeBatch}); xbar mse compares the outputs sample by sample, which such a model does not give`);
         const input = readModelInputs(inputPath, io.cwd, network, modelPath).batch;
         const registry = await loadRegistryWithPlugins(loadConfigForNetlist(netlistPath, io.cwd, flags.config));
         const design = loadNetlist(netlistPath, io, { registry });
-        const spec = hardwareSpecFromDesign(design, network, onnxWeightInitializers(readBytes(modelPath, io.cwd)));
+        const spec = hardwareSpecFromDesign(design, network, weightInitializers);
         let report: MseReport;
         try {
           const hardware = HardwareNetwork.create(network, spec);

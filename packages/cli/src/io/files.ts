@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Network, type NpyArray, NpyFormatError, type Tensor, decodeNpy, sameShape, tensor } from '@xbar/core';
-import { OnnxImportError, importOnnx } from '@xbar/onnx';
+import { type ImportedModel, OnnxImportError, importOnnx } from '@xbar/onnx';
 import { runtimeError, usageError } from '../exit-codes.js';
 
 /** The bytes of a file (relative to `cwd`); an unreadable file is a runtime error naming it. */
@@ -56,11 +56,11 @@ export function readModelInputs(path: string, cwd: string, network: Network, mod
   return { batch, single };
 }
 
-/** The network of an ONNX file; unreadable, malformed or unsupported models are runtime errors naming the file. */
-export function loadOnnxNetwork(path: string, cwd: string): Network {
+/** An ONNX file imported; unreadable, malformed or unsupported models are runtime errors naming the file. */
+export function loadOnnxModel(path: string, cwd: string): ImportedModel {
   const bytes = readBytes(path, cwd);
   try {
-    return importOnnx(bytes).network;
+    return importOnnx(bytes);
   } catch (error) {
     if (error instanceof OnnxImportError || error instanceof RangeError) throw runtimeError(`${path}: ${error.message}`);
     throw error;

@@ -11,7 +11,7 @@ import { CliError, ExitCode } from '../exit-codes.js';
  * Nodes matched by layers with different hardware, and nodes left without hardware, end the command
  * with exit 1 and a message naming them.
  *
- * `initializers` maps node names to the name of their weight initializer (see `onnxWeightInitializers`).
+ * `initializers` maps node names to the name of their weight initializer (the importer's `weightInitializers`).
  */
 export function hardwareSpecFromDesign(design: Design, network: Network, initializers: ReadonlyMap<string, string> = new Map()): (node: WeightNode) => CrossbarConfig {
   const assigned = assignHardware(design, network, initializers);

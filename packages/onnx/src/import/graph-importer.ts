@@ -11,6 +11,8 @@ import { type Activation, type Value, fullDims } from './values.js';
 
 export class GraphImporter {
   readonly nodes: NetworkNode[] = [];
+  /** Each weight node's name -> the ONNX tensor its weights come from (an initializer in a PyTorch export). */
+  readonly weightInitializers = new Map<string, string>();
   private readonly values = new Map<string, Value>();
   /** Index in `nodes` of the node producing each activation id. */
   private readonly producers = new Map<string, number>();

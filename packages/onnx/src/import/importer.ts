@@ -28,6 +28,12 @@ export const MAX_OPSET = 22;
 /** The result of importing an ONNX model. */
 export interface ImportedModel {
   readonly network: Network;
+  /**
+   * Each weight node's name -> the ONNX tensor its weights come from, input 1 of its Gemm, MatMul,
+   * Conv or ConvTranspose (an initializer in a PyTorch export); for LSTM, GRU and RNN nodes, W for
+   * the input projection `<name>/W` and R for the recurrent node `<name>/R`.
+   */
+  readonly weightInitializers: ReadonlyMap<string, string>;
   /** Operator set version of the default domain. */
   readonly opset: number;
   /** producer_name and producer_version of the model, e.g. "pytorch 1.13.0". */
@@ -59,22 +65,24 @@ export function importOnnxModel(model: OnnxModel): ImportedModel {
     return [name, tensor];
   });
   const input = graphInput(graph, new Set(initializers.map(([name]) => name)));
-  let network: Network;
+  let imported: ImportedGraph;
   try {
-    network = importGraph(graph, opset, initializers, input, undefined);
+    imported = importGraph(graph, opset, initializers, input, undefined);
   } catch (error) {
     // a graph that mixes the samples of a fixed batch runs as that one whole batch
     if (!(error instanceof OnnxImportError) || input.fixedBatch === undefined) throw error;
-    network = importWholeBatch(graph, opset, initializers, input, input.fixedBatch, error);
+    imported = importWholeBatch(graph, opset, initializers, input, input.fixedBatch, error);
   }
   const producer = [model.producer_name, model.producer_version].filter((part) => part).join(' ');
-  return { network, opset, producer };
+  return { ...imported, opset, producer };
 }
+
+type ImportedGraph = Pick<ImportedModel, 'network' | 'weightInitializers'>;
 
 type GraphInput = ReturnType<typeof graphInput>;
 
 /** The graph imported as one whole batch of `batch` samples, or `refusal` (the per-sample import's error) if that fails too. */
-function importWholeBatch(graph: OnnxGraph, opset: number, initializers: readonly [string, ConstantTensor][], input: GraphInput, batch: number, refusal: OnnxImportError): Network {
+function importWholeBatch(graph: OnnxGraph, opset: number, initializers: readonly [string, ConstantTensor][], input: GraphInput, batch: number, refusal: OnnxImportError): ImportedGraph {
   try {
     return importGraph(graph, opset, initializers, input, batch);
   } catch (error) {
@@ -84,7 +92,7 @@ function importWholeBatch(graph: OnnxGraph, opset: number, initializers: readonl
 }
 
 /** The nodes of the graph translated, per sample or (`wholeBatch`) as one whole batch. */
-function importGraph(graph: OnnxGraph, opset: number, initializers: readonly [string, ConstantTensor][], input: GraphInput, wholeBatch: number | undefined): Network {
+function importGraph(graph: OnnxGraph, opset: number, initializers: readonly [string, ConstantTensor][], input: GraphInput, wholeBatch: number | undefined): ImportedGraph {
   const { inputName, inputShape, fixedBatch, integer } = input;
   const importer = new GraphImporter(opset, fixedBatch, wholeBatch, graph.node, graph.output.map((o) => o.name ?? ''));
   for (const [name, tensor] of initializers) importer.setConstant(name, tensor);
@@ -100,7 +108,9 @@ function importGraph(graph: OnnxGraph, opset: number, initializers: readonly [st
     if (wholeBatch === undefined && !isFirstAxis(value.batch)) throw new OnnxImportError(`graph output '${name}' has the batch on axis ${value.batch.axis} of [${formatDims(fullDims(value))}]; graph outputs must be batch first`);
     return value.id;
   });
-  return { inputName, inputShape, nodes: importer.nodes, outputs, ...(wholeBatch === undefined ? {} : { wholeBatch }) };
+  const network: Network = { inputName, inputShape, nodes: importer.nodes, outputs, ...(wholeBatch === undefined ? {} : { wholeBatch }) };
+  const weightNodes = new Set(importer.nodes.map((node) => node.name));
+  return { network, weightInitializers: new Map([...importer.weightInitializers].filter(([name]) => weightNodes.has(name))) };
 }
 
 function defaultOpset(model: OnnxModel): number {

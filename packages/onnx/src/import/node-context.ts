@@ -98,4 +98,11 @@ export class NodeContext {
   addNode(node: NetworkNode, inputShapes: readonly (readonly number[])[], batch: BatchLayout = FIRST_AXIS): void {
     this.graph.addNode(this.where, node, inputShapes, batch);
   }
+
+  /** Appends a weight node whose weights come from this ONNX node's input number `weightInput`, and records that source. */
+  addWeightNode(weightInput: number, node: NetworkNode, inputShapes: readonly (readonly number[])[], batch: BatchLayout = FIRST_AXIS): void {
+    this.addNode(node, inputShapes, batch);
+    const source = this.node.input[weightInput];
+    if (source) this.graph.weightInitializers.set(node.name, source);
+  }
 }

@@ -27,7 +27,7 @@ function conv(context: NodeContext): void {
   const weights = matrix(outChannels, channelsPerGroup * kernelHeight * kernelWidth, Float64Array.from(w.values));
   const output = oneD ? `${context.output(0)}/2d` : context.output(0);
   const node: Conv2dNode = { op: 'conv2d', name: context.name, inputs: [x.id], output, inChannels, groups, weights, bias, ...window };
-  context.addNode(node, [x.shape]);
+  context.addWeightNode(1, node, [x.shape]);
   if (oneD) dropHeight(context, output);
 }
 
@@ -100,7 +100,7 @@ function convTranspose(context: NodeContext): void {
     op: 'conv2d', name: context.name, inputs: [input.id], output, inChannels: channels, groups, weights, bias,
     kernel: [kernelHeight, kernelWidth], strides: [1, 1], pads: [0, 0, 0, 0], dilations: [dilationY, dilationX],
   };
-  context.addNode(node, [input.shape]);
+  context.addWeightNode(1, node, [input.shape]);
   if (oneD) dropHeight(context, output);
 }
 

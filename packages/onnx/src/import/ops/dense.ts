@@ -48,7 +48,7 @@ function gemm(context: NodeContext): void {
     else throw new OnnxImportError(`${context.where}: C of dims [${c.tensor.dims.join(', ')}] is not a bias broadcast over the batch (want [${n}], [1, ${n}] or a scalar)`);
   }
   const product = matrixBias === undefined ? context.output(0) : `${context.name}/AB`;
-  context.addNode({ op: 'dense', name: context.name, inputs: [a.id], output: product, weights, bias }, [a.shape], a.batch);
+  context.addWeightNode(1, { op: 'dense', name: context.name, inputs: [a.id], output: product, weights, bias }, [a.shape], a.batch);
   if (matrixBias !== undefined) appendTensorOp(context, 'Add', {}, [context.graph.value(product, context.where), { kind: 'constant', tensor: matrixBias }], context.output(0));
 }
 
@@ -75,7 +75,7 @@ function matmul(context: NodeContext): void {
   }
   const weights = matrix(n, k);
   for (let o = 0; o < n; o++) for (let i = 0; i < k; i++) weights.data[o * k + i] = b.tensor.values[i * n + o];
-  context.addNode({ op: 'dense', name: context.name, inputs: [a.id], output: context.output(0), weights, bias: new Float64Array(n) }, [a.shape], a.batch);
+  context.addWeightNode(1, { op: 'dense', name: context.name, inputs: [a.id], output: context.output(0), weights, bias: new Float64Array(n) }, [a.shape], a.batch);
 }
 
 export const DENSE_HANDLERS: Readonly<Record<string, Handler>> = {

@@ -39,7 +39,7 @@ function recurrent(context: NodeContext, op: RecurrentOp): void {
   const initialCell = op === 'LSTM' ? initialState(context, 6, 'initial_c', stateDims, settings.batchFirst) : undefined;
   if (op === 'LSTM' && graph.isUsed(context.node.output[2] ?? '')) throw new OnnxImportError(`${where}: the last cell state Y_c is used, which the importer does not provide (Y and Y_h are)`);
   const projectionId = `${context.name}/W`;
-  context.addNode({ op: 'dense', name: projectionId, inputs: [x.id], output: projectionId, weights: weights.input, bias: weights.inputBias }, [x.shape], x.batch);
+  context.addWeightNode(1, { op: 'dense', name: projectionId, inputs: [x.id], output: projectionId, weights: weights.input, bias: weights.inputBias }, [x.shape], x.batch);
   const gates = graph.activation(projectionId, where);
   const yName = graph.isUsed(context.node.output[0] ?? '') ? context.output(0) : `${context.name}/Y`;
   const inputs = [gates, initialHidden, initialCell].filter((value): value is Activation => value !== undefined);
@@ -63,7 +63,7 @@ function recurrent(context: NodeContext, op: RecurrentOp): void {
     initialHidden: initialHidden !== undefined,
     initialCell: initialCell !== undefined,
   };
-  context.addNode(node, inputs.map((value) => value.shape), settings.batchFirst ? FIRST_AXIS : { axis: 2, outer: 1, inner: 1 });
+  context.addWeightNode(2, node, inputs.map((value) => value.shape), settings.batchFirst ? FIRST_AXIS : { axis: 2, outer: 1, inner: 1 });
   if (graph.isUsed(context.node.output[1] ?? '')) lastHiddenState(context, yName, steps, settings.direction, settings.batchFirst);
 }
 
