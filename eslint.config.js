@@ -17,8 +17,8 @@ export default tseslint.config(
     },
   },
   {
-    // the CLI and the DSL are built on core's public API only: no kernels, no paths into its sources
-    files: ['packages/cli/src/**/*.ts', 'packages/dsl/src/**/*.ts'],
+    // the CLI, the session and the DSL are built on core's public API only: no kernels, no paths into its sources
+    files: ['packages/cli/src/**/*.ts', 'packages/dsl/src/**/*.ts', 'packages/session/src/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: ['@xbar/core/*', '**/core/src/**'], message: 'use the public API of @xbar/core' }] }],
     },

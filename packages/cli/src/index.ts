@@ -1,3 +1,3 @@
 export { runCli, buildProgram, type CliIo, type CliCommand } from './program.js';
-export { ExitCode, CliError } from './exit-codes.js';
+export { ExitCode, XbarError } from '@xbar/session';
 export { writeFileAtomic } from './io/atomic-write.js';

@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { CliError, ExitCode } from './exit-codes.js';
+import { XbarError, ExitCode } from '@xbar/session';
 import { commands } from './commands/index.js';
 import { XBAR_VERSION } from './version.js';
 
@@ -50,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       // help and version exit with code 0; everything else commander reports is a usage error
       return error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
     }
-    if (error instanceof CliError) {
+    if (error instanceof XbarError) {
       io.stderr(`xbar: ${error.message}\n`);
       return error.exitCode;
     }

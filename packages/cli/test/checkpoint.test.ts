@@ -7,15 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { NodeSourceHost, checkNetlistFile } from '@xbar/dsl';
-import { CliError, ExitCode } from '../src/exit-codes.js';
+import { ExitCode, loadDefaultRegistry, silentProgress, XbarError } from '@xbar/session';
 import { readRunFiles } from '../src/checkpoint/run-files.js';
 import { readConfigFile } from '../src/config/load.js';
-import { loadCliRegistry } from '../src/registry.js';
 import { INTERRUPTED_EXIT_CODE, InterruptGuard } from '../src/checkpoint/interrupt.js';
 import { type FileContent, canonicalJson, identityChange, pointId, runIdentity } from '../src/checkpoint/key.js';
 import { CHECKPOINT_FILE_NAME, SweepCheckpoint } from '../src/checkpoint/store.js';
 import { pointByPoint, runSweepPoints } from '../src/checkpoint/sweep.js';
-import { silentProgress } from '../src/progress/reporter.js';
 
 let out: string;
 beforeEach(() => {
@@ -49,7 +47,7 @@ describe('the files of a run', () => {
     writeFileSync(join(out, 'x.idx'), 'inputs');
     writeFileSync(join(out, 'plugins', 'dev.js'), 'export default {}');
     writeFileSync(join(out, 'xbar.config.yaml'), 'plugins:\n  - ./plugins/dev.js\n');
-    const { design } = checkNetlistFile('net.xbar', { registry: loadCliRegistry(), host: new NodeSourceHost(out) });
+    const { design } = checkNetlistFile('net.xbar', { registry: loadDefaultRegistry(), host: new NodeSourceHost(out) });
     const files = readRunFiles(design, readConfigFile(join(out, 'xbar.config.yaml')), out);
     expect([...files.keys()]).toEqual(['net.xbar', 'models.inc', 'w.npy', 'x.idx', 'xbar.config.yaml', join('plugins', 'dev.js')]);
     expect(Buffer.from(files.get('w.npy')!).toString()).toBe('weights');
@@ -115,9 +113,9 @@ describe('runSweepPoints with a fake Ctrl-C', () => {
       });
     };
     const error: unknown = await sweep(false).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CliError);
-    expect((error as CliError).exitCode).toBe(INTERRUPTED_EXIT_CODE);
-    expect((error as CliError).message).toMatch(/^interrupted; 2 of 4 points saved in .*checkpoint\.json; rerun with --resume to continue$/);
+    expect(error).toBeInstanceOf(XbarError);
+    expect((error as XbarError).exitCode).toBe(INTERRUPTED_EXIT_CODE);
+    expect((error as XbarError).message).toMatch(/^interrupted; 2 of 4 points saved in .*checkpoint\.json; rerun with --resume to continue$/);
     expect(ran).toEqual([10, 20]);
     expect(exits).toEqual([]);
     expect(messages.join('')).toMatch(/finishing the current point/);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ExitCode } from '../src/exit-codes.js';
+import { ExitCode } from '@xbar/session';
 import { runXbar } from './helpers.js';
 import { findConfigFile } from '../src/config/find.js';
 import { loadConfigForNetlist } from '../src/config/load.js';

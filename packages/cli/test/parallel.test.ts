@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { JobError, JobsAbortedError, runJobs } from '../src/parallel/pool.js';
-import { splitTrials } from '../src/parallel/ranges.js';
+import { splitTrials } from '@xbar/session';
 
 const jobs = new URL('./fixtures/parallel-jobs.ts', import.meta.url);
 

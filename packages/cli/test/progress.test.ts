@@ -6,7 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { runXbar } from './helpers.js';
 import { createProgressReporter } from '../src/progress/create.js';
 import { PlainProgress } from '../src/progress/plain.js';
-import { formatDuration, rateAndEta, silentProgress } from '../src/progress/reporter.js';
+import { silentProgress } from '@xbar/session';
+import { formatDuration, rateAndEta } from '../src/progress/reporter.js';
 import { TtyProgress } from '../src/progress/tty.js';
 
 /** A plain reporter on a fake clock, collecting its lines. */

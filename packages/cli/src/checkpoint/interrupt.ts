@@ -1,4 +1,4 @@
-import { ExitCode } from '../exit-codes.js';
+import { ExitCode } from '@xbar/session';
 
 /** Exit code after Ctrl-C (128 + SIGINT), as shells report it. */
 export const INTERRUPTED_EXIT_CODE = ExitCode.interrupted;

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { runtimeError, usageError } from '../exit-codes.js';
+import { runtimeError, usageError } from '@xbar/session';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import { type RunIdentity, identityChange } from './key.js';
 

@@ -1,5 +1,4 @@
-import { CliError, ExitCode } from '../exit-codes.js';
-import type { ProgressReporter } from '../progress/reporter.js';
+import { ExitCode, type ProgressReporter, XbarError } from '@xbar/session';
 import type { InterruptGuard } from './interrupt.js';
 import type { SweepCheckpoint } from './store.js';
 
@@ -27,7 +26,7 @@ export interface SweepRun<P, R> {
 /**
  * Runs every point not already in the checkpoint (those are taken from it), recording each finished
  * point at once. After Ctrl-C the points in progress finish and are recorded, then it rejects with a
- * CliError (exit 130) `interrupted; k of n points saved in <checkpoint>; rerun with --resume to
+ * XbarError (exit 130) `interrupted; k of n points saved in <checkpoint>; rerun with --resume to
  * continue`. Results are in point order.
  */
 export async function runSweepPoints<P, R>(sweep: SweepRun<P, R>): Promise<R[]> {
@@ -51,7 +50,7 @@ export async function runSweepPoints<P, R>(sweep: SweepRun<P, R>): Promise<R[]> 
     guard.dispose();
   }
   if (ids.some((id) => !checkpoint.has(id))) {
-    throw new CliError(`interrupted; ${checkpoint.size} of ${points.length} points saved in ${checkpoint.path}; rerun with --resume to continue`, ExitCode.interrupted);
+    throw new XbarError(`interrupted; ${checkpoint.size} of ${points.length} points saved in ${checkpoint.path}; rerun with --resume to continue`, ExitCode.interrupted);
   }
   return ids.map((id) => checkpoint.get(id) as R);
 }

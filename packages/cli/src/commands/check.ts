@@ -1,11 +1,9 @@
 import { NodeSourceHost, renderDiagnostics } from '@xbar/dsl';
 import { Option, type Command } from 'commander';
-import { CliError, ExitCode, runtimeError } from '../exit-codes.js';
+import { checkNetlistWithModels, ExitCode, OnnxNetworkCache, runtimeError, XbarError } from '@xbar/session';
 import type { CliCommand, CliIo } from '../program.js';
 import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
-import { checkNetlistWithModels } from '../netlist/load.js';
-import { OnnxNetworkCache } from '../netlist/onnx-network.js';
 
 interface CheckFlags {
   readonly format: 'text' | 'json';
@@ -46,7 +44,7 @@ async function runCheck(file: string, flags: CheckFlags, io: CliIo): Promise<voi
   } else {
     io.stdout(`${file}: no errors\n`);
   }
-  if (errors > 0) throw new CliError(`${file}: ${errors} error${errors === 1 ? '' : 's'}`, ExitCode.netlistErrors);
+  if (errors > 0) throw new XbarError(`${file}: ${errors} error${errors === 1 ? '' : 's'}`, ExitCode.netlistErrors);
   if (flags.format !== 'json' && result.design.analyses.length === 0) io.stderr(`${file}: ${NO_ANALYSIS}\n`);
 }
 

@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { DeviceModel, ParamSpec } from '@xbar/core';
 import { nearestMatch } from '@xbar/dsl';
-import { usageError } from '../exit-codes.js';
+import { usageError } from '@xbar/session';
 import type { CliCommand, CliIo } from '../program.js';
 import { NO_CONFIG_HELP, loadProjectConfig } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';

@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { crossbarNetlist } from '@xbar/core';
 import type { Command } from 'commander';
-import { runtimeError, usageError } from '../exit-codes.js';
+import { runtimeError, usageError } from '@xbar/session';
+import { requireFlag } from '../io/flags.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { CliCommand, CliIo } from '../program.js';
-import { requireFlag } from '../io/files.js';
 import { type ArrayOptions, addArrayOptions, loadArray, resistancesFromOptions } from './mvm.js';
 
 /** `xbar export-spice`: an ngspice netlist of one array and one input vector, to check xbar's numbers with any SPICE. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatNetlist, renderDiagnostics } from '@xbar/dsl';
 import type { Command } from 'commander';
-import { CliError, ExitCode, runtimeError, usageError } from '../exit-codes.js';
+import { XbarError, ExitCode, runtimeError, usageError } from '@xbar/session';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { CliCommand, CliIo } from '../program.js';
 
@@ -40,10 +40,10 @@ function runFmt(file: string, flags: FmtFlags, io: CliIo): void {
   const result = formatNetlist(text, file);
   if (result.text === undefined) {
     io.stderr(renderDiagnostics(result.diagnostics, new Map([[file, text]])));
-    throw new CliError(`${file}: not formatted because of syntax errors`, ExitCode.netlistErrors);
+    throw new XbarError(`${file}: not formatted because of syntax errors`, ExitCode.netlistErrors);
   }
   if (flags.check) {
-    if (result.changed) throw new CliError(`${file} is not in canonical form (run xbar fmt --write ${file})`, ExitCode.netlistErrors);
+    if (result.changed) throw new XbarError(`${file} is not in canonical form (run xbar fmt --write ${file})`, ExitCode.netlistErrors);
     return;
   }
   if (flags.write) {

@@ -2,18 +2,13 @@ import { resolve } from 'node:path';
 import { type HardwareSpec, type Tensor, encodeNpy, runNetworkBatched } from '@xbar/core';
 import type { ImportedModel } from '@xbar/onnx';
 import type { Command } from 'commander';
-import { runtimeError, usageError } from '../exit-codes.js';
+import { dacNotes, describePlacement, hardwareSpecFromDesign, loadNetlist, loadOnnxModel, nodePlacement, readModelInputs, runIdealOnOnnxRuntime, runOnHardware, runtimeError, shapeText, usageError } from '@xbar/session';
+import { requireFlag } from '../io/flags.js';
 import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { loadOnnxModel, readModelInputs, requireFlag, shapeText } from '../io/files.js';
-import { describePlacement, hardwareSpecFromDesign, nodePlacement } from '../netlist/hardware-spec.js';
-import { runOnHardware } from '../netlist/hardware-inference.js';
-import { loadNetlist } from '../netlist/load.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { commandProgress } from '../progress/create.js';
-import { dacNotes } from '../run/hardware-notes.js';
-import { runIdealOnOnnxRuntime } from '../run/onnxruntime-inference.js';
 
 /** Engines: xbar's float64 reference kernels, or ONNX Runtime in float32. */
 const ENGINES = ['reference', 'onnxruntime'] as const;

@@ -12,17 +12,12 @@ import {
   networkMonteCarlo,
 } from '@xbar/core';
 import { Option, type Command } from 'commander';
-import { CliError, runtimeError, usageError } from '../exit-codes.js';
+import { analysableHardware, analyticalOmissions, calibrateOnInputs, dacNotes, hardwareSpecFromDesign, loadNetlist, loadOnnxModel, type ProgressReporter, readModelInputs, runtimeError, silentProgress, usageError, XbarError } from '@xbar/session';
+import { requireFlag } from '../io/flags.js';
 import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
-import { loadOnnxModel, readModelInputs, requireFlag } from '../io/files.js';
-import { calibrateOnInputs } from '../netlist/calibration.js';
-import { hardwareSpecFromDesign } from '../netlist/hardware-spec.js';
-import { loadNetlist } from '../netlist/load.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { commandProgress } from '../progress/create.js';
-import { type ProgressReporter, silentProgress } from '../progress/reporter.js';
-import { analysableHardware, analyticalOmissions, dacNotes } from '../run/hardware-notes.js';
 
 interface MseFlags {
   readonly model?: string;
@@ -208,7 +203,7 @@ export const mseCommand: CliCommand = {
           calibrateOnInputs(hardware, input);
           report = mseReport(network, hardware, input, { sources, mode: flags.mode, trials, seed: seedFlag ?? design.options.seed, model: modelPath, netlist: netlistPath, progress: commandProgress(io, flags.quiet ?? false) });
         } catch (error) {
-          if (error instanceof CliError) throw error;
+          if (error instanceof XbarError) throw error;
           throw runtimeError(`mse of ${modelPath} failed: ${error instanceof Error ? error.message : String(error)}`);
         }
         io.stdout(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : tableText(report));

@@ -9,9 +9,9 @@ import {
 } from '@xbar/core';
 import { parseEngineeringNumber, unitLettersProblem } from '@xbar/dsl';
 import type { Command } from 'commander';
-import { runtimeError, usageError } from '../exit-codes.js';
+import { readNpyFile, runtimeError, shapeText, usageError } from '@xbar/session';
+import { requireFlag } from '../io/flags.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
-import { readNpyFile, requireFlag, shapeText } from '../io/files.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { commandProgress } from '../progress/create.js';
 

@@ -10,16 +10,13 @@ import type { XbarConfig } from '../config/schema.js';
 import { commandProgress } from '../progress/create.js';
 import { renderReport } from '../report/render.js';
 import { runReportData } from '../report/run-report.js';
-import { runtimeError, usageError } from '../exit-codes.js';
+import { netlistError, type ResultTable, runtimeError, runWorkExcess, stepPoints, usageError } from '@xbar/session';
+import { csvFileName, formatCsv, formatLongCsv, formatTable, tableToJson } from '../run/format-results.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { NO_ANALYSIS } from './check.js';
 import { executeRun } from '../run/execute.js';
-import { NetlistSession } from '../run/netlist-session.js';
-import { netlistError } from '../netlist/load.js';
-import { stepPoints } from '../run/sweep.js';
-import { runWorkExcess } from '../run/work-bound.js';
-import { type ResultTable, csvFileName, formatCsv, formatLongCsv, formatTable, tableToJson } from '../run/results.js';
+import { openNetlistSession } from '../run/netlist-session.js';
 
 interface RunFlags {
   readonly format?: 'table' | 'json' | 'csv';
@@ -83,7 +80,7 @@ async function runRun(file: string, flags: RunFlags, io: CliIo): Promise<void> {
   );
   if (flags.resume && settings.out === undefined) throw usageError('--resume needs an output folder (--out DIR, or defaults.out in xbar.config.yaml)');
   const allowOutside = flags.allowOutside ?? false;
-  const session = await NetlistSession.open({ file, cwd: io.cwd, allowOutside, useConfig: flags.config, ...(settings.seed !== undefined ? { seed: settings.seed } : {}) }, io);
+  const session = await openNetlistSession({ file, cwd: io.cwd, allowOutside, useConfig: flags.config, ...(settings.seed !== undefined ? { seed: settings.seed } : {}) }, io);
   const design = session.checkWritten();
   if (design.analyses.length === 0) io.stderr(`xbar: warning: ${file}: ${NO_ANALYSIS}\n`);
   const excess = runWorkExcess(stepPoints(design.sweeps), (point) => session.context(point), design);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { runtimeError } from '../exit-codes.js';
+import { runtimeError } from '@xbar/session';
 import { findConfigFile } from './find.js';
 import { EMPTY_CONFIG, type XbarConfig, parseConfig } from './schema.js';
 

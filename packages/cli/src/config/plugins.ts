@@ -2,22 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type DeviceRegistry, loadDeviceRegistry } from '@xbar/core';
-import { usageError } from '../exit-codes.js';
+import { loadDefaultRegistry, usageError } from '@xbar/session';
 import { RUNNING_FROM_SOURCE } from '../parallel/worker-launch.js';
-import { loadCliRegistry } from '../registry.js';
 import type { PluginReference, XbarConfig } from './schema.js';
 
 /** An inversify ContainerModule as core's device container takes it. */
 export type DevicePluginModule = Parameters<typeof loadDeviceRegistry>[0][number];
 
 /**
- * The CLI's device registry (`loadCliRegistry`: built-in and bundled models) plus the models of every
+ * The CLI's device registry (`loadDefaultRegistry`: built-in and bundled models) plus the models of every
  * plugin in `config.plugins`, in order. A plugin model whose name is taken is refused (usage error
  * naming the plugin), as is a plugin that cannot be found, fails to load, or exports no ContainerModule;
  * with `skipFailing`, such a plugin is left out and its error passed to it instead (for listings).
  */
 export async function loadRegistryWithPlugins(config: XbarConfig, skipFailing?: (error: Error) => void): Promise<DeviceRegistry> {
-  const registry = loadCliRegistry();
+  const registry = loadDefaultRegistry();
   for (const plugin of config.plugins) {
     try {
       registerPluginModels(registry, plugin, await importPluginModule(plugin));

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { LineCounter, type Node, type Pair, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import { type CliError, usageError } from '../exit-codes.js';
+import { type XbarError, usageError } from '@xbar/session';
 
 /** Output formats of `xbar run`. */
 export const RUN_FORMATS = ['table', 'json', 'csv'] as const;
@@ -55,7 +55,7 @@ export function parseConfig(text: string, path: string): XbarConfig {
     const { line, col } = lineCounter.linePos(offset);
     return `${path}:${Math.max(1, line)}:${col}`;
   };
-  const fail = (node: Node | null | undefined, message: string): CliError => usageError(`${at(node)}: ${message}`);
+  const fail = (node: Node | null | undefined, message: string): XbarError => usageError(`${at(node)}: ${message}`);
 
   const syntaxError = document.errors[0];
   if (syntaxError) {
@@ -79,7 +79,7 @@ export function parseConfig(text: string, path: string): XbarConfig {
   return { path, defaults, plugins };
 }
 
-type Fail = (node: Node | null | undefined, message: string) => CliError;
+type Fail = (node: Node | null | undefined, message: string) => XbarError;
 
 function keyOf<K extends string>(pair: Pair, fail: Fail, allowed: readonly K[], what: string): K {
   const keyNode = pair.key as Node | null;

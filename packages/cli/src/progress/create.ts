@@ -1,5 +1,5 @@
 import { PlainProgress } from './plain.js';
-import { type ProgressReporter, silentProgress } from './reporter.js';
+import { type ProgressReporter, silentProgress } from '@xbar/session';
 import { TtyProgress } from './tty.js';
 
 /** How to choose a progress reporter. */

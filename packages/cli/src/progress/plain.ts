@@ -1,4 +1,5 @@
-import { type ProgressReporter, formatDuration, formatRate, rateAndEta } from './reporter.js';
+import { type ProgressReporter } from '@xbar/session';
+import { formatDuration, formatRate, rateAndEta } from './reporter.js';
 
 /** Options of the plain-line reporter. */
 export interface PlainProgressOptions {

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
-import { type ProgressReporter, formatRate, rateAndEta } from './reporter.js';
+import { type ProgressReporter } from '@xbar/session';
+import { formatRate, rateAndEta } from './reporter.js';
 
 /**
  * Progress on a terminal: a cli-progress bar on stderr with count, percentage, rate and ETA, redrawn in

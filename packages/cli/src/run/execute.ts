@@ -3,12 +3,10 @@ import { InterruptGuard, type InterruptEnvironment } from '../checkpoint/interru
 import { type RunIdentity, pointId } from '../checkpoint/key.js';
 import { SweepCheckpoint } from '../checkpoint/store.js';
 import { type PendingPointsRunner, runSweepPoints } from '../checkpoint/sweep.js';
-import type { ProgressReporter } from '../progress/reporter.js';
-import type { NetlistSession } from './netlist-session.js';
+import { assembleTables, type PointResult, type ProgressReporter, type ResultTable, runPoint, type StepPoint, stepPoints } from '@xbar/session';
+import type { NetlistSession } from '@xbar/session';
+import type { RunSource } from './netlist-session.js';
 import { type EncodedPointResult, decodePointResult, encodePointResult } from './point-codec.js';
-import type { ResultTable } from './results.js';
-import { type PointResult, assembleTables, runPoint } from './run-netlist.js';
-import { type StepPoint, stepPoints } from './sweep.js';
 import { sweepRunner } from './sweep-runner.js';
 import { trialEvaluator } from './trial-evaluator.js';
 
@@ -43,7 +41,7 @@ export interface ExecuteOptions {
  * possibly on worker threads (progress per point), through the checkpoint when there is one (the
  * caller removes it once the outputs are written).
  */
-export async function executeRun(session: NetlistSession, design: Design, options: ExecuteOptions): Promise<ResultTable[]> {
+export async function executeRun(session: NetlistSession<RunSource>, design: Design, options: ExecuteOptions): Promise<ResultTable[]> {
   const points = stepPoints(design.sweeps);
   if (design.sweeps.length === 0) {
     const evaluate = trialEvaluator({ threads: options.threads, minParallelSeconds: options.minParallelSeconds, source: session.source, point: {} });

@@ -4,20 +4,15 @@
  * worker: the session, with its plugins, designs and data files, is kept for the next jobs).
  */
 import { canonicalJson } from '../checkpoint/key.js';
-import { silentProgress } from '../progress/reporter.js';
+import { buildWorkload, type BuiltWorkload, evaluateTrialRange, type MetricRequest, type PointResult, runPoint, silentProgress, type StepPoint, trialPlan, type TrialValues } from '@xbar/session';
 import type { CliIo } from '../program.js';
-import type { MetricRequest } from './evaluate.js';
-import { NetlistSession, type NetlistSource } from './netlist-session.js';
-import { type PointResult, runPoint } from './run-netlist.js';
-import type { StepPoint } from './sweep.js';
+import type { NetlistSession } from '@xbar/session';
+import { type RunSource, openNetlistSession } from './netlist-session.js';
 import { type TrialRangeJob, trialEvaluator } from './trial-evaluator.js';
-import { trialPlan } from './trial-plan.js';
-import { type TrialValues, evaluateTrialRange } from './trial-values.js';
-import { type BuiltWorkload, buildWorkload } from './workload.js';
 
 /** The arguments of one sweep-point job. */
 export interface PointJob {
-  readonly source: NetlistSource;
+  readonly source: RunSource;
   readonly point: StepPoint;
 }
 
@@ -46,14 +41,14 @@ export async function runTrialRangeJob(job: TrialRangeJob): Promise<TrialValues>
 /** Diagnostics were printed by the main thread's checks; a worker stays silent. */
 const SILENT_IO: Omit<CliIo, 'cwd'> = { stdout: () => {}, stderr: () => {} };
 
-const sessions = new Map<string, Promise<NetlistSession>>();
+const sessions = new Map<string, Promise<NetlistSession<RunSource>>>();
 const workloads = new Map<string, { request: MetricRequest; built: BuiltWorkload }>();
 
-function sessionOf(source: NetlistSource): Promise<NetlistSession> {
+function sessionOf(source: RunSource): Promise<NetlistSession<RunSource>> {
   const key = canonicalJson(source);
   let session = sessions.get(key);
   if (!session) {
-    session = NetlistSession.open(source, { ...SILENT_IO, cwd: source.cwd });
+    session = openNetlistSession(source, { ...SILENT_IO, cwd: source.cwd });
     sessions.set(key, session);
   }
   return session;

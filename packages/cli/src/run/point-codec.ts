@@ -1,5 +1,4 @@
-import type { PointResult } from './run-netlist.js';
-import type { Cell } from './results.js';
+import type { Cell, PointResult } from '@xbar/session';
 
 /** A cell as JSON: non-finite numbers (NaN, ±Infinity), which JSON cannot hold, as `{ nonFinite: "NaN" }`. */
 type JsonCell = string | number | { readonly nonFinite: string };

@@ -1,12 +1,10 @@
 import { type PendingPointsRunner, pointByPoint } from '../checkpoint/sweep.js';
-import { runtimeError } from '../exit-codes.js';
+import { type PointResult, runPoint, runtimeError, silentProgress, type StepPoint } from '@xbar/session';
 import { JobError, JobsAbortedError, runJobs } from '../parallel/pool.js';
-import { silentProgress } from '../progress/reporter.js';
 import type { PointJob } from './jobs.js';
 import { jobsModule } from './jobs-module.js';
-import type { NetlistSession } from './netlist-session.js';
-import { type PointResult, runPoint } from './run-netlist.js';
-import type { StepPoint } from './sweep.js';
+import type { NetlistSession } from '@xbar/session';
+import type { RunSource } from './netlist-session.js';
 import { trialEvaluator } from './trial-evaluator.js';
 
 /** How the points of a sweep run. */
@@ -22,7 +20,7 @@ export interface SweepRunnerOptions {
  * than `minParallelSeconds`, else here one after the other. A point's results do not depend on where
  * it runs.
  */
-export function sweepRunner(session: NetlistSession, points: readonly StepPoint[], options: SweepRunnerOptions): PendingPointsRunner<PointResult> {
+export function sweepRunner(session: NetlistSession<RunSource>, points: readonly StepPoint[], options: SweepRunnerOptions): PendingPointsRunner<PointResult> {
   const inThisThread = pointByPoint(points, (point) =>
     runPoint(session.context(point), trialEvaluator({ ...options, source: session.source, point }), silentProgress),
   );
@@ -41,7 +39,7 @@ export function sweepRunner(session: NetlistSession, points: readonly StepPoint[
 }
 
 async function pointsOnWorkers(
-  session: NetlistSession,
+  session: NetlistSession<RunSource>,
   points: readonly StepPoint[],
   pending: readonly number[],
   record: (index: number, result: PointResult) => void,

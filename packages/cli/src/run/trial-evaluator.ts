@@ -1,23 +1,8 @@
 import { JobError, runJobs } from '../parallel/pool.js';
-import { type TrialRange, splitTrials } from '../parallel/ranges.js';
-import { runtimeError } from '../exit-codes.js';
-import type { RunContext } from './context.js';
-import type { MetricRequest } from './evaluate.js';
-import type { NetlistSource } from './netlist-session.js';
-import type { StepPoint } from './sweep.js';
-import { type EvaluatedWorkload, requestTrials } from './trial-plan.js';
-import { type TrialValues, evaluateTrialRange, mergeTrialValues } from './trial-values.js';
-import { buildWorkload } from './workload.js';
+import { buildWorkload, evaluateInThisThread, type RequestLocation, type TrialEvaluator, evaluateTrialRange, mergeTrialValues, requestTrials, runtimeError, splitTrials, type StepPoint, type TrialRange, type TrialValues } from '@xbar/session';
+import type { RunSource } from './netlist-session.js';
 import { jobsModule } from './jobs-module.js';
 
-/** Where a request is in the netlist, for a worker to build it again: analysis k, request i of its plan. */
-export interface RequestLocation {
-  readonly analysisIndex: number;
-  readonly requestIndex: number;
-}
-
-/** Evaluates every trial of a request; `tick(n)` after each n finished trials. */
-export type TrialEvaluator = (ctx: RunContext, request: MetricRequest, where: RequestLocation, tick: (trials: number) => void) => Promise<EvaluatedWorkload>;
 
 /** How trials run: on how many threads, and which netlist point the workers must load. */
 export interface TrialEvaluatorOptions {
@@ -25,7 +10,7 @@ export interface TrialEvaluatorOptions {
   /** Use worker threads only when the trials left would take longer than this in this thread. */
   readonly minParallelSeconds: number;
   /** The netlist and `.step` point of the requests (needed when threads > 1). */
-  readonly source?: NetlistSource;
+  readonly source?: RunSource;
   readonly point?: StepPoint;
 }
 
@@ -35,13 +20,15 @@ const IN_THREAD_CHUNKS = 50;
 const RANGES_PER_THREAD = 4;
 
 /**
- * The trial evaluator of a run. Trial 0 runs in this thread and is timed; the others run here too
+ * The trial evaluator of a run: on one thread, the session's (`evaluateInThisThread`). Otherwise
+ * trial 0 runs in this thread and is timed; the others run here too
  * (in a few ranges, for progress) unless there are threads to spare and they would take longer than
  * `minParallelSeconds`, in which case they are split into ranges over worker threads. Trial k's
  * numbers depend only on (seed, k) and the ranges are merged in trial order, so the results are
  * the same bits for any thread count.
  */
 export function trialEvaluator(options: TrialEvaluatorOptions): TrialEvaluator {
+  if (options.threads <= 1 || options.source === undefined) return evaluateInThisThread;
   return async (ctx, request, where, tick) => {
     const built = buildWorkload(ctx, request.workload, request.inputs, { ...(request.device ? { device: request.device } : {}) });
     const total = requestTrials(request);
@@ -68,7 +55,7 @@ export function trialEvaluator(options: TrialEvaluatorOptions): TrialEvaluator {
 
 /** The arguments of one trial-range job (plain data, copied to a worker). */
 export interface TrialRangeJob extends RequestLocation, TrialRange {
-  readonly source: NetlistSource;
+  readonly source: RunSource;
   readonly point: StepPoint;
 }
 

@@ -11,9 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { createRng } from '@xbar/core';
 import type { Design } from '@xbar/dsl';
 import { type CliIo, runCli } from '../../src/program.js';
-import { NetlistSession } from '../../src/run/netlist-session.js';
-import { stepPoints } from '../../src/run/sweep.js';
-import { runWorkExcess } from '../../src/run/work-bound.js';
+import { openNetlistSession } from '../../src/run/netlist-session.js';
+import { runWorkExcess, stepPoints } from '@xbar/session';
 import { mutateNetlist } from './mutate.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../../../examples/', import.meta.url));
@@ -137,7 +136,7 @@ export function isFailure(result: Captured, allowedCodes: readonly number[]): bo
 
 /** Whether a valid case is small enough to run here: few points, small arrays and data, little work. */
 async function smallEnoughToRun(folder: string, options: FuzzOptions): Promise<boolean> {
-  const session = await NetlistSession.open({ file: 'fuzz-case.xbar', cwd: folder, allowOutside: false, useConfig: true }, silentIo(folder, { output: '' }));
+  const session = await openNetlistSession({ file: 'fuzz-case.xbar', cwd: folder, allowOutside: false, useConfig: true }, silentIo(folder, { output: '' }));
   const design = session.checkWritten();
   const points = stepPoints(design.sweeps);
   if (points.length > options.maxRunPoints || !smallDesign(design, options.maxRunCells)) return false;

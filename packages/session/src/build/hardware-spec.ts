@@ -1,7 +1,7 @@
 import type { CrossbarConfig, Network, WeightNode } from '@xbar/core';
 import { isWeightNode } from '@xbar/core';
 import type { Design, LayerDefinition } from '@xbar/dsl';
-import { CliError, ExitCode } from '../exit-codes.js';
+import { XbarError, ExitCode } from '../errors.js';
 
 /**
  * The hardware of every weight node of an imported (ONNX) network, from a netlist:
@@ -69,7 +69,7 @@ function assignHardware(design: Design, network: Network, initializers: Readonly
         `or define a single .array (or one named 'default') for every unmatched node`,
     );
   }
-  if (problems.length) throw new CliError(problems.join('\n'), ExitCode.netlistErrors);
+  if (problems.length) throw new XbarError(problems.join('\n'), ExitCode.netlistErrors);
   return assigned;
 }
 

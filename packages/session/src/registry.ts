@@ -7,6 +7,6 @@ import { mtjDevicesModule } from '@xbar/devices-mtj';
  * that ship with xbar (`rram`, `pcm`, `mtj`). Plugin packages named in xbar.config.yaml are added by
  * the caller.
  */
-export function loadCliRegistry(): DeviceRegistry {
+export function loadDefaultRegistry(): DeviceRegistry {
   return loadDeviceRegistry([coreDevicesModule, memristorDevicesModule, mtjDevicesModule]);
 }

@@ -15,8 +15,8 @@ export const ExitCode = {
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
 
 /** An error that ends the command with a given exit code and a message for the user (no stack trace). */
-export class CliError extends Error {
-  override readonly name = 'CliError';
+export class XbarError extends Error {
+  override readonly name = 'XbarError';
   constructor(
     message: string,
     readonly exitCode: ExitCodeValue,
@@ -26,11 +26,11 @@ export class CliError extends Error {
 }
 
 /** A wrong command line. */
-export function usageError(message: string): CliError {
-  return new CliError(message, ExitCode.usage);
+export function usageError(message: string): XbarError {
+  return new XbarError(message, ExitCode.usage);
 }
 
 /** A failure while running: bad input file content, numerical problem, I/O. */
-export function runtimeError(message: string): CliError {
-  return new CliError(message, ExitCode.runtime);
+export function runtimeError(message: string): XbarError {
+  return new XbarError(message, ExitCode.runtime);
 }

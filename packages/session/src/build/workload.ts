@@ -1,9 +1,9 @@
 import { type CrossbarConfig, type DacClipping, type DeviceInstance, type Seconds, type Tensor, HardwareNetwork, shapeSize, tensor } from '@xbar/core';
 import type { Workload } from '@xbar/dsl';
-import { runtimeError } from '../exit-codes.js';
-import { calibrateOnInputs } from '../netlist/calibration.js';
-import { type DesignNetwork, designNetwork } from '../netlist/design-network.js';
-import type { RunContext } from './context.js';
+import { runtimeError } from '../errors.js';
+import { calibrateOnInputs } from './calibration.js';
+import { type DesignNetwork, designNetwork } from './design-network.js';
+import type { RunContext } from '../run/context.js';
 
 /** A workload built for one analysis: its network, inputs checked against it, and its hardware. */
 export interface BuiltWorkload extends DesignNetwork {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type Network, type NpyArray, NpyFormatError, type Tensor, decodeNpy, sameShape, tensor } from '@xbar/core';
 import { type ImportedModel, OnnxImportError, importOnnx } from '@xbar/onnx';
-import { runtimeError, usageError } from '../exit-codes.js';
+import { runtimeError } from '../errors.js';
 
 /** The bytes of a file (relative to `cwd`); an unreadable file is a runtime error naming it. */
 export function readBytes(path: string, cwd: string): Uint8Array {
@@ -24,11 +24,6 @@ export function readNpyFile(path: string, cwd: string): NpyArray {
   }
 }
 
-/** The value of a required option; a usage error when it is missing or empty. */
-export function requireFlag(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw usageError(`missing required option ${flag}`);
-  return value;
-}
 
 /** A shape for messages: `(3, 4)`. */
 export function shapeText(shape: readonly number[]): string {

@@ -1,15 +1,25 @@
-import type { Analysis, Design } from '@xbar/dsl';
-import type { ProgressReporter } from '../progress/reporter.js';
+import type { Design } from '@xbar/dsl';
+import type { ProgressReporter } from '../progress.js';
 import type { RunContext } from './context.js';
-import { runMse } from './mse.js';
-import { runMvm } from './mvm.js';
-import { runOptimize } from './optimize.js';
 import type { AnalysisRows, Cell, ResultTable } from './results.js';
 import type { StepPoint } from './sweep.js';
-import type { TrialEvaluator } from './trial-evaluator.js';
-import { type EvaluatedWorkload, requestTrials, trialPlan } from './trial-plan.js';
-import { describeWorkload } from './workload.js';
-import { errorEstimateKey } from './workload-key.js';
+import type { MetricRequest } from './evaluate.js';
+import { type EvaluatedWorkload, requestTrials } from './trial-plan.js';
+import { cardRunner, describeAnalysis } from '../cards/registry.js';
+import { describeWorkload } from '../build/workload.js';
+import { errorEstimateKey } from '../build/workload-key.js';
+
+/** Where a request is in the netlist, for a worker to build it again: analysis k, request i of its plan. */
+export interface RequestLocation {
+  readonly analysisIndex: number;
+  readonly requestIndex: number;
+}
+
+/**
+ * Evaluates every trial of a request; `tick(n)` after each n finished trials. The CLI's evaluator
+ * may split the trials over worker threads.
+ */
+export type TrialEvaluator = (ctx: RunContext, request: MetricRequest, where: RequestLocation, tick: (trials: number) => void) => Promise<EvaluatedWorkload>;
 
 /** The results of every analysis card at one `.step` point, in card order. Plain data. */
 export type PointResult = readonly AnalysisRows[];
@@ -22,11 +32,12 @@ export type PointResult = readonly AnalysisRows[];
 export async function runPoint(ctx: RunContext, evaluate: TrialEvaluator, progress: ProgressReporter): Promise<PointResult> {
   const results: AnalysisRows[] = [];
   for (const [analysisIndex, analysis] of ctx.design.analyses.entries()) {
-    const plan = trialPlan(ctx, analysis);
-    if (!plan) {
-      results.push(runDirectAnalysis(ctx, analysis));
+    const runner = cardRunner(analysis);
+    if ('direct' in runner) {
+      results.push(runner.direct(ctx, analysis));
       continue;
     }
+    const plan = runner.trials(ctx, analysis);
     progress.start(plan.requests.reduce((sum, request) => sum + requestTrials(request), 0), `.${analysis.kind} (line ${analysis.span.line}): trials`);
     try {
       const evaluated: EvaluatedWorkload[] = [];
@@ -39,20 +50,6 @@ export async function runPoint(ctx: RunContext, evaluate: TrialEvaluator, progre
     }
   }
   return results;
-}
-
-/** The analyses that run in this thread as a whole: `.mvm`, `.mse`, `.optimize`. */
-function runDirectAnalysis(ctx: RunContext, analysis: Analysis): AnalysisRows {
-  switch (analysis.kind) {
-    case 'mvm':
-      return runMvm(ctx, analysis);
-    case 'mse':
-      return runMse(ctx, analysis);
-    case 'optimize':
-      return runOptimize(ctx, analysis);
-    default:
-      throw new Error(`${analysis.kind} runs through its trial plan`);
-  }
 }
 
 /**
@@ -100,23 +97,4 @@ export function assembleTables(design: Design, points: readonly StepPoint[], res
 function describePoints(points: readonly StepPoint[]): string {
   const shown = points.slice(0, 3).map((point) => Object.entries(point).map(([name, value]) => `${name}=${value}`).join(' '));
   return points.length > shown.length ? `${shown.join('; ')} and ${points.length - shown.length} more points` : shown.join('; ');
-}
-
-/** A card as one line, e.g. `.accuracy net=mlp inputs=X labels=Y runs=5 (line 12)`. */
-export function describeAnalysis(analysis: Analysis): string {
-  const line = `(${analysis.span.file}:${analysis.span.line})`;
-  switch (analysis.kind) {
-    case 'mvm':
-      return `.mvm ${describeWorkload(analysis.workload)} inputs=${analysis.inputs} mode=${analysis.mode} trials=${analysis.trials} ${line}`;
-    case 'mc':
-      return `.mc ${describeWorkload(analysis.workload)} inputs=${analysis.inputs} metric=${analysis.metric} mode=${analysis.mode} runs=${analysis.runs} ${line}`;
-    case 'mse':
-      return `.mse ${describeWorkload(analysis.workload)} inputs=${analysis.inputs} ${line}`;
-    case 'accuracy':
-      return `.accuracy net=${analysis.network} inputs=${analysis.inputs} labels=${analysis.labels} mode=${analysis.mode} runs=${analysis.runs} ${line}`;
-    case 'optimize':
-      return `.optimize param=${analysis.param} ${describeWorkload(analysis.workload)} metric=${analysis.metric} goal=${analysis.goal} ${line}`;
-    case 'compare':
-      return `.compare models=(${analysis.models.join(' ')}) ${describeWorkload(analysis.workload)} metric=${analysis.metric} runs=${analysis.runs} ${line}`;
-  }
 }

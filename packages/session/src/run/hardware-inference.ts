@@ -7,8 +7,8 @@ import {
   HardwareNetwork,
   ProgrammedNetwork,
 } from '@xbar/core';
-import { runInChunks } from '../run/chunks.js';
-import { calibrateOnInputs } from './calibration.js';
+import { runInChunks } from './chunks.js';
+import { calibrateOnInputs } from '../build/calibration.js';
 
 /** A batch run on crossbars: the network's first output, and how much each weight node's DAC clipped. */
 export interface HardwareRun {

@@ -1,8 +1,8 @@
 import type { CrossbarConfig, Matrix, Network, NetworkNode } from '@xbar/core';
 import type { Activation, Design, LayerNetworkDefinition, OnnxNetworkDefinition, Workload } from '@xbar/dsl';
-import { runtimeError } from '../exit-codes.js';
+import { runtimeError } from '../errors.js';
 import { type OnnxNetworkCache, placeOnnxNetwork } from './onnx-network.js';
-import { transpose } from './tensor-source.js';
+import { transpose } from '../data/tensor-source.js';
 
 /** A netlist workload as a core network, with the hardware of each weight node. */
 export interface DesignNetwork {

@@ -1,11 +1,12 @@
 import { MseAnalyzer } from '@xbar/core';
 import type { MseAnalysis } from '@xbar/dsl';
-import { runtimeError } from '../exit-codes.js';
-import type { RunContext } from './context.js';
-import { analysableHardware, withWorkloadNotes } from './hardware-notes.js';
-import type { AnalysisRows, Cell } from './results.js';
+import { runtimeError } from '../errors.js';
+import type { RunContext } from '../run/context.js';
+import { analysableHardware, withWorkloadNotes } from '../run/hardware-notes.js';
+import type { AnalysisRows, Cell } from '../run/results.js';
 import { SOURCE_COLUMNS, mseBySource } from './mse-sources.js';
-import { buildWorkload } from './workload.js';
+import { buildWorkload, describeWorkload } from '../build/workload.js';
+import type { CardRunner } from './card.js';
 
 /**
  * `.mse`: the analytical (moment-propagation) MSE of every layer's output and of the network output
@@ -33,3 +34,9 @@ export function runMse(ctx: RunContext, analysis: MseAnalysis): AnalysisRows {
   });
   return withWorkloadNotes({ columns: ['node', 'mse', 'variance', 'bias_squared', ...SOURCE_COLUMNS], rows }, built, 'analytical');
 }
+
+/** The `.mse` card. */
+export const mseCard: CardRunner<MseAnalysis> = {
+  describe: (analysis) => `.mse ${describeWorkload(analysis.workload)} inputs=${analysis.inputs}`,
+  direct: runMse,
+};

@@ -1,10 +1,11 @@
 import type { OptimizeAnalysis } from '@xbar/dsl';
-import { runtimeError } from '../exit-codes.js';
-import type { RunContext } from './context.js';
-import { evaluateWorkload, metricCells, metricColumns, metricLabels } from './evaluate.js';
-import { withWorkloadNotes } from './hardware-notes.js';
-import type { AnalysisRows, Cell } from './results.js';
-import type { BuiltWorkload } from './workload.js';
+import { runtimeError } from '../errors.js';
+import type { RunContext } from '../run/context.js';
+import { evaluateWorkload, metricCells, metricColumns, metricLabels } from '../run/evaluate.js';
+import { withWorkloadNotes } from '../run/hardware-notes.js';
+import type { AnalysisRows, Cell } from '../run/results.js';
+import { type BuiltWorkload, describeWorkload } from '../build/workload.js';
+import type { CardRunner } from './card.js';
 
 /** The grid of an `.optimize`: `points` values from lower to upper, evenly or log-spaced, both ends included. */
 export function optimizeGrid(analysis: OptimizeAnalysis): number[] {
@@ -47,3 +48,9 @@ export function runOptimize(ctx: RunContext, analysis: OptimizeAnalysis): Analys
   // The DAC table and warnings of the best point's hardware.
   return withWorkloadNotes({ columns: [analysis.param, ...metricColumns(analysis.metric), 'best'], rows, warnings: edge }, workloads[best], analysis.mode);
 }
+
+/** The `.optimize` card. */
+export const optimizeCard: CardRunner<OptimizeAnalysis> = {
+  describe: (analysis) => `.optimize param=${analysis.param} ${describeWorkload(analysis.workload)} metric=${analysis.metric} goal=${analysis.goal}`,
+  direct: runOptimize,
+};

@@ -1,9 +1,10 @@
 import type { AccuracyAnalysis } from '@xbar/dsl';
-import { runtimeError } from '../exit-codes.js';
-import type { RunContext } from './context.js';
-import { withWorkloadNotes } from './hardware-notes.js';
-import { layerMseCells, layerMseColumns, metricCells, metricColumns } from './evaluate.js';
-import type { TrialPlan } from './trial-plan.js';
+import { runtimeError } from '../errors.js';
+import type { RunContext } from '../run/context.js';
+import { withWorkloadNotes } from '../run/hardware-notes.js';
+import { layerMseCells, layerMseColumns, metricCells, metricColumns } from '../run/evaluate.js';
+import type { TrialPlan } from '../run/trial-plan.js';
+import type { CardRunner } from './card.js';
 
 /**
  * `.accuracy`: top-1 accuracy of a network on the first `limit` labelled inputs, ideal and over `runs`
@@ -27,3 +28,9 @@ export function accuracyPlan(ctx: RunContext, analysis: AccuracyAnalysis): Trial
       ),
   };
 }
+
+/** The `.accuracy` card. */
+export const accuracyCard: CardRunner<AccuracyAnalysis> = {
+  describe: (analysis) => `.accuracy net=${analysis.network} inputs=${analysis.inputs} labels=${analysis.labels} mode=${analysis.mode} runs=${analysis.runs}`,
+  trials: accuracyPlan,
+};

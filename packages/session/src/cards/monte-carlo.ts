@@ -1,8 +1,10 @@
 import type { MonteCarloAnalysis } from '@xbar/dsl';
-import type { RunContext } from './context.js';
-import { withWorkloadNotes } from './hardware-notes.js';
-import { layerMseCells, layerMseColumns, layerMseStdCells, layerMseStdColumns, metricCells, metricColumns, metricLabels } from './evaluate.js';
-import type { TrialPlan } from './trial-plan.js';
+import type { RunContext } from '../run/context.js';
+import { withWorkloadNotes } from '../run/hardware-notes.js';
+import { layerMseCells, layerMseColumns, layerMseStdCells, layerMseStdColumns, metricCells, metricColumns, metricLabels } from '../run/evaluate.js';
+import type { TrialPlan } from '../run/trial-plan.js';
+import type { CardRunner } from './card.js';
+import { describeWorkload } from '../build/workload.js';
 
 /**
  * `.mc`: statistics of the metric (output MSE, or accuracy) over `runs` independent programmings, then
@@ -27,3 +29,9 @@ export function monteCarloPlan(ctx: RunContext, analysis: MonteCarloAnalysis): T
       ),
   };
 }
+
+/** The `.mc` card. */
+export const monteCarloCard: CardRunner<MonteCarloAnalysis> = {
+  describe: (analysis) => `.mc ${describeWorkload(analysis.workload)} inputs=${analysis.inputs} metric=${analysis.metric} mode=${analysis.mode} runs=${analysis.runs}`,
+  trials: monteCarloPlan,
+};

@@ -1,10 +1,12 @@
 import type { CompareAnalysis } from '@xbar/dsl';
-import { runtimeError } from '../exit-codes.js';
-import type { RunContext } from './context.js';
-import { withWorkloadNotes } from './hardware-notes.js';
-import { layerMseCells, layerMseColumns, metricCells, metricColumns, metricLabels } from './evaluate.js';
-import type { Cell } from './results.js';
-import type { TrialPlan } from './trial-plan.js';
+import { runtimeError } from '../errors.js';
+import type { RunContext } from '../run/context.js';
+import { withWorkloadNotes } from '../run/hardware-notes.js';
+import { layerMseCells, layerMseColumns, metricCells, metricColumns, metricLabels } from '../run/evaluate.js';
+import type { Cell } from '../run/results.js';
+import type { TrialPlan } from '../run/trial-plan.js';
+import type { CardRunner } from './card.js';
+import { describeWorkload } from '../build/workload.js';
 
 /**
  * `.compare`: the same workload with each listed device model in place of every layer's device (the
@@ -39,3 +41,9 @@ export function comparePlan(ctx: RunContext, analysis: CompareAnalysis): TrialPl
     },
   };
 }
+
+/** The `.compare` card. */
+export const compareCard: CardRunner<CompareAnalysis> = {
+  describe: (analysis) => `.compare models=(${analysis.models.join(' ')}) ${describeWorkload(analysis.workload)} metric=${analysis.metric} runs=${analysis.runs}`,
+  trials: comparePlan,
+};

@@ -1,8 +1,8 @@
 import { type Matrix, type Tensor, tensor } from '@xbar/core';
 import type { Analysis, Design, TensorDefinition } from '@xbar/dsl';
-import { runtimeError } from '../exit-codes.js';
-import type { OnnxNetworkCache } from '../netlist/onnx-network.js';
-import { loadLabels, loadTensorSource } from '../netlist/tensor-source.js';
+import { runtimeError } from '../errors.js';
+import type { OnnxNetworkCache } from '../build/onnx-network.js';
+import { loadLabels, loadTensorSource } from '../data/tensor-source.js';
 
 /** File-backed sources read once per run (keyed by kind, path and initializer), shared by `.step` points. */
 export type FileCache = Map<string, Matrix>;

@@ -1,9 +1,9 @@
 import { type DeviceInstance, type NetworkEvaluation, type Seconds, type Tensor, evaluateNetwork } from '@xbar/core';
 import type { MvmMode, Workload } from '@xbar/dsl';
-import { runtimeError } from '../exit-codes.js';
+import { runtimeError } from '../errors.js';
 import type { RunContext } from './context.js';
 import type { Cell } from './results.js';
-import { type BuiltWorkload, buildWorkload, percent } from './workload.js';
+import { type BuiltWorkload, buildWorkload, percent } from '../build/workload.js';
 
 /** What one metric evaluation needs. */
 export interface MetricRequest {

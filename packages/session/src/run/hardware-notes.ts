@@ -1,7 +1,7 @@
 import type { CrossbarConfig, DacClipping, HardwareNetwork } from '@xbar/core';
 import type { MvmMode } from '@xbar/dsl';
 import type { AnalysisRows, Cell, SubTable } from './results.js';
-import type { BuiltWorkload } from './workload.js';
+import type { BuiltWorkload } from '../build/workload.js';
 
 /** Above this fraction of clipped DAC inputs, a layer's result carries a warning. */
 export const DAC_CLIPPING_WARNING_FRACTION = 0.01;

@@ -2,10 +2,16 @@ import type { DeviceRegistry } from '@xbar/core';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { type CheckOptions, type CheckResult, type Design, type Diagnostic, NodeSourceHost, checkNetlistFile, renderDiagnostics } from '@xbar/dsl';
-import { CliError, ExitCode, runtimeError } from '../exit-codes.js';
-import type { CliIo } from '../program.js';
-import { loadCliRegistry } from '../registry.js';
-import { OnnxNetworkCache, onnxNetworkDiagnostics } from './onnx-network.js';
+import { XbarError, ExitCode, runtimeError } from '../errors.js';
+import { loadDefaultRegistry } from '../registry.js';
+import { OnnxNetworkCache, onnxNetworkDiagnostics } from '../build/onnx-network.js';
+
+/** Where a session resolves relative paths and prints diagnostics (the CLI passes its own io). */
+export interface SessionIo {
+  /** Working directory against which relative paths are resolved. */
+  readonly cwd: string;
+  readonly stderr: (text: string) => void;
+}
 
 /** How to check a netlist for a command that runs it. */
 export interface LoadNetlistOptions {
@@ -15,7 +21,7 @@ export interface LoadNetlistOptions {
   readonly allowOutside?: boolean;
   /** Print warnings (on the first check of a run; not again for every `.step` point). Default true. */
   readonly printWarnings?: boolean;
-  /** Device models to check against (with the plugins of xbar.config.yaml); default `loadCliRegistry()`. */
+  /** Device models to check against (with the plugins of xbar.config.yaml); default `loadDefaultRegistry()`. */
   readonly registry?: DeviceRegistry;
   /** The ONNX models of the run, imported once (default: a cache of this check alone). */
   readonly onnx?: OnnxNetworkCache;
@@ -40,11 +46,11 @@ export function checkNetlistWithModels(file: string, options: CheckOptions, onnx
  * CLI's built-in one) and returns its design.
  * Diagnostics are rendered on stderr like `xbar check`; any error ends the command with exit 1.
  */
-export function loadNetlist(file: string, io: CliIo, options: LoadNetlistOptions = {}): Design {
+export function loadNetlist(file: string, io: SessionIo, options: LoadNetlistOptions = {}): Design {
   const host = new NodeSourceHost(io.cwd);
   if (host.sizeOf(file) === undefined) throw runtimeError(`cannot read netlist '${file}': no such file`);
   const checkOptions: CheckOptions = {
-    registry: options.registry ?? loadCliRegistry(),
+    registry: options.registry ?? loadDefaultRegistry(),
     host,
     allowOutsideRoot: options.allowOutside ?? false,
     ...(options.paramOverrides ? { paramOverrides: options.paramOverrides } : {}),
@@ -55,7 +61,7 @@ export function loadNetlist(file: string, io: CliIo, options: LoadNetlistOptions
   if (shown.length > 0) io.stderr(renderDiagnostics(shown, result.sources));
   if (errors.length > 0) {
     const point = options.paramOverrides ? ` (with ${Object.entries(options.paramOverrides).map(([k, v]) => `${k}=${v}`).join(' ')})` : '';
-    throw new CliError(`${file}${point}: ${errors.length} error${errors.length === 1 ? '' : 's'}`, ExitCode.netlistErrors);
+    throw new XbarError(`${file}${point}: ${errors.length} error${errors.length === 1 ? '' : 's'}`, ExitCode.netlistErrors);
   }
   return result.design;
 }
@@ -64,7 +70,7 @@ export function loadNetlist(file: string, io: CliIo, options: LoadNetlistOptions
  * Prints a diagnostic found by a command after checking (a run over its work limits, ...) the way
  * `xbar check` prints its own, with the source line, and returns the error ending the command (exit 1).
  */
-export function netlistError(diagnostic: Diagnostic, io: CliIo): CliError {
+export function netlistError(diagnostic: Diagnostic, io: SessionIo): XbarError {
   let text: string | undefined;
   try {
     text = readFileSync(resolve(io.cwd, diagnostic.file), 'utf8');
@@ -72,5 +78,5 @@ export function netlistError(diagnostic: Diagnostic, io: CliIo): CliError {
     text = undefined;
   }
   io.stderr(renderDiagnostics([diagnostic], text === undefined ? new Map() : new Map([[diagnostic.file, text]])));
-  return new CliError(`${diagnostic.file}: 1 error`, ExitCode.netlistErrors);
+  return new XbarError(`${diagnostic.file}: 1 error`, ExitCode.netlistErrors);
 }

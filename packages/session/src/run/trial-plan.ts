@@ -1,12 +1,10 @@
 import type { NetworkEvaluation } from '@xbar/core';
 import type { Analysis } from '@xbar/dsl';
-import { accuracyPlan } from './accuracy.js';
-import { comparePlan } from './compare.js';
+import { cardRunner } from '../cards/registry.js';
 import type { RunContext } from './context.js';
 import type { MetricRequest } from './evaluate.js';
-import { monteCarloPlan } from './monte-carlo.js';
 import type { AnalysisRows } from './results.js';
-import type { BuiltWorkload } from './workload.js';
+import type { BuiltWorkload } from '../build/workload.js';
 
 /** A workload on its arrays and its evaluation over Monte-Carlo trials. */
 export interface EvaluatedWorkload {
@@ -24,18 +22,10 @@ export interface TrialPlan {
   readonly rows: (results: readonly EvaluatedWorkload[]) => AnalysisRows;
 }
 
-/** The trial plan of an analysis, or undefined for the others (`.mvm`, `.mse`, `.optimize`). */
+/** The trial plan of an analysis, or undefined for the cards that run whole (`.mvm`, `.mse`, `.optimize`). */
 export function trialPlan(ctx: RunContext, analysis: Analysis): TrialPlan | undefined {
-  switch (analysis.kind) {
-    case 'mc':
-      return monteCarloPlan(ctx, analysis);
-    case 'accuracy':
-      return accuracyPlan(ctx, analysis);
-    case 'compare':
-      return comparePlan(ctx, analysis);
-    default:
-      return undefined;
-  }
+  const runner = cardRunner(analysis);
+  return 'trials' in runner ? runner.trials(ctx, analysis) : undefined;
 }
 
 /** Monte-Carlo trials of a request: none for mode=ideal. */

@@ -1,8 +1,8 @@
 import { type NetworkEvaluation, type ValueSummary, evaluateNetwork, summarizeValues } from '@xbar/core';
-import { runtimeError } from '../exit-codes.js';
-import type { TrialRange } from '../parallel/ranges.js';
+import { runtimeError } from '../errors.js';
+import type { TrialRange } from './ranges.js';
 import type { MetricRequest } from './evaluate.js';
-import type { BuiltWorkload } from './workload.js';
+import type { BuiltWorkload } from '../build/workload.js';
 
 /**
  * The per-trial numbers of a range of Monte-Carlo trials of one workload: each trial's accuracy (with

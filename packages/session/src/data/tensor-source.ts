@@ -1,9 +1,9 @@
 import { type IdxArray, type Matrix, createRng, decodeIdx, matrix } from '@xbar/core';
 import type { IdxFile, OnnxLayer, RandomMatrix, TensorSource } from '@xbar/dsl';
 import { OnnxImportError, decodeOnnxModel, decodeTensor } from '@xbar/onnx';
-import { runtimeError } from '../exit-codes.js';
-import { readBytes, readNpyFile } from '../io/files.js';
-import { gunzipIdx } from '../io/idx-gzip.js';
+import { runtimeError } from '../errors.js';
+import { readBytes, readNpyFile } from './files.js';
+import { gunzipIdx } from './idx-gzip.js';
 
 /**
  * The values of a `.weights`, `.inputs` or `.labels` source as a matrix in the netlist's layout:

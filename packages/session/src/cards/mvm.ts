@@ -1,10 +1,11 @@
 import { ProgrammedNetwork, type Tensor, firstTileColumnCurrents, runNetwork } from '@xbar/core';
-import { CliError, runtimeError } from '../exit-codes.js';
+import { XbarError, runtimeError } from '../errors.js';
 import type { MvmAnalysis } from '@xbar/dsl';
-import type { RunContext } from './context.js';
-import { withWorkloadNotes } from './hardware-notes.js';
-import type { AnalysisRows, Cell } from './results.js';
-import { type BuiltWorkload, buildWorkload } from './workload.js';
+import type { RunContext } from '../run/context.js';
+import { withWorkloadNotes } from '../run/hardware-notes.js';
+import type { AnalysisRows, Cell } from '../run/results.js';
+import { type BuiltWorkload, buildWorkload, describeWorkload } from '../build/workload.js';
+import type { CardRunner } from './card.js';
 
 /**
  * `.mvm`: the workload's outputs for every input vector; `mode=ideal` the exact float64 product (one
@@ -17,7 +18,7 @@ export function runMvm(ctx: RunContext, analysis: MvmAnalysis): AnalysisRows {
   try {
     return mvmRows(ctx, analysis, built.inputs, built);
   } catch (error) {
-    if (error instanceof CliError) throw error;
+    if (error instanceof XbarError) throw error;
     throw runtimeError(`.mvm: running the workload failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
@@ -45,3 +46,9 @@ function mvmRows(ctx: RunContext, analysis: MvmAnalysis, inputs: Tensor, built: 
   const columnCurrents = analysis.mode === 'ir' ? firstTileColumnCurrents(built.hardware, inputs) : undefined;
   return withWorkloadNotes({ columns, rows, ...(columnCurrents !== undefined ? { columnCurrents } : {}) }, built, analysis.mode);
 }
+
+/** The `.mvm` card. */
+export const mvmCard: CardRunner<MvmAnalysis> = {
+  describe: (analysis) => `.mvm ${describeWorkload(analysis.workload)} inputs=${analysis.inputs} mode=${analysis.mode} trials=${analysis.trials}`,
+  direct: runMvm,
+};
