@@ -29,6 +29,7 @@ export function writeNetlist(folder: string, name: string, lines: readonly strin
 /** One analysis of `xbar run --format json`. */
 export interface JsonTable {
   kind: string;
+  title: string;
   columns: string[];
   rows: Record<string, number | string>[];
   warnings?: string[];

@@ -60,6 +60,10 @@ describe('xbar mse', () => {
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/\(output\)\s+softmax/);
     expect(table.stdout).toMatch(/sources: programming, read;/);
+    const alone = await runXbar(['mse', '--model', modelPath('digits-cnn'), '--netlist', netlist, '--input', inputPath('digits-cnn'), '--sources', 'Device_Mean,programming', '--alone', '--mode', 'diagonal']);
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toMatch(/programming alone\s+read alone/);
+    expect(alone.stdout).toMatch(/sources: device_mean, programming; prediction [\d.e+-]+ s \(diagonal\), each source alone [\d.e+-]+ s/);
     expect((await runXbar(['mse', '--netlist', netlist, '--input', 'x.npy'])).code).toBe(2);
     expect((await runXbar(['mse', '--model', modelPath('digits-cnn'), '--netlist', netlist, '--input', inputPath('digits-cnn'), '--sources', 'gremlins'])).code).toBe(2);
     expect((await runXbar(['mse', '--model', modelPath('digits-cnn'), '--netlist', netlist, '--input', join(folder, 'missing.npy')])).code).toBe(3);

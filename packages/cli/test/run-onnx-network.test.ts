@@ -106,6 +106,43 @@ describe('.network NAME onnx=', () => {
   });
 });
 
+describe('one MSE report: the .mse card and xbar mse', () => {
+  it('give the same prediction, Monte-Carlo and per-source values for the same model, hardware, sources and seed', async () => {
+    const hardware = ['.model cell gaussian (sigma_prog=1u rel_read=0.01)', '.array default rows=64 cols=32 model=cell adc_bits=8'];
+    const hardwareOnly = netlist('hardware.xbar', hardware);
+    const withCard = netlist('card-mse.xbar', [
+      ...hardware,
+      '.inputs X npy="x.npy"',
+      '.network cnn onnx="cnn.onnx" array=default',
+      '.endnetwork',
+      '.mse net=cnn inputs=X mode=diagonal sources=(programming read adc) mc=3 seed=5',
+      '.mse net=cnn inputs=X alone=no',
+    ]);
+    const [card, defaults] = await runJson(withCard);
+    const command = await runXbar(['mse', '--model', 'cnn.onnx', '--netlist', hardwareOnly, '--input', 'x.npy', '--mode', 'diagonal', '--sources', 'programming,read,adc', '--mc', '3', '--seed', '5', '--alone', '--format', 'json', '--quiet'], folder);
+    expect(command.code).toBe(0);
+    const report = JSON.parse(command.stdout) as { layers: { name: string; predicted_mse: number; mc_mse: number; rel_error: number; mse_alone: Record<string, number> }[]; sources: string[] };
+    expect(report.sources).toEqual(['programming', 'read', 'adc']);
+    const names = ['/conv1/Conv', '/conv2/Conv', '/fc/Gemm'];
+    expect(card.rows.map((row) => row.node)).toEqual([...names, expect.stringMatching(/^output \(/)]);
+    for (const [k, name] of names.entries()) {
+      const row = card.rows[k];
+      const layer = report.layers.find((candidate) => candidate.name === name)!;
+      expect(Number(row.mse)).toBeCloseTo(layer.predicted_mse, 12);
+      expect(Number(row.mc_mse)).toBeCloseTo(layer.mc_mse, 12);
+      expect(Number(row.rel_error)).toBeCloseTo(layer.rel_error, 10);
+      expect(Number(row.mse_programming)).toBeCloseTo(layer.mse_alone.programming, 12);
+      expect(Number(row.mse_device_mean)).toBe(layer.mse_alone.device_mean);
+    }
+    // programming alone is one of the card's sources: at most the MSE with all three
+    expect(Number(card.rows[2].mse_programming)).toBeLessThan(Number(card.rows[2].mse));
+    expect(card.title).toMatch(/mode=diagonal sources=\(programming read adc\) mc=3/);
+    // defaults: every source, full covariance, no Monte-Carlo, no per-source columns
+    expect(defaults.columns).toEqual(['node', 'mse', 'variance', 'bias_squared']);
+    expect(Number(defaults.rows[2].mse)).toBeGreaterThan(Number(card.rows[2].mse));
+  });
+});
+
 describe('xbar check of ONNX networks', () => {
   it('reports a .map that matches no node, nodes left without an array and a shadowed .map, at their cards', async () => {
     const path = netlist('bad-maps.xbar', [...BASE, '.network cnn onnx="cnn.onnx"', '.map "/conv*" array=tile', '.map "/conv1/Conv" array=tile', '.map "/lstm/*" array=tile', '.endnetwork']);

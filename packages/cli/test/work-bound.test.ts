@@ -36,6 +36,13 @@ describe('total work of a run', () => {
     expect(result.stderr).toMatch(/E905\]: the run would pass 2\.00e9 input rows .*10000 runs x 1 rows/);
   });
 
+  it('counts the Monte-Carlo trials of a .mse card', async () => {
+    const file = netlist('mse-mc.xbar', `.inputs X random rows=200000 cols=2\n.mse array=a weights=W inputs=X mc=5000\n`);
+    const result = await runXbar(['run', file, '--quiet'], folder);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/E905\]: the run would pass 1\.00e9 input rows .*\.mse at line 5: 1\.00e9 \(1 prediction \+ 5000 Monte-Carlo trials x 200000 rows\)/);
+  });
+
   it('refuses an .mvm whose result table would pass 2^24 values', async () => {
     const file = netlist('mvm.xbar', `.inputs X random rows=100000 cols=2\n.mvm array=a weights=W inputs=X mode=noisy trials=50\n`);
     const result = await runXbar(['run', file, '--quiet'], folder);

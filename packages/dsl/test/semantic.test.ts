@@ -207,12 +207,32 @@ describe('analyses', () => {
     const [mvm, mc, mse, accuracy, optimize, compare] = result.design.analyses;
     expect(mvm).toMatchObject({ kind: 'mvm', workload: { kind: 'array', array: 'xb', weights: 'W' }, inputs: 'X', mode: 'ideal', trials: 1, seed: 9 });
     expect(mc).toMatchObject({ kind: 'mc', workload: { kind: 'network', network: 'mlp' }, labels: 'Y', metric: 'accuracy', runs: 50, readTimeSeconds: 100, mode: 'noisy' });
-    expect(mse).toMatchObject({ kind: 'mse', inputs: 'X' });
+    expect(mse).toEqual(expect.objectContaining({ kind: 'mse', inputs: 'X', mode: 'full', alone: true, monteCarloTrials: 0, seed: 9 }));
+    expect(mse).not.toHaveProperty('sources');
     expect(accuracy).toMatchObject({ kind: 'accuracy', network: 'mlp', labels: 'Y', runs: 1, limit: 1 });
     expect(optimize).toMatchObject({ kind: 'optimize', param: 'g', lower: 1e-6, upper: 100e-6, scale: 'log', points: 10, goal: 'min' });
     expect(compare).toMatchObject({ kind: 'compare', models: ['r1', 'g1'], seed: 3, metric: 'mse' });
     expect(result.design.sweeps).toHaveLength(1);
     expect([...result.design.sweeps[0].values]).toEqual([1e-6, 2e-6, 3e-6]);
+  });
+
+  it('reads the .mse settings: covariance mode, sources, alone, Monte-Carlo trials', () => {
+    const result = check(`${NET}.mse net=mlp inputs=X mode=diagonal sources=(Programming read input_noise) alone=no mc=20 seed=4\n.mse net=mlp inputs=X sources=all\n.mse net=mlp inputs=X sources=device_mean\n`);
+    expect(result.diagnostics).toEqual([]);
+    const [chosen, all, one] = result.design.analyses;
+    expect(chosen).toMatchObject({ kind: 'mse', mode: 'diagonal', sources: ['programming', 'read', 'inputNoise'], alone: false, monteCarloTrials: 20, seed: 4 });
+    expect(all).not.toHaveProperty('sources');
+    expect(one).toMatchObject({ sources: ['deviceMean'] });
+  });
+
+  it('refuses .mse settings it cannot honour, naming the key', () => {
+    const mse = (settings: string) => check(`${NET}.mse net=mlp inputs=X ${settings}\n`).diagnostics.map((d) => `${d.code} ${d.message}${d.hint ? ` (${d.hint})` : ''}`);
+    expect(mse('mc=1')).toEqual([expect.stringMatching(/^E503 mc=1 gives no confidence interval/)]);
+    expect(mse('mc=-2')).toEqual([expect.stringMatching(/^E503 mc=-2 is outside the allowed range \[0, /)]);
+    expect(mse('sources=(programing)')).toEqual([expect.stringMatching(/^E504 'programing' is not a valid sources; .*\(did you mean 'programming'\?\)/)]);
+    expect(mse('sources=(all read)')).toEqual([expect.stringMatching(/^E504 sources=all stands alone/)]);
+    expect(mse('mode=noisy')).toEqual([expect.stringMatching(/^E504 'noisy' is not a valid mode; allowed: full, diagonal/)]);
+    expect(mse('sources=(a=1)')).toEqual([expect.stringMatching(/^E509 /)]);
   });
 
   it('expands step sweeps', () => {

@@ -1,18 +1,20 @@
-import {
-  ALL_SOURCES,
-  ERROR_SOURCE_NAMES,
-  type ErrorSourceName,
-  type ErrorSources,
-  HardwareNetwork,
-  MseAnalyzer,
-  type Network,
-  hardwareWithSources,
-  type Tensor,
-  idealNodeOutputs,
-  networkMonteCarlo,
-} from '@xbar/core';
+import { ERROR_SOURCE_NAMES, type ErrorSourceName, HardwareNetwork, errorSourceKey } from '@xbar/core';
 import { Option, type Command } from 'commander';
-import { analysableHardware, analyticalOmissions, calibrateOnInputs, dacNotes, hardwareSpecFromDesign, loadNetlist, loadOnnxModel, type ProgressReporter, readModelInputs, runtimeError, silentProgress, usageError, XbarError } from '@xbar/session';
+import {
+  type MseNodeReport,
+  type MseReport,
+  XbarError,
+  calibrateOnInputs,
+  hardwareSpecFromDesign,
+  loadNetlist,
+  loadOnnxModel,
+  mseReport,
+  parseErrorSources,
+  readModelInputs,
+  relativeError,
+  runtimeError,
+  usageError,
+} from '@xbar/session';
 import { requireFlag } from '../io/flags.js';
 import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
 import { loadRegistryWithPlugins } from '../config/plugins.js';
@@ -26,6 +28,7 @@ interface MseFlags {
   readonly mc?: string;
   readonly seed?: string;
   readonly sources?: string;
+  readonly alone?: boolean;
   readonly mode: 'diagonal' | 'full';
   readonly format: 'json' | 'table';
   readonly quiet?: boolean;
@@ -33,8 +36,8 @@ interface MseFlags {
   readonly config: boolean;
 }
 
-/** One row of the report: a network node (or the output). */
-export interface MseRow {
+/** One row of `xbar mse --format json`: a network node (or the output). */
+export interface MseJsonRow {
   readonly name: string;
   readonly op: string;
   readonly predicted_mse: number;
@@ -43,39 +46,59 @@ export interface MseRow {
   readonly mc_mse: number | null;
   readonly mc_ci95: number | null;
   readonly rel_error: number | null;
+  /** With --alone: the predicted MSE with each error source alone, keyed `programming`, `device_mean`, ... */
+  readonly mse_alone?: Readonly<Record<string, number>>;
 }
 
 /** What `xbar mse --format json` prints. */
-export interface MseReport {
+export interface MseJson {
   readonly model: string;
   readonly netlist: string;
   readonly samples: number;
   readonly mode: 'diagonal' | 'full';
   readonly sources: readonly ErrorSourceName[];
-  readonly layers: readonly MseRow[];
-  readonly output: MseRow;
+  readonly layers: readonly MseJsonRow[];
+  readonly output: MseJsonRow;
   readonly mc_trials: number;
   readonly seed: number;
-  readonly timing: { readonly predicted_s: number; readonly mc_s: number | null };
+  readonly timing: { readonly predicted_s: number; readonly alone_s: number | null; readonly mc_s: number | null };
   /** The DAC of every weight node: input range and clipped percentage (DAC_COLUMNS, as rows of objects). */
   readonly dac: readonly Record<string, string | number>[];
   /** What the prediction (and its Monte-Carlo reference) leaves out of the netlist, and DAC layers that clip. */
   readonly warnings: readonly string[];
 }
 
-/** `--sources a,b,...` (names of ERROR_SOURCE_NAMES, or `all`) as switches. */
-export function parseSources(text: string | undefined): ErrorSources {
-  if (text === undefined || text.trim() === 'all') return ALL_SOURCES;
-  const names = text.split(',').map((name) => name.trim()).filter((name) => name !== '');
-  const switches: Record<ErrorSourceName, boolean> = { ...ALL_SOURCES };
-  for (const key of ERROR_SOURCE_NAMES) switches[key] = false;
-  for (const name of names) {
-    const key = ERROR_SOURCE_NAMES.find((candidate) => candidate.toLowerCase() === name.toLowerCase());
-    if (!key) throw usageError(`unknown error source '${name}' in --sources; known: ${ERROR_SOURCE_NAMES.join(', ')} (or all)`);
-    switches[key] = true;
-  }
-  if (names.length === 0) throw usageError('--sources names no error source');
-  return switches;
+function jsonRow(node: MseNodeReport): MseJsonRow {
+  return {
+    name: node.name,
+    op: node.op,
+    predicted_mse: node.mse,
+    predicted_variance: node.variance,
+    predicted_bias_squared: node.biasSquared,
+    mc_mse: node.monteCarlo?.mse ?? null,
+    mc_ci95: node.monteCarlo?.ci95 ?? null,
+    rel_error: relativeError(node),
+    ...(node.alone ? { mse_alone: Object.fromEntries(ERROR_SOURCE_NAMES.map((source) => [errorSourceKey(source), node.alone![source]])) } : {}),
+  };
+}
+
+/** The report as `xbar mse --format json` prints it. */
+export function mseJson(report: MseReport, files: { readonly model: string; readonly netlist: string }): MseJson {
+  const { dac } = report;
+  return {
+    model: files.model,
+    netlist: files.netlist,
+    samples: report.samples,
+    mode: report.mode,
+    sources: report.sources,
+    layers: report.nodes.map(jsonRow),
+    output: jsonRow(report.output),
+    mc_trials: report.monteCarloTrials,
+    seed: report.seed,
+    timing: { predicted_s: report.timing.predictionSeconds, alone_s: report.timing.aloneSeconds, mc_s: report.timing.monteCarloSeconds },
+    dac: dac.rows.map((row) => Object.fromEntries(dac.columns.map((column, c) => [column, row[c]]))),
+    warnings: report.warnings,
+  };
 }
 
 function wholeNumber(text: string, flag: string, minimum: number): number {
@@ -83,91 +106,39 @@ function wholeNumber(text: string, flag: string, minimum: number): number {
   return Number(text);
 }
 
-/** Runs the prediction (and the Monte-Carlo reference) and builds the report. */
-export function mseReport(
-  network: Network,
-  hardware: HardwareNetwork,
-  input: Tensor,
-  options: { sources: ErrorSources; mode: 'diagonal' | 'full'; trials: number; seed: number; model: string; netlist: string; progress?: ProgressReporter },
-): MseReport {
-  const ideal = idealNodeOutputs(network, input);
-  const entries = hardware.weightNodes();
-  const notes = dacNotes(hardware.dacClipping(input, ideal));
-  const omitted = analyticalOmissions(
-    entries.map((entry) => entry.config),
-    entries.map((entry) => entry.node.name),
-  );
-  const t0 = performance.now();
-  const prediction = new MseAnalyzer(analysableHardware(hardware), options.sources).predict(input, { mode: options.mode, ideal });
-  const predictedSeconds = (performance.now() - t0) / 1000;
-  let mcSeconds: number | null = null;
-  let monteCarlo: ReturnType<typeof networkMonteCarlo> | undefined;
-  if (options.trials > 0) {
-    const t1 = performance.now();
-    // the Monte-Carlo reference samples the same sources as the prediction: the others are switched
-    // off in the hardware itself (hardwareWithSources)
-    const sampled = ERROR_SOURCE_NAMES.every((name) => options.sources[name]) ? hardware : hardwareWithSources(hardware, options.sources);
-    const progress = options.progress ?? silentProgress;
-    progress.start(options.trials, 'Monte-Carlo trials');
-    try {
-      monteCarlo = networkMonteCarlo(sampled, input, { seed: options.seed, trials: options.trials, ideal, onTrial: () => progress.tick() });
-    } finally {
-      progress.stop();
-    }
-    mcSeconds = (performance.now() - t1) / 1000;
-  }
-  const row = (name: string): MseRow => {
-    const p = prediction.nodes.find((node) => node.name === name)!;
-    const mc = monteCarlo?.nodes.get(name);
-    return {
-      name,
-      op: p.op,
-      predicted_mse: p.mse,
-      predicted_variance: p.variance,
-      predicted_bias_squared: p.biasSquared,
-      mc_mse: mc ? mc.mse : null,
-      mc_ci95: mc ? mc.ci95 : null,
-      rel_error: mc && mc.mse > 0 ? (p.mse - mc.mse) / mc.mse : null,
-    };
-  };
-  const sources = ERROR_SOURCE_NAMES.filter((name) => options.sources[name]);
-  return {
-    model: options.model,
-    netlist: options.netlist,
-    samples: input.shape[0],
-    mode: options.mode,
-    sources,
-    layers: network.nodes.map((node) => row(node.name)),
-    output: row(prediction.output.name),
-    mc_trials: monteCarlo?.trials ?? 0,
-    seed: options.seed,
-    timing: { predicted_s: predictedSeconds, mc_s: mcSeconds },
-    dac: notes.dac.rows.map((row) => Object.fromEntries(notes.dac.columns.map((column, c) => [column, row[c]]))),
-    warnings: [
-      ...omitted,
-      ...(options.trials > 0 && entries.some((entry) => entry.config.wires !== undefined) ? ['the Monte-Carlo reference of xbar mse samples the arrays with ideal wires too, like the prediction'] : []),
-      ...notes.warnings,
-    ],
-  };
-}
-
-const num = (value: number | null): string => (value === null ? '-' : value.toPrecision(4));
+const num = (value: number | null | undefined): string => (value === null || value === undefined ? '-' : value.toPrecision(4));
+const percentText = (value: number | null): string => (value === null ? '-' : `${(100 * value).toFixed(1)} %`);
 
 function tableText(report: MseReport): string {
-  const header = ['layer', 'op', 'predicted MSE', 'MC MSE', 'MC CI95', 'rel. error'];
-  const rows = [...report.layers.map((r) => [r.name, r.op, num(r.predicted_mse), num(r.mc_mse), num(r.mc_ci95), r.rel_error === null ? '-' : `${(100 * r.rel_error).toFixed(1)} %`])];
-  const o = report.output;
-  rows.push(['(output)', o.op, num(o.predicted_mse), num(o.mc_mse), num(o.mc_ci95), o.rel_error === null ? '-' : `${(100 * o.rel_error).toFixed(1)} %`]);
+  const aloneSources = report.output.alone ? ERROR_SOURCE_NAMES : [];
+  const header = ['layer', 'op', 'predicted MSE', 'MC MSE', 'MC CI95', 'rel. error', ...aloneSources.map((source) => `${errorSourceKey(source)} alone`)];
+  const cells = (name: string, node: MseNodeReport) => [
+    name,
+    node.op,
+    num(node.mse),
+    num(node.monteCarlo?.mse),
+    num(node.monteCarlo?.ci95),
+    percentText(relativeError(node)),
+    ...aloneSources.map((source) => num(node.alone![source])),
+  ];
+  const rows = [...report.nodes.map((node) => cells(node.name, node)), cells('(output)', report.output)];
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)));
-  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
-  const timing = `prediction ${report.timing.predicted_s.toPrecision(3)} s (${report.mode})` + (report.timing.mc_s === null ? '' : `, Monte-Carlo ${report.timing.mc_s.toPrecision(3)} s (${report.mc_trials} trials, seed ${report.seed})`);
-  return [line(header), ...rows.map(line), '', `${report.samples} inputs; sources: ${report.sources.join(', ')}; ${timing}`, ''].join('\n');
+  const line = (row: string[]) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
+  const { timing } = report;
+  const times = [
+    `prediction ${timing.predictionSeconds.toPrecision(3)} s (${report.mode})`,
+    ...(timing.aloneSeconds === null ? [] : [`each source alone ${timing.aloneSeconds.toPrecision(3)} s`]),
+    ...(timing.monteCarloSeconds === null ? [] : [`Monte-Carlo ${timing.monteCarloSeconds.toPrecision(3)} s (${report.monteCarloTrials} trials, seed ${report.seed})`]),
+  ];
+  return [line(header), ...rows.map(line), '', `${report.samples} inputs; sources: ${report.sources.map(errorSourceKey).join(', ')}; ${times.join(', ')}`, ''].join('\n');
 }
 
 /**
  * `xbar mse --model M.onnx --netlist HW.xbar --input X.npy [--mc TRIALS] [--seed S] [--sources ...]
- * [--mode diagonal|full] [--format json|table]`: the analytical output-error prediction per layer and
- * at the network output, and with --mc the Monte-Carlo MSE with its 95 % confidence interval.
+ * [--alone] [--mode diagonal|full] [--format json|table]`: the analytical output-error prediction
+ * (mseReport, the same report as the `.mse` card) per node and at the network output, with --alone
+ * the MSE with each error source alone, and with --mc the Monte-Carlo MSE with its 95 % confidence
+ * interval.
  */
 export const mseCommand: CliCommand = {
   register(program: Command, io: CliIo): void {
@@ -179,7 +150,8 @@ export const mseCommand: CliCommand = {
       .option('--input <file>', 'inputs (.npy): B x the model input shape; the MSE is the mean over them')
       .option('--mc <trials>', 'also run this many Monte-Carlo trials (one programming each)')
       .option('--seed <n>', "Monte-Carlo seed (default: the netlist's .options seed)")
-      .option('--sources <list>', `error sources switched on (prediction and Monte-Carlo), comma-separated: ${ERROR_SOURCE_NAMES.join(', ')}, or all`, 'all')
+      .option('--sources <list>', `error sources switched on (prediction and Monte-Carlo), comma-separated: ${ERROR_SOURCE_NAMES.map(errorSourceKey).join(', ')}, or all`, 'all')
+      .option('--alone', 'also predict the MSE with each error source alone (one more prediction per source)')
       .addOption(new Option('--mode <mode>', 'diagonal (fast, batched) or full covariance (exact shared-kernel and input-noise correlations)').choices(['diagonal', 'full']).default('full'))
       .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table'))
       .option('--quiet', 'no progress on stderr (warnings still)')
@@ -190,7 +162,7 @@ export const mseCommand: CliCommand = {
         const inputPath = requireFlag(flags.input, '--input');
         const trials = flags.mc === undefined ? 0 : wholeNumber(flags.mc, '--mc', 2);
         const seedFlag = flags.seed === undefined ? undefined : wholeNumber(flags.seed, '--seed', Number.MIN_SAFE_INTEGER);
-        const sources = parseSources(flags.sources);
+        const sources = parseErrorSources(flags.sources, '--sources');
         const { network, weightInitializers } = loadOnnxModel(modelPath, io.cwd);
         if (network.wholeBatch !== undefined) throw runtimeError(`${modelPath}: the model mixes the samples of its batch (its input fixes the batch at ${network.wholeBatch}); xbar mse compares the outputs sample by sample, which such a model does not give`);
         const input = readModelInputs(inputPath, io.cwd, network, modelPath).batch;
@@ -201,12 +173,19 @@ export const mseCommand: CliCommand = {
         try {
           const hardware = HardwareNetwork.create(network, spec);
           calibrateOnInputs(hardware, input);
-          report = mseReport(network, hardware, input, { sources, mode: flags.mode, trials, seed: seedFlag ?? design.options.seed, model: modelPath, netlist: netlistPath, progress: commandProgress(io, flags.quiet ?? false) });
+          report = mseReport(hardware, input, {
+            mode: flags.mode,
+            sources,
+            alone: flags.alone ?? false,
+            monteCarloTrials: trials,
+            seed: seedFlag ?? design.options.seed,
+            progress: commandProgress(io, flags.quiet ?? false),
+          });
         } catch (error) {
           if (error instanceof XbarError) throw error;
           throw runtimeError(`mse of ${modelPath} failed: ${error instanceof Error ? error.message : String(error)}`);
         }
-        io.stdout(flags.format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : tableText(report));
+        io.stdout(flags.format === 'json' ? `${JSON.stringify(mseJson(report, { model: modelPath, netlist: netlistPath }), null, 2)}\n` : tableText(report));
         for (const warning of report.warnings) io.stderr(`xbar: warning: ${warning}\n`);
       });
   },

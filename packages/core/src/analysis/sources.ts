@@ -46,7 +46,23 @@ export const ALL_SOURCES: ErrorSources = {
 
 /** Only the named source switched on. */
 export function onlySource(name: ErrorSourceName): ErrorSources {
+  return sourcesOf([name]);
+}
+
+/** The name of a source in netlists and result columns: `device_mean`, `input_noise`, `programming`. */
+export function errorSourceKey(name: ErrorSourceName): string {
+  return name.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
+}
+
+/** The source named `text` (`deviceMean` or `device_mean`, any case), or undefined. */
+export function errorSourceNamed(text: string): ErrorSourceName | undefined {
+  const wanted = text.trim().toLowerCase();
+  return ERROR_SOURCE_NAMES.find((name) => name.toLowerCase() === wanted || errorSourceKey(name) === wanted);
+}
+
+/** The switches with exactly the named sources on. */
+export function sourcesOf(names: readonly ErrorSourceName[]): ErrorSources {
   const sources: Record<ErrorSourceName, boolean> = { ...ALL_SOURCES };
-  for (const key of ERROR_SOURCE_NAMES) sources[key] = key === name;
+  for (const key of ERROR_SOURCE_NAMES) sources[key] = names.includes(key);
   return sources;
 }

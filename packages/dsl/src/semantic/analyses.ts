@@ -3,12 +3,13 @@
  *
  *   .mvm      array=A weights=W inputs=X [mode=ideal|noisy|ir] [trials=N]    (or net=NET instead of array/weights)
  *   .mc       net=NET inputs=X [labels=Y] [metric=mse|accuracy] [runs=N]
- *   .mse      net=NET inputs=X                                              (analytical, no sampling)
+ *   .mse      net=NET inputs=X [mode=full|diagonal] [sources=(S1 S2 ...)] [alone=yes|no] [mc=N]   (analytical)
  *   .accuracy net=NET inputs=X labels=Y [runs=N] [limit=N]
  *   .optimize param=P from=A to=B [scale=lin|log] [points=N] metric=mse|accuracy net=NET inputs=X ...
  *   .compare  models=(M1 M2 ...) net=NET inputs=X [metric=mse|accuracy] [runs=N]
  *   .step     [param] P list V1 V2 ... | lin START STOP STEP | dec START STOP PER_DECADE | log START STOP POINTS
  */
+import { type CovarianceMode, ERROR_SOURCE_NAMES, errorSourceKey } from '@xbar/core';
 import type { Card, Item, Span } from '../ast.js';
 import type { Limits } from '../limits.js';
 import { didYouMean } from '../suggest.js';
@@ -49,6 +50,21 @@ const INPUTS: OptionSpec = { kind: 'ref', name: 'inputs', target: 'inputs', requ
 const LABELS: OptionSpec = { kind: 'ref', name: 'labels', target: 'labels', doc: 'class labels of the inputs (for metric=accuracy)' };
 const MODE: OptionSpec = { kind: 'enum', name: 'mode', values: ['ideal', 'noisy', 'ir'], default: 'noisy', doc: 'ideal product, sampled devices, or sampled devices with IR drop' };
 const METRIC: EnumSpec = { kind: 'enum', name: 'metric', values: ['mse', 'accuracy'], default: 'mse', doc: 'error metric' };
+const MSE_MODE: EnumSpec = { kind: 'enum', name: 'mode', values: ['full', 'diagonal'], default: 'full', doc: 'covariance propagation: full (exact shared-kernel and input-noise correlations) or diagonal (fast, batched)' };
+/** The error sources as written in netlists (`device_mean`, ...), and `all`. */
+const MSE_SOURCE_WORDS: readonly string[] = [...ERROR_SOURCE_NAMES.map(errorSourceKey), 'all'];
+const MSE_SOURCES: OptionSpec = { kind: 'enums', name: 'sources', values: MSE_SOURCE_WORDS, doc: 'the error sources switched on, in the prediction and the Monte-Carlo: (programming read ...) or all' };
+const MSE_ALONE: OptionSpec = { kind: 'flag', name: 'alone', default: true, doc: 'also the MSE with each error source alone (one more prediction per source)' };
+const monteCarloTrialsSpec = (limits: Limits): NumberSpec => ({
+  kind: 'number',
+  name: 'mc',
+  unit: '1',
+  min: 0,
+  max: limits.maxTrials,
+  integer: true,
+  default: 0,
+  doc: 'Monte-Carlo trials (programmings) sampled with the same sources beside the prediction: 0 (none) or at least 2',
+});
 const runsSpec = (limits: Limits, name: string, byDefault: number, doc: string): OptionSpec => ({
   kind: 'number',
   name,
@@ -69,7 +85,7 @@ export function analysisOptionSpecs(kind: AnalysisKind, limits: Limits, options?
     case 'mc':
       return [...workload, INPUTS, LABELS, METRIC, MODE, runsSpec(limits, 'runs', 100, 'Monte-Carlo runs (programmings)'), seedSpec(options), TIME];
     case 'mse':
-      return [...workload, INPUTS, TIME];
+      return [...workload, INPUTS, MSE_MODE, MSE_SOURCES, MSE_ALONE, monteCarloTrialsSpec(limits), seedSpec(options), TIME];
     case 'accuracy':
       return [
         { ...NET, required: true },
@@ -134,6 +150,7 @@ export function buildAnalysis(ctx: SemanticContext, card: Card, kind: AnalysisKi
   const missing = specs.some((spec) => spec.required && !values.has(spec.name));
   if (!workload || inputs === undefined || missing || !allValid(values)) return undefined;
   checkShapes(ctx, workload, inputs, built, values.span('inputs') ?? card.span);
+  if (kind === 'mse') return buildMse(ctx, values, card.span, seed, workload, inputs, timeField);
   const mode = values.text('mode') as MvmMode | undefined;
   if (mode === 'ir') warnNoWires(ctx, workload, built, values.span('mode')!);
   const metric = values.text('metric') as 'mse' | 'accuracy' | undefined;
@@ -147,8 +164,6 @@ export function buildAnalysis(ctx: SemanticContext, card: Card, kind: AnalysisKi
       return { kind, span, seed, workload, inputs, mode: mode!, trials: values.number('trials')!, ...timeField };
     case 'mc':
       return { kind, span, seed, workload, inputs, ...labelsField, metric: metric!, mode: mode!, runs: values.number('runs')!, ...timeField };
-    case 'mse':
-      return { kind, span, seed, workload, inputs, ...timeField };
     case 'accuracy': {
       const limit = values.number('limit');
       return {
@@ -174,7 +189,7 @@ export function buildAnalysis(ctx: SemanticContext, card: Card, kind: AnalysisKi
 
 /** False if any written option failed its check (already reported). */
 function allValid(values: OptionValues): boolean {
-  for (const key of ['net', 'array', 'weights', 'inputs', 'labels', 'mode', 'metric', 'trials', 'runs', 'seed', 'time', 'limit', 'models', 'param', 'from', 'to', 'scale', 'points', 'goal']) {
+  for (const key of ['net', 'array', 'weights', 'inputs', 'labels', 'mode', 'metric', 'trials', 'runs', 'seed', 'time', 'limit', 'models', 'param', 'from', 'to', 'scale', 'points', 'goal', 'sources', 'alone', 'mc']) {
     if (values.written(key) && !values.has(key)) return false;
   }
   return true;
@@ -261,6 +276,32 @@ function warnNoWires(ctx: SemanticContext, workload: Workload, built: AnalysisIn
   if (ideal.length > 0) {
     ctx.bag.warning('W501', span, `mode=ir, but array '${ideal[0]}' has no wire resistance, so there is no IR drop`, 'set rwire=... (ohms per segment) on the array');
   }
+}
+
+function buildMse(ctx: SemanticContext, values: OptionValues, span: Span, seed: number, workload: Workload, inputs: string, timeField: { readTimeSeconds?: number }): Analysis | undefined {
+  const monteCarloTrials = values.number('mc')!;
+  if (monteCarloTrials === 1) {
+    ctx.bag.error('E503', values.span('mc')!, 'mc=1 gives no confidence interval: write mc=0 (no Monte-Carlo) or at least 2 trials', 'mc: Monte-Carlo trials beside the prediction');
+    return undefined;
+  }
+  const words = values.list('sources');
+  if (words !== undefined && words.includes('all') && words.length > 1) {
+    ctx.bag.error('E504', values.span('sources')!, `sources=all stands alone; found (${words.join(' ')})`, 'write sources=all, or list the sources');
+    return undefined;
+  }
+  const named = words === undefined || words.includes('all') ? undefined : ERROR_SOURCE_NAMES.filter((name) => words.includes(errorSourceKey(name)));
+  return {
+    kind: 'mse',
+    span,
+    seed,
+    workload,
+    inputs,
+    mode: values.text('mode') as CovarianceMode,
+    ...(named === undefined ? {} : { sources: named }),
+    alone: values.flag('alone'),
+    monteCarloTrials,
+    ...timeField,
+  };
 }
 
 function buildOptimize(

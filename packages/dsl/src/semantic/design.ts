@@ -5,7 +5,7 @@
  *
  * Names (maps' keys) are lower case; each definition keeps the spelling of its card in `name`.
  */
-import type { CrossbarConfig, DeviceInstance, Seconds } from '@xbar/core';
+import type { CovarianceMode, CrossbarConfig, DeviceInstance, ErrorSourceName, Seconds } from '@xbar/core';
 import type { Span } from '../ast.js';
 
 /** Settings of the `.options` card. */
@@ -204,11 +204,22 @@ export interface MonteCarloAnalysis extends AnalysisBase {
   readonly readTimeSeconds?: Seconds;
 }
 
-/** `.mse`: analytical (moment-based) mean squared error of the outputs, no sampling. */
+/**
+ * `.mse`: analytical (moment-based) mean squared error of every layer's output and of the network
+ * output, optionally checked against `monteCarloTrials` programmings sampled with the same sources.
+ */
 export interface MseAnalysis extends AnalysisBase {
   readonly kind: 'mse';
   readonly workload: Workload;
   readonly inputs: string;
+  /** Covariance propagation: full (exact shared-kernel correlations) or diagonal (fast). */
+  readonly mode: CovarianceMode;
+  /** The error sources switched on (prediction and Monte-Carlo); every source when undefined. */
+  readonly sources?: readonly ErrorSourceName[];
+  /** Also the MSE with each error source alone (one prediction per source). */
+  readonly alone: boolean;
+  /** Monte-Carlo trials run beside the prediction: 0 (none) or at least 2. */
+  readonly monteCarloTrials: number;
   readonly readTimeSeconds?: Seconds;
 }
 

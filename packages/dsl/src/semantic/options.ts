@@ -36,6 +36,12 @@ export interface EnumSpec extends BaseSpec {
   readonly default?: string;
 }
 
+/** Words of a fixed set: one word, or a list `(a b c)`; read with `list` (lower case, in the order written). */
+export interface EnumListSpec extends BaseSpec {
+  readonly kind: 'enums';
+  readonly values: readonly string[];
+}
+
 /** 0/1, yes/no, true/false, on/off. */
 export interface FlagSpec extends BaseSpec {
   readonly kind: 'flag';
@@ -64,7 +70,7 @@ export interface TextSpec extends BaseSpec {
   readonly kind: 'text';
 }
 
-export type OptionSpec = NumberSpec | EnumSpec | FlagSpec | RefSpec | RefListSpec | PathSpec | TextSpec;
+export type OptionSpec = NumberSpec | EnumSpec | EnumListSpec | FlagSpec | RefSpec | RefListSpec | PathSpec | TextSpec;
 
 /** The allowed range of a number spec with its unit, e.g. `[1, 65536]` or `(0, 10] V`. */
 export function describeNumberRange(spec: NumberSpec): string {
@@ -197,19 +203,20 @@ function parseOption(ctx: SemanticContext, spec: OptionSpec, value: Value, key: 
       if (number === undefined) return undefined;
       return checkNumber(ctx, spec, number, value) ? number : undefined;
     }
-    case 'enum': {
-      const word = wordOf(value);
-      if (word === undefined) {
-        ctx.bag.error('E509', value.span, `expected one of ${spec.values.join(', ')} for '${key}', found ${describeValue(value)}`);
-        return undefined;
+    case 'enum':
+      return parseEnumWord(ctx, spec.values, value, key);
+    case 'enums': {
+      const elements = value.kind === 'list' ? value.items : [{ value, span: value.span }];
+      const words: string[] = [];
+      for (const element of elements) {
+        if ('key' in element && element.key !== undefined) {
+          ctx.bag.error('E509', element.span, `expected one of ${spec.values.join(', ')} in '${key}', found '${element.key}='`);
+          continue;
+        }
+        const word = parseEnumWord(ctx, spec.values, element.value, key);
+        if (word !== undefined) words.push(word);
       }
-      const lower = word.toLowerCase();
-      if (!spec.values.includes(lower)) {
-        const hint = didYouMean(word, spec.values) ?? `allowed: ${spec.values.join(', ')}`;
-        ctx.bag.error('E504', value.span, `'${word}' is not a valid ${key}; allowed: ${spec.values.join(', ')}`, hint);
-        return undefined;
-      }
-      return lower;
+      return words.length === elements.length && words.length > 0 ? words : undefined;
     }
     case 'flag': {
       const word = value.kind === 'number' ? String(value.value) : wordOf(value)?.toLowerCase();
@@ -241,6 +248,22 @@ function parseOption(ctx: SemanticContext, spec: OptionSpec, value: Value, key: 
       return text;
     }
   }
+}
+
+/** One word of `values` (lower case), or undefined after reporting what is wrong. */
+function parseEnumWord(ctx: SemanticContext, values: readonly string[], value: Value, key: string): string | undefined {
+  const word = wordOf(value);
+  if (word === undefined) {
+    ctx.bag.error('E509', value.span, `expected one of ${values.join(', ')} for '${key}', found ${describeValue(value)}`);
+    return undefined;
+  }
+  const lower = word.toLowerCase();
+  if (!values.includes(lower)) {
+    const hint = didYouMean(word, values) ?? `allowed: ${values.join(', ')}`;
+    ctx.bag.error('E504', value.span, `'${word}' is not a valid ${key}; allowed: ${values.join(', ')}`, hint);
+    return undefined;
+  }
+  return lower;
 }
 
 function wordOf(value: Value): string | undefined {

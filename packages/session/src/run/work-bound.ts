@@ -8,7 +8,7 @@ export interface RunLimits {
   /**
    * Most input rows passed through a workload over the whole run: the sum over points and cards of
    * trials x input rows (x models for `.compare`, x evaluations for `.optimize`; one trial for
-   * `mode=ideal` and `.mse`).
+   * `mode=ideal` and `.mse`, plus its `mc=` trials).
    */
   readonly maxRowEvaluations: number;
   /** Most values of one `.mvm` card's result table over all points (trials x vectors x (outputs + 2)). */
@@ -77,7 +77,8 @@ function cardWork(ctx: RunContext, analysis: Analysis, sizes: DataSizes): CardWo
     }
     case 'mse': {
       const vectors = rows(analysis.inputs);
-      return card(vectors, `${vectors} rows`);
+      if (analysis.monteCarloTrials === 0) return card(vectors, `${vectors} rows`);
+      return card((1 + analysis.monteCarloTrials) * vectors, `1 prediction + ${analysis.monteCarloTrials} Monte-Carlo trials x ${vectors} rows`);
     }
     case 'mc':
     case 'accuracy': {

@@ -1,0 +1,172 @@
+import {
+  ERROR_SOURCE_NAMES,
+  type CovarianceMode,
+  type ErrorSourceName,
+  type ErrorSources,
+  type HardwareNetwork,
+  MseAnalyzer,
+  type NetworkMonteCarlo,
+  type NodeOutputs,
+  type Tensor,
+  hardwareWithSources,
+  idealNodeOutputs,
+  networkMonteCarlo,
+  onlySource,
+  presentErrorSources,
+} from '@xbar/core';
+import { type ProgressReporter, silentProgress } from '../progress.js';
+import { analysableHardware, analyticalOmissions, dacNotes } from '../run/hardware-notes.js';
+import type { SubTable } from '../run/results.js';
+
+/** What an MSE report computes. */
+export interface MseReportOptions {
+  /** Covariance propagation of the prediction. */
+  readonly mode: CovarianceMode;
+  /** The error sources switched on, in the prediction and in the Monte-Carlo reference. */
+  readonly sources: ErrorSources;
+  /** Also predict the MSE with each error source alone (one more prediction per source the hardware has). */
+  readonly alone: boolean;
+  /** Monte-Carlo trials (programmings) sampled with the same sources: 0 for none, else at least 2. */
+  readonly monteCarloTrials: number;
+  /** Seed of the Monte-Carlo trials. */
+  readonly seed: number;
+  /** Ideal per-node outputs of the batch, if already computed. */
+  readonly ideal?: NodeOutputs;
+  readonly progress?: ProgressReporter;
+}
+
+/** The errors of one network node's output against the ideal network, over the batch and its elements. */
+export interface MseNodeReport {
+  readonly name: string;
+  readonly op: string;
+  /** Predicted mean of Var + (E - ideal)^2, and its two parts. */
+  readonly mse: number;
+  readonly variance: number;
+  readonly biasSquared: number;
+  /** With `alone`: the predicted MSE with each source alone (0 for a source the hardware cannot have). */
+  readonly alone?: Readonly<Record<ErrorSourceName, number>>;
+  /** With Monte-Carlo trials: their mean MSE and its 95 % confidence half-width (Student t). */
+  readonly monteCarlo?: { readonly mse: number; readonly ci95: number };
+}
+
+/** The analytical MSE of a network on its hardware, with what it leaves out and its optional Monte-Carlo check. */
+export interface MseReport {
+  /** Inputs in the batch (the MSE is the mean over them). */
+  readonly samples: number;
+  readonly mode: CovarianceMode;
+  /** The sources switched on, in ERROR_SOURCE_NAMES order. */
+  readonly sources: readonly ErrorSourceName[];
+  /** Every node of the network, in network order. */
+  readonly nodes: readonly MseNodeReport[];
+  /** The node of the network's (first) output. */
+  readonly output: MseNodeReport;
+  /** Monte-Carlo trials run (0: none). */
+  readonly monteCarloTrials: number;
+  readonly seed: number;
+  /** Wall-clock seconds of the prediction, of the per-source predictions and of the Monte-Carlo (null where not run). */
+  readonly timing: { readonly predictionSeconds: number; readonly aloneSeconds: number | null; readonly monteCarloSeconds: number | null };
+  /** The DAC of every weight node on the batch (DAC_COLUMNS). */
+  readonly dac: SubTable;
+  /** What the prediction (and its Monte-Carlo reference) leaves out of the hardware, and DAC layers that clip. */
+  readonly warnings: readonly string[];
+}
+
+/** Relative error of the prediction against the Monte-Carlo, (predicted - MC) / MC; null without MC or at MC = 0. */
+export function relativeError(node: MseNodeReport): number | null {
+  return node.monteCarlo && node.monteCarlo.mse > 0 ? (node.mse - node.monteCarlo.mse) / node.monteCarlo.mse : null;
+}
+
+/**
+ * The analytical (MemSE-style) MSE report of `hardware` on `input` (B x the network's input shape):
+ * the prediction of every node with the chosen sources, optionally each source alone, and optionally
+ * a Monte-Carlo reference sampling the same sources (the others switched off in the hardware itself).
+ * The DAC table and the warnings are computed on the same batch. Throws RangeError for a node the
+ * analysis cannot propagate, naming it.
+ */
+export function mseReport(hardware: HardwareNetwork, input: Tensor, options: MseReportOptions): MseReport {
+  const ideal = options.ideal ?? idealNodeOutputs(hardware.network, input);
+  const analysed = analysableHardware(hardware);
+  const entries = hardware.weightNodes();
+  const notes = dacNotes(hardware.dacClipping(input, ideal));
+
+  const started = performance.now();
+  const prediction = new MseAnalyzer(analysed, options.sources).predict(input, { mode: options.mode, ideal });
+  const predictionSeconds = secondsSince(started);
+
+  const aloneStarted = performance.now();
+  const alone = options.alone ? predictEachSourceAlone(analysed, input, options.mode, ideal) : undefined;
+  const aloneSeconds = options.alone ? secondsSince(aloneStarted) : null;
+
+  const monteCarloStarted = performance.now();
+  const monteCarlo = options.monteCarloTrials > 0 ? sampleWithSources(hardware, input, options, ideal) : undefined;
+  const monteCarloSeconds = monteCarlo ? secondsSince(monteCarloStarted) : null;
+
+  const nodes = prediction.nodes.map((node): MseNodeReport => {
+    const sampled = monteCarlo?.nodes.get(node.name);
+    return {
+      name: node.name,
+      op: node.op,
+      mse: node.mse,
+      variance: node.variance,
+      biasSquared: node.biasSquared,
+      ...(alone ? { alone: alone.get(node.name)! } : {}),
+      ...(sampled ? { monteCarlo: { mse: sampled.mse, ci95: sampled.ci95 } } : {}),
+    };
+  });
+  const wired = entries.some((entry) => entry.config.wires !== undefined);
+  return {
+    samples: input.shape[0],
+    mode: options.mode,
+    sources: ERROR_SOURCE_NAMES.filter((name) => options.sources[name]),
+    nodes,
+    output: nodes.find((node) => node.name === prediction.output.name)!,
+    monteCarloTrials: monteCarlo?.trials ?? 0,
+    seed: options.seed,
+    timing: { predictionSeconds, aloneSeconds, monteCarloSeconds },
+    dac: notes.dac,
+    warnings: [
+      ...analyticalOmissions(
+        entries.map((entry) => entry.config),
+        entries.map((entry) => entry.node.name),
+      ),
+      ...(monteCarlo && wired ? ['the Monte-Carlo reference of the analytical MSE samples the arrays with ideal wires too, like the prediction'] : []),
+      ...notes.warnings,
+    ],
+  };
+}
+
+const NO_SOURCE_ERROR: Readonly<Record<ErrorSourceName, number>> = { quantization: 0, deviceMean: 0, programming: 0, read: 0, dac: 0, adc: 0, inputNoise: 0, outputNoise: 0 };
+
+/**
+ * The predicted MSE of every node with each error source alone (the others switched off): node name
+ * -> source -> MSE. A source the hardware cannot have (presentErrorSources) is exactly 0. The sources
+ * interact, so the values need not add up to the MSE with all of them.
+ */
+function predictEachSourceAlone(hardware: HardwareNetwork, input: Tensor, mode: CovarianceMode, ideal: NodeOutputs): Map<string, Record<ErrorSourceName, number>> {
+  const present = presentErrorSources(hardware);
+  const byNode = new Map<string, Record<ErrorSourceName, number>>();
+  for (const node of hardware.network.nodes) byNode.set(node.name, { ...NO_SOURCE_ERROR });
+  for (const source of ERROR_SOURCE_NAMES) {
+    if (!present[source]) continue;
+    const prediction = new MseAnalyzer(hardware, onlySource(source)).predict(input, { mode, ideal });
+    for (const node of prediction.nodes) byNode.get(node.name)![source] = node.mse;
+  }
+  return byNode;
+}
+
+/** Monte-Carlo trials of the hardware with only the report's sources switched on. */
+function sampleWithSources(hardware: HardwareNetwork, input: Tensor, options: MseReportOptions, ideal: NodeOutputs): NetworkMonteCarlo {
+  const everySource = ERROR_SOURCE_NAMES.every((name) => options.sources[name]);
+  const sampled = everySource ? hardware : hardwareWithSources(hardware, options.sources);
+  const progress = options.progress ?? silentProgress;
+  progress.start(options.monteCarloTrials, 'Monte-Carlo trials');
+  try {
+    return networkMonteCarlo(sampled, input, { seed: options.seed, trials: options.monteCarloTrials, ideal, onTrial: () => progress.tick() });
+  } finally {
+    progress.stop();
+  }
+}
+
+function secondsSince(start: number): number {
+  return (performance.now() - start) / 1000;
+}
