@@ -143,6 +143,62 @@ describe('one MSE report: the .mse card and xbar mse', () => {
   });
 });
 
+describe('xbar infer and xbar mse --network: a netlist network with its .map placement', () => {
+  const placed = () =>
+    netlist('placed-network.xbar', [...BASE, '.network cnn onnx="cnn.onnx" array=tile', '.map "/conv1/*" array=tile model=quiet', '.endnetwork', '.mse net=cnn inputs=X alone=no']);
+
+  it('xbar mse --network predicts what the .mse card predicts on the same netlist', async () => {
+    const path = placed();
+    const [card] = await runJson(path);
+    const command = await runXbar(['mse', '--netlist', path, '--network', 'cnn', '--input', 'x.npy', '--format', 'json', '--quiet'], folder);
+    expect(command.stderr).toBe('');
+    expect(command.code).toBe(0);
+    const report = JSON.parse(command.stdout) as { model: string; layers: { name: string; predicted_mse: number }[]; output: { predicted_mse: number } };
+    expect(report.model).toMatch(/cnn\.onnx \(network 'cnn'\)$/);
+    for (const row of card.rows.slice(0, 3)) expect(report.layers.find((layer) => layer.name === row.node)!.predicted_mse).toBeCloseTo(Number(row.mse), 12);
+    expect(report.output.predicted_mse).toBeCloseTo(Number(card.rows[3].mse), 12);
+    // the .map's model=quiet is used: conv1 has less programming noise than on the array's own model
+    const plain = netlist('plain-network.xbar', [...BASE, '.network cnn onnx="cnn.onnx" array=tile', '.endnetwork']);
+    const unplaced = JSON.parse((await runXbar(['mse', '--netlist', plain, '--network', 'cnn', '--input', 'x.npy', '--format', 'json', '--quiet'], folder)).stdout) as typeof report;
+    expect(unplaced.layers[0].predicted_mse).toBeGreaterThan(10 * report.layers[0].predicted_mse);
+  });
+
+  it('xbar infer --network runs the network on its placement, or ideal with --ideal', async () => {
+    const path = netlist('digital-conv1.xbar', [...BASE, '.network cnn onnx="cnn.onnx" array=tile', '.map "/conv1/*" digital=yes', '.endnetwork']);
+    const noisy = await runXbar(['infer', '--netlist', path, '--network', 'cnn', '--input', 'x.npy', '--output', 'noisy.npy', '--seed', '3'], folder);
+    expect(noisy.code).toBe(0);
+    expect(noisy.stderr).toMatch(/2 nodes on crossbars: \/conv2\/Conv \(conv2d\) on array tile \(model cell, by \.network 'cnn'\), \/fc\/Gemm \(dense\) on array tile/);
+    expect(noisy.stderr).toMatch(/digital: conv2d/);
+    const ideal = await runXbar(['infer', '--netlist', path, '--network', 'cnn', '--ideal', '--input', 'x.npy', '--output', 'ideal.npy', '--quiet'], folder);
+    expect(ideal.code).toBe(0);
+    const reference = decodeNpy(readFileSync(join(models, 'digits-cnn', 'outputs.npy'))).data;
+    const idealOut = decodeNpy(readFileSync(join(folder, 'ideal.npy'))).data;
+    const noisyOut = decodeNpy(readFileSync(join(folder, 'noisy.npy'))).data;
+    let idealError = 0;
+    let noisyError = 0;
+    for (let i = 0; i < reference.length; i++) {
+      idealError = Math.max(idealError, Math.abs(idealOut[i] - reference[i]));
+      noisyError = Math.max(noisyError, Math.abs(noisyOut[i] - idealOut[i]));
+    }
+    expect(idealError).toBeLessThan(1e-4);
+    expect(noisyError).toBeGreaterThan(1e-4);
+  });
+
+  it('refuses an unknown network, and --model with --network', async () => {
+    const path = placed();
+    const unknown = await runXbar(['mse', '--netlist', path, '--network', 'resnet', '--input', 'x.npy'], folder);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/the netlist has no network 'resnet'; its networks: 'cnn'/);
+    const both = await runXbar(['infer', '--netlist', path, '--network', 'cnn', '--model', 'cnn.onnx', '--input', 'x.npy', '--output', 'o.npy'], folder);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toMatch(/give --model or --network, not both/);
+    // --model with a netlist whose own ONNX network would be left unused: refused, pointing at --network
+    const ignored = await runXbar(['mse', '--model', 'cnn.onnx', '--netlist', path, '--input', 'x.npy'], folder);
+    expect(ignored.code).toBe(1);
+    expect(ignored.stderr).toMatch(/ONNX network 'cnn' \(with its \.map cards\) would be ignored here: .*--network NAME/);
+  });
+});
+
 describe('xbar check of ONNX networks', () => {
   it('reports a .map that matches no node, nodes left without an array and a shadowed .map, at their cards', async () => {
     const path = netlist('bad-maps.xbar', [...BASE, '.network cnn onnx="cnn.onnx"', '.map "/conv*" array=tile', '.map "/conv1/Conv" array=tile', '.map "/lstm/*" array=tile', '.endnetwork']);

@@ -14,6 +14,7 @@ export * from './netlist/load.js';
 export * from './build/calibration.js';
 export * from './build/design-network.js';
 export * from './build/hardware-spec.js';
+export * from './build/netlist-network.js';
 export * from './build/onnx-network.js';
 export * from './build/workload-key.js';
 export * from './build/workload.js';

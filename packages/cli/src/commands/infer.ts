@@ -1,11 +1,10 @@
 import { resolve } from 'node:path';
-import { type HardwareSpec, type Tensor, encodeNpy, runNetworkBatched } from '@xbar/core';
-import type { ImportedModel } from '@xbar/onnx';
+import { type Tensor, encodeNpy, runNetworkBatched } from '@xbar/core';
 import type { Command } from 'commander';
-import { dacNotes, describePlacement, hardwareSpecFromDesign, loadNetlist, loadOnnxModel, nodePlacement, readModelInputs, runIdealOnOnnxRuntime, runOnHardware, runtimeError, shapeText, usageError } from '@xbar/session';
+import { readModelInputs, runIdealOnOnnxRuntime, runOnHardware, runtimeError, shapeText, usageError, dacNotes } from '@xbar/session';
 import { requireFlag } from '../io/flags.js';
-import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
-import { loadRegistryWithPlugins } from '../config/plugins.js';
+import { NO_CONFIG_HELP } from '../config/load.js';
+import { NETWORK_HELP, type NetworkFlags, loadCommandNetwork } from './command-network.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { commandProgress } from '../progress/create.js';
@@ -13,28 +12,14 @@ import { commandProgress } from '../progress/create.js';
 /** Engines: xbar's float64 reference kernels, or ONNX Runtime in float32. */
 const ENGINES = ['reference', 'onnxruntime'] as const;
 
-interface InferOptions {
-  readonly model?: string;
+interface InferOptions extends NetworkFlags {
   readonly input?: string;
   readonly output?: string;
-  readonly netlist?: string;
   readonly ideal?: boolean;
   readonly engine?: string;
   readonly seed?: string;
   readonly batchSize?: string;
   readonly quiet?: boolean;
-  /** False with `--no-config`. */
-  readonly config: boolean;
-}
-
-/**
- * The hardware spec of an imported network from a netlist (checked with the device plugins of its
- * xbar.config.yaml), and the netlist's default seed.
- */
-async function loadHardware(netlistPath: string, { network, weightInitializers: initializers }: ImportedModel, io: CliIo, useConfig: boolean): Promise<{ spec: HardwareSpec; seed: number; placement: string }> {
-  const registry = await loadRegistryWithPlugins(loadConfigForNetlist(netlistPath, io.cwd, useConfig));
-  const design = loadNetlist(netlistPath, io, { registry });
-  return { spec: hardwareSpecFromDesign(design, network, initializers), seed: design.options.seed, placement: describePlacement(nodePlacement(design, network, initializers)) };
 }
 
 /** `xbar infer`: outputs of an ONNX network for a batch of inputs, ideal (float64 reference or ONNX Runtime) or on the crossbars of a netlist. */
@@ -44,6 +29,7 @@ export const inferCommand: CliCommand = {
       .command('infer')
       .description('Run an ONNX network on a batch of inputs and write its outputs. Without --netlist, or with --ideal, the ideal graph runs (exact float64, or --engine onnxruntime).')
       .option('--model <file>', 'the network (.onnx; ops listed in docs/networks.md)')
+      .option('--network <name>', `${NETWORK_HELP} (needs --netlist)`)
       .option('--input <file>', 'inputs (.npy, float32/float64/uint8/int): B x the model input shape, or one sample without the batch axis')
       .option('--output <file>', 'output .npy (float64): B x the model output shape (no batch axis for a single sample)')
       .option('--netlist <file>', 'hardware (.xbar): run the weight layers on crossbars, one programming drawn from the seed (see docs/networks.md)')
@@ -54,7 +40,6 @@ export const inferCommand: CliCommand = {
       .option('--quiet', 'no progress and no summary line on stderr')
       .option('--no-config', NO_CONFIG_HELP)
       .action(async (options: InferOptions) => {
-        const modelPath = requireFlag(options.model, '--model');
         const inputPath = requireFlag(options.input, '--input');
         const outputPath = requireFlag(options.output, '--output');
         if (options.seed !== undefined && !/^-?\d+$/.test(options.seed.trim())) throw usageError(`--seed must be a whole number, got '${options.seed}'`);
@@ -62,11 +47,9 @@ export const inferCommand: CliCommand = {
         if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw usageError(`--batch-size must be a whole number >= 1, got '${options.batchSize}'`);
         const engine = options.engine ?? 'reference';
         if (!(ENGINES as readonly string[]).includes(engine)) throw usageError(`--engine must be one of ${ENGINES.join(', ')}, got '${engine}'`);
-        const model = loadOnnxModel(modelPath, io.cwd);
-        const { network } = model;
+        const { network, label: modelPath, hardware } = await loadCommandNetwork(options, io, options.netlist !== undefined && !options.ideal);
         if (network.outputs.length !== 1) throw runtimeError(`${modelPath}: the model has ${network.outputs.length} outputs; xbar infer writes models with one output`);
         const { batch, single } = readModelInputs(inputPath, io.cwd, network, modelPath);
-        const hardware = options.netlist !== undefined && !options.ideal ? await loadHardware(options.netlist, model, io, options.config) : undefined;
         const seed = options.seed !== undefined ? Number(options.seed) : hardware?.seed;
         const { wholeBatch } = network;
         const chunk = wholeBatch ?? batchSize;

@@ -5,9 +5,6 @@ import {
   type MseReport,
   XbarError,
   calibrateOnInputs,
-  hardwareSpecFromDesign,
-  loadNetlist,
-  loadOnnxModel,
   mseReport,
   parseErrorSources,
   readModelInputs,
@@ -16,14 +13,12 @@ import {
   usageError,
 } from '@xbar/session';
 import { requireFlag } from '../io/flags.js';
-import { NO_CONFIG_HELP, loadConfigForNetlist } from '../config/load.js';
-import { loadRegistryWithPlugins } from '../config/plugins.js';
+import { NO_CONFIG_HELP } from '../config/load.js';
+import { NETWORK_HELP, type NetworkFlags, loadCommandNetwork } from './command-network.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { commandProgress } from '../progress/create.js';
 
-interface MseFlags {
-  readonly model?: string;
-  readonly netlist?: string;
+interface MseFlags extends NetworkFlags {
   readonly input?: string;
   readonly mc?: string;
   readonly seed?: string;
@@ -32,8 +27,6 @@ interface MseFlags {
   readonly mode: 'diagonal' | 'full';
   readonly format: 'json' | 'table';
   readonly quiet?: boolean;
-  /** False with `--no-config`. */
-  readonly config: boolean;
 }
 
 /** One row of `xbar mse --format json`: a network node (or the output). */
@@ -52,6 +45,7 @@ export interface MseJsonRow {
 
 /** What `xbar mse --format json` prints. */
 export interface MseJson {
+  /** The model path; with --network, `model.onnx (network 'cnn')` or `network 'mlp'`. */
   readonly model: string;
   readonly netlist: string;
   readonly samples: number;
@@ -134,7 +128,7 @@ function tableText(report: MseReport): string {
 }
 
 /**
- * `xbar mse --model M.onnx --netlist HW.xbar --input X.npy [--mc TRIALS] [--seed S] [--sources ...]
+ * `xbar mse (--model M.onnx | --network NAME) --netlist HW.xbar --input X.npy [--mc TRIALS] [--seed S] [--sources ...]
  * [--alone] [--mode diagonal|full] [--format json|table]`: the analytical output-error prediction
  * (mseReport, the same report as the `.mse` card) per node and at the network output, with --alone
  * the MSE with each error source alone, and with --mc the Monte-Carlo MSE with its 95 % confidence
@@ -147,6 +141,7 @@ export const mseCommand: CliCommand = {
       .description('Predict the mean squared error of every layer and of the network output on crossbar hardware (analytical, MemSE-style), optionally checked by Monte-Carlo.')
       .option('--model <file>', 'the network (.onnx)')
       .option('--netlist <file>', 'hardware (.xbar): devices, arrays, periphery (matched to the weight nodes as in xbar infer)')
+      .option('--network <name>', NETWORK_HELP)
       .option('--input <file>', 'inputs (.npy): B x the model input shape; the MSE is the mean over them')
       .option('--mc <trials>', 'also run this many Monte-Carlo trials (one programming each)')
       .option('--seed <n>', "Monte-Carlo seed (default: the netlist's .options seed)")
@@ -157,35 +152,31 @@ export const mseCommand: CliCommand = {
       .option('--quiet', 'no progress on stderr (warnings still)')
       .option('--no-config', NO_CONFIG_HELP)
       .action(async (flags: MseFlags) => {
-        const modelPath = requireFlag(flags.model, '--model');
-        const netlistPath = requireFlag(flags.netlist, '--netlist');
         const inputPath = requireFlag(flags.input, '--input');
+        requireFlag(flags.netlist, '--netlist');
         const trials = flags.mc === undefined ? 0 : wholeNumber(flags.mc, '--mc', 2);
         const seedFlag = flags.seed === undefined ? undefined : wholeNumber(flags.seed, '--seed', Number.MIN_SAFE_INTEGER);
         const sources = parseErrorSources(flags.sources, '--sources');
-        const { network, weightInitializers } = loadOnnxModel(modelPath, io.cwd);
-        if (network.wholeBatch !== undefined) throw runtimeError(`${modelPath}: the model mixes the samples of its batch (its input fixes the batch at ${network.wholeBatch}); xbar mse compares the outputs sample by sample, which such a model does not give`);
-        const input = readModelInputs(inputPath, io.cwd, network, modelPath).batch;
-        const registry = await loadRegistryWithPlugins(loadConfigForNetlist(netlistPath, io.cwd, flags.config));
-        const design = loadNetlist(netlistPath, io, { registry });
-        const spec = hardwareSpecFromDesign(design, network, weightInitializers);
+        const { network, label, hardware: netlistHardware } = await loadCommandNetwork(flags, io, true);
+        if (network.wholeBatch !== undefined) throw runtimeError(`${label}: the model mixes the samples of its batch (its input fixes the batch at ${network.wholeBatch}); xbar mse compares the outputs sample by sample, which such a model does not give`);
+        const input = readModelInputs(inputPath, io.cwd, network, label).batch;
         let report: MseReport;
         try {
-          const hardware = HardwareNetwork.create(network, spec);
+          const hardware = HardwareNetwork.create(network, netlistHardware!.spec);
           calibrateOnInputs(hardware, input);
           report = mseReport(hardware, input, {
             mode: flags.mode,
             sources,
             alone: flags.alone ?? false,
             monteCarloTrials: trials,
-            seed: seedFlag ?? design.options.seed,
+            seed: seedFlag ?? netlistHardware!.seed,
             progress: commandProgress(io, flags.quiet ?? false),
           });
         } catch (error) {
           if (error instanceof XbarError) throw error;
-          throw runtimeError(`mse of ${modelPath} failed: ${error instanceof Error ? error.message : String(error)}`);
+          throw runtimeError(`mse of ${label} failed: ${error instanceof Error ? error.message : String(error)}`);
         }
-        io.stdout(flags.format === 'json' ? `${JSON.stringify(mseJson(report, { model: modelPath, netlist: netlistPath }), null, 2)}\n` : tableText(report));
+        io.stdout(flags.format === 'json' ? `${JSON.stringify(mseJson(report, { model: label, netlist: flags.netlist! }), null, 2)}\n` : tableText(report));
         for (const warning of report.warnings) io.stderr(`xbar: warning: ${warning}\n`);
       });
   },

@@ -61,7 +61,7 @@ function assignHardware(design: Design, network: Network, initializers: Readonly
   const problems: string[] = [];
   const onnxNetworks = [...design.networks.values()].filter((n) => n.kind === 'onnx').map((n) => `'${n.name}'`);
   // their .map cards place another model's nodes: never left unused without a word
-  if (onnxNetworks.length) problems.push(`the netlist's ONNX network${onnxNetworks.length === 1 ? '' : 's'} ${onnxNetworks.join(', ')} (with ${onnxNetworks.length === 1 ? 'its' : 'their'} .map cards) would be ignored here: run it with xbar run, or give a netlist of arrays and .layer cards`);
+  if (onnxNetworks.length) problems.push(`the netlist's ONNX network${onnxNetworks.length === 1 ? '' : 's'} ${onnxNetworks.join(', ')} (with ${onnxNetworks.length === 1 ? 'its' : 'their'} .map cards) would be ignored here: run it with xbar run (or xbar infer / xbar mse --network NAME), or give a netlist of arrays and .layer cards`);
   if (ambiguous.length) problems.push(`weight nodes matched by layers with different hardware: ${ambiguous.join('; ')}`);
   if (unmapped.length) {
     problems.push(
