@@ -1,0 +1,77 @@
+import { ALL_SOURCES, HardwareNetwork, type CrossbarOptions, crossbarConfig, gaussianDevice, onlySource, sourcesOf } from '@xbar/core';
+import { describe, expect, it } from 'vitest';
+import { exampleInputs, exampleMlp } from '../../core/test/analysis-fixtures.js';
+import { mseReport, relativeError } from '../src/analyse/mse-report.js';
+import { parseErrorSources } from '../src/analyse/mse-sources.js';
+import { XbarError } from '../src/errors.js';
+
+// The 64-32-10 fixture MLP on Gaussian cells with programming and read noise and a 7-bit ADC.
+const network = exampleMlp();
+const input = exampleInputs(16, [64]);
+const device = gaussianDevice.create({ gmin: 0, gmax: 1e-4, sigma_prog: 2e-6, sigma_read: 1e-6 });
+
+function hardwareOf(options: Partial<CrossbarOptions> = {}): HardwareNetwork {
+  const hardware = HardwareNetwork.create(network, () => crossbarConfig({ device, adc: { bits: 7, range: 'calibrated' }, ...options }));
+  hardware.calibrate(input);
+  return hardware;
+}
+
+const settings = { mode: 'full', sources: ALL_SOURCES, alone: false, monteCarloTrials: 0, seed: 1 } as const;
+
+describe('mseReport', () => {
+  it('with one source switched on predicts what that source alone gives in a report with all', () => {
+    const hardware = hardwareOf();
+    const all = mseReport(hardware, input, { ...settings, alone: true });
+    const programming = mseReport(hardware, input, { ...settings, sources: onlySource('programming') });
+    expect(programming.sources).toEqual(['programming']);
+    for (const [k, node] of programming.nodes.entries()) expect(node.mse).toBeCloseTo(all.nodes[k].alone!.programming, 15);
+    // sources the hardware cannot have are exactly 0; the ones it has are not
+    expect(all.output.alone!.inputNoise).toBe(0);
+    expect(all.output.alone!.read).toBeGreaterThan(0);
+    expect(all.output.alone!.adc).toBeGreaterThan(0);
+    expect(all.output.mse).toBeGreaterThan(programming.output.mse);
+    expect(programming.timing.aloneSeconds).toBeNull();
+    expect(all.timing.aloneSeconds).toBeGreaterThan(0);
+  });
+
+  it('agrees with its Monte-Carlo reference sampled with the same sources (60 trials, seed 3)', () => {
+    const hardware = hardwareOf();
+    const sources = sourcesOf(['programming', 'read']);
+    const report = mseReport(hardware, input, { ...settings, sources, monteCarloTrials: 60, seed: 3 });
+    expect(report.monteCarloTrials).toBe(60);
+    for (const node of report.nodes) {
+      const { mse, ci95 } = node.monteCarlo!;
+      // first-order prediction: within 10 % plus the 95 % CI of the Monte-Carlo mean
+      expect(Math.abs(node.mse - mse)).toBeLessThanOrEqual(0.1 * mse + ci95);
+      expect(relativeError(node)).toBeCloseTo((node.mse - mse) / mse, 12);
+    }
+    // the same seed gives the same bits
+    expect(mseReport(hardware, input, { ...settings, sources, monteCarloTrials: 60, seed: 3 }).output.monteCarlo).toEqual(report.output.monteCarlo);
+  });
+
+  it('names what it leaves out: wires (also in its Monte-Carlo), and clipping DACs', () => {
+    const wires = { rowSegmentOhms: 1, columnSegmentOhms: 1, sourceOhms: 0, senseOhms: 0 };
+    const wired = mseReport(hardwareOf({ wires }), input, { ...settings, monteCarloTrials: 2 });
+    expect(wired.warnings).toEqual(
+      expect.arrayContaining([expect.stringMatching(/IR drop of the wires of layers 'fc1', 'fc2' is not modelled/), expect.stringMatching(/Monte-Carlo reference .* ideal wires too/)]),
+    );
+    const clipped = mseReport(hardwareOf({ dac: { inputRange: 0.1 } }), input, settings);
+    expect(clipped.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/layer 'fc1': [\d.]+ % of its DAC inputs are clipped/)]));
+    expect(clipped.dac.rows.map((row) => row[0])).toEqual(['fc1', 'fc2']);
+    expect(mseReport(hardwareOf(), input, settings).warnings).toEqual([]);
+  });
+});
+
+describe('parseErrorSources', () => {
+  it('reads camel- and snake-case names in any case, and all', () => {
+    expect(parseErrorSources('programming, Device_Mean,inputNoise', '--sources')).toEqual(sourcesOf(['programming', 'deviceMean', 'inputNoise']));
+    expect(parseErrorSources('ALL', '--sources')).toEqual(ALL_SOURCES);
+    expect(parseErrorSources(undefined, '--sources')).toEqual(ALL_SOURCES);
+  });
+
+  it('refuses an unknown or empty list, naming the flag and the known names', () => {
+    expect(() => parseErrorSources('gremlins', '--sources')).toThrow(XbarError);
+    expect(() => parseErrorSources('gremlins', '--sources')).toThrow(/unknown error source 'gremlins' in --sources; known: quantization, device_mean, programming, read, dac, adc, input_noise, output_noise \(or all\)/);
+    expect(() => parseErrorSources(' , ', '--sources')).toThrow(/--sources names no error source/);
+  });
+});
