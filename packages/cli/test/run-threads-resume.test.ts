@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/program.js';
 import { runXbar } from './helpers.js';
 
@@ -31,14 +31,11 @@ function netlist(name: string, lines: readonly string[]): string {
 }
 
 // Worker threads even for this small work (they are chosen only when the work looks long enough).
-let savedThreshold: string | undefined;
 beforeAll(() => {
-  savedThreshold = process.env.XBAR_PARALLEL_MIN_SECONDS;
-  process.env.XBAR_PARALLEL_MIN_SECONDS = '0';
+  vi.stubEnv('XBAR_PARALLEL_MIN_SECONDS', '0');
 });
 afterAll(() => {
-  if (savedThreshold === undefined) delete process.env.XBAR_PARALLEL_MIN_SECONDS;
-  else process.env.XBAR_PARALLEL_MIN_SECONDS = savedThreshold;
+  vi.unstubAllEnvs();
 });
 
 describe('xbar run --threads', () => {

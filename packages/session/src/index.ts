@@ -52,5 +52,5 @@ export { sourceColumn, SOURCE_COLUMNS, parseErrorSources } from './analyse/mse-s
 
 // a whole netlist
 export { type NetlistSource, NetlistSession } from './run/netlist-session.js';
-export { evaluateInThisThread } from './run/in-thread.js';
+export { evaluateInThisThread, evaluateRangesHere, progressRanges } from './run/in-thread.js';
 export { type RunNetlistOptions, runNetlist } from './run/run-netlist.js';

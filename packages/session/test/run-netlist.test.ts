@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '@xbar/cli';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CARD_RUNNERS, ExitCode, XbarError, runNetlist } from '../src/index.js';
 
 const EXAMPLES = new URL('../../../examples/', import.meta.url).pathname;
@@ -18,14 +18,13 @@ async function xbarRunJson(file: string, cwd: string, flags: string[]): Promise<
 describe('runNetlist (a netlist run without the CLI)', () => {
   it('gives the tables of xbar run, to the bit, with the CLI splitting the trials over two worker threads', async () => {
     const { tables } = await runNetlist('quickstart.xbar', { cwd: EXAMPLES });
-    const saved = process.env.XBAR_PARALLEL_MIN_SECONDS;
-    process.env.XBAR_PARALLEL_MIN_SECONDS = '0';
+    // worker threads even for this small work (they are chosen only when the work looks long enough)
+    vi.stubEnv('XBAR_PARALLEL_MIN_SECONDS', '0');
     let cli;
     try {
       cli = await xbarRunJson('quickstart.xbar', EXAMPLES, ['--threads', '2']);
     } finally {
-      if (saved === undefined) delete process.env.XBAR_PARALLEL_MIN_SECONDS;
-      else process.env.XBAR_PARALLEL_MIN_SECONDS = saved;
+      vi.unstubAllEnvs();
     }
     expect(tables.map((table) => table.title)).toEqual(cli.analyses.map((analysis) => analysis.title));
     tables.forEach((table, index) => {
@@ -64,6 +63,19 @@ describe('runNetlist (a netlist run without the CLI)', () => {
     await expect(run).rejects.toMatchObject({ exitCode: ExitCode.netlistErrors });
     expect(stderr).toMatch(/bad\.xbar:2:\d+/);
     expect(stderr).toContain('nothere');
+  });
+
+  it('refuses a run over its work limits before running, with the card and its source line', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'xbar-session-'));
+    writeFileSync(
+      join(folder, 'big.xbar'),
+      '.model cell gaussian (sigma_prog=1u)\n.array tile rows=8 cols=8 model=cell\n.weights W [[1 0] [0 1]]\n.inputs X random rows=200000 cols=2\n.mc array=tile weights=W inputs=X runs=10000\n',
+    );
+    let stderr = '';
+    const run = runNetlist('big.xbar', { cwd: folder, stderr: (text) => (stderr += text) });
+    await expect(run).rejects.toMatchObject({ exitCode: ExitCode.netlistErrors });
+    expect(stderr).toMatch(/big\.xbar:5:1: error\[E905\]: the run would pass 2\.00e9 input rows/);
+    expect(stderr).toMatch(/ 5 \| \.mc array=tile/);
   });
 
   it('has one runner for every card kind of the language', () => {

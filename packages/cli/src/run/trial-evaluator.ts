@@ -1,8 +1,22 @@
 import { JobError, runJobs } from '../parallel/pool.js';
-import { buildWorkload, evaluateInThisThread, type RequestLocation, type TrialEvaluator, evaluateTrialRange, mergeTrialValues, requestTrials, runtimeError, splitTrials, type StepPoint, type TrialRange, type TrialValues } from '@xbar/session';
+import {
+  buildWorkload,
+  evaluateInThisThread,
+  evaluateRangesHere,
+  evaluateTrialRange,
+  mergeTrialValues,
+  progressRanges,
+  type RequestLocation,
+  requestTrials,
+  runtimeError,
+  splitTrials,
+  type StepPoint,
+  type TrialEvaluator,
+  type TrialRange,
+  type TrialValues,
+} from '@xbar/session';
 import type { RunSource } from './netlist-session.js';
 import { jobsModule } from './jobs-module.js';
-
 
 /** How trials run: on how many threads, and which netlist point the workers must load. */
 export interface TrialEvaluatorOptions {
@@ -14,8 +28,6 @@ export interface TrialEvaluatorOptions {
   readonly point?: StepPoint;
 }
 
-/** Progress granularity in this thread: at most this many ranges per request. */
-const IN_THREAD_CHUNKS = 50;
 /** Ranges per worker thread (more ranges balance the load; each costs a job message). */
 const RANGES_PER_THREAD = 4;
 
@@ -32,22 +44,19 @@ export function trialEvaluator(options: TrialEvaluatorOptions): TrialEvaluator {
   return async (ctx, request, where, tick) => {
     const built = buildWorkload(ctx, request.workload, request.inputs, { ...(request.device ? { device: request.device } : {}) });
     const total = requestTrials(request);
-    if (total === 0) return { built, evaluation: mergeTrialValues(built, [evaluateTrialRange(built, request, { first: 0, count: 0 })]) };
+    if (total === 0) return { built, evaluation: mergeTrialValues(built, evaluateRangesHere(built, request, progressRanges(0, 0), tick)) };
     const started = performance.now();
     const parts: TrialValues[] = [evaluateTrialRange(built, request, { first: 0, count: 1 })];
     tick(1);
     const rest = total - 1;
     if (rest === 0) return { built, evaluation: mergeTrialValues(built, parts) };
     const estimatedSeconds = ((performance.now() - started) / 1000) * rest;
-    const parallel = options.threads > 1 && rest >= 2 && estimatedSeconds >= options.minParallelSeconds && options.source !== undefined;
-    const ranges = shift(splitTrials(rest, parallel ? options.threads * RANGES_PER_THREAD : Math.min(rest, IN_THREAD_CHUNKS)), 1);
+    const parallel = rest >= 2 && estimatedSeconds >= options.minParallelSeconds;
     if (parallel) {
+      const ranges = splitTrials(rest, options.threads * RANGES_PER_THREAD).map((range) => ({ first: range.first + 1, count: range.count }));
       parts.push(...(await rangesOnWorkers(options, where, ranges, tick)));
     } else {
-      for (const range of ranges) {
-        parts.push(evaluateTrialRange(built, request, range));
-        tick(range.count);
-      }
+      parts.push(...evaluateRangesHere(built, request, progressRanges(1, rest), tick));
     }
     return { built, evaluation: mergeTrialValues(built, parts) };
   };
@@ -70,8 +79,4 @@ async function rangesOnWorkers(options: TrialEvaluatorOptions, where: RequestLoc
     if (error instanceof JobError) throw runtimeError(`trials ${ranges[error.jobIndex].first}..${ranges[error.jobIndex].first + ranges[error.jobIndex].count - 1}: ${error.message}`);
     throw error;
   }
-}
-
-function shift(ranges: readonly TrialRange[], offset: number): TrialRange[] {
-  return ranges.map((range) => ({ first: range.first + offset, count: range.count }));
 }

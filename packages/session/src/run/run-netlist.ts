@@ -1,6 +1,6 @@
 import type { DeviceRegistry } from '@xbar/core';
-import { type Design, renderDiagnostics } from '@xbar/dsl';
-import { XbarError, ExitCode } from '../errors.js';
+import type { Design } from '@xbar/dsl';
+import { netlistError } from '../netlist/load.js';
 import { type ProgressReporter, silentProgress } from '../progress.js';
 import { loadDefaultRegistry } from '../registry.js';
 import { evaluateInThisThread } from './in-thread.js';
@@ -39,10 +39,7 @@ export async function runNetlist(file: string, options: RunNetlistOptions): Prom
   const design = session.checkWritten();
   const points = stepPoints(design.sweeps);
   const excess = runWorkExcess(points, (point) => session.context(point), design);
-  if (excess) {
-    stderr(renderDiagnostics([excess], new Map()));
-    throw new XbarError(`${excess.file}: 1 error`, ExitCode.netlistErrors);
-  }
+  if (excess) throw netlistError(excess, { cwd: options.cwd, stderr });
   const results: PointResult[] = [];
   for (const point of points) results.push(await runPoint(session.context(point), evaluateInThisThread, options.progress ?? silentProgress));
   return { design, tables: assembleTables(design, points, results) };
