@@ -55,6 +55,21 @@ describe('xbar mse', () => {
     }
   });
 
+  it('predicts a quantized DAC that clips (dac_bits=8 dac_range=1: 41 % of conv2 inputs clipped) in both modes', async () => {
+    const clipping = join(folder, 'clipping.xbar');
+    writeFileSync(clipping, '.model g gaussian (gmin=0 gmax=1e-4 sigma_prog=1e-6 sigma_read=1e-6)\n.array default rows=128 cols=128 model=g dac_bits=8 dac_range=1\n');
+    for (const mode of ['full', 'diagonal']) {
+      const result = await runXbar(['mse', '--model', modelPath('digits-cnn'), '--netlist', clipping, '--input', inputPath('digits-cnn'), '--mode', mode, '--mc', '20', '--seed', '1', '--format', 'json', '--quiet']);
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as { layers: { name: string; predicted_mse: number; mc_mse: number; mc_ci95: number }[]; output: { predicted_mse: number; mc_mse: number; mc_ci95: number }; warnings: string[] };
+      expect(report.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/layer '\/conv2\/Conv': 40\.8 % of its DAC inputs are clipped/)]));
+      // the clipping bias dominates (full mode read -90 % at conv2 when a mean beyond the range was not clipped)
+      for (const row of [...report.layers.filter((layer) => /Conv|Gemm/.test(layer.name)), report.output]) {
+        expect(Math.abs(row.predicted_mse - row.mc_mse), `${mode}`).toBeLessThanOrEqual(0.05 * row.mc_mse + row.mc_ci95);
+      }
+    }
+  });
+
   it('prints a table, switches sources, and exits 2 / 3 on usage / input errors', async () => {
     const table = await runXbar(['mse', '--model', modelPath('digits-cnn'), '--netlist', netlist, '--input', inputPath('digits-cnn'), '--sources', 'programming,read', '--mode', 'diagonal']);
     expect(table.code).toBe(0);

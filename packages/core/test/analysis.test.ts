@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   type ElementwiseOut,
@@ -107,6 +108,43 @@ describe('element-wise Gaussian moments', () => {
       expect(r.mean).toBeCloseTo(mean, 8);
       expect(r.variance).toBeCloseTo(second - mean * mean, 8);
     }
+  });
+
+  it('quantizer moments clip inputs far beyond the range (an 8-bit DAC on activations of 7 with range 1)', () => {
+    const range = 1;
+    const step = range / 127;
+    const top = range;
+    for (const momentsOnly of [false, true]) {
+      for (const [mu, sigma, clipped] of [[7, 0.01, top], [-7, 0.01, -top], [1.5, 0.001, top], [4.5, 0.3, top]]) {
+        const r = out();
+        quantizerMoments(mu, sigma, range, step, r, momentsOnly);
+        expect(r.mean, `mu=${mu} sigma=${sigma} momentsOnly=${momentsOnly}`).toBeCloseTo(clipped, 12);
+        expect(r.variance).toBeLessThan(1e-20);
+      }
+    }
+  });
+
+  it('quantizer moments match quadrature for any mean, inside or beyond the range (property)', () => {
+    const range = 1;
+    const step = range / 127;
+    const q = (x: number) => Math.round(Math.max(-range, Math.min(range, x)) / step) * step;
+    fc.assert(
+      fc.property(fc.double({ min: -4, max: 4, noNaN: true }), fc.double({ min: 1e-3, max: 1, noNaN: true }), (mu, sigma) => {
+        const r = out();
+        quantizerMoments(mu, sigma, range, step, r);
+        // the jumps of q within +-12 sigma, as cut points of the quadrature
+        const cuts: number[] = [];
+        for (let k = -127; k < 127; k++) {
+          const u = ((k + 0.5) * step - mu) / sigma;
+          if (Math.abs(u) < 12) cuts.push(u);
+        }
+        const mean = normalExpectation((z) => q(mu + sigma * z), undefined, undefined, cuts);
+        const second = normalExpectation((z) => q(mu + sigma * z) ** 2, undefined, undefined, cuts);
+        expect(Math.abs(r.mean - mean)).toBeLessThan(1e-9);
+        expect(Math.abs(r.variance - (second - mean * mean))).toBeLessThan(1e-9 * Math.max(1, second));
+      }),
+      { numRuns: 200, seed: 11 },
+    );
   });
 });
 

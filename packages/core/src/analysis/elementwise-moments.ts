@@ -108,27 +108,31 @@ function deterministic(value: number, out: ElementwiseOut): void {
  * The DAC as an element-wise function: clip to +-range, then (step > 0) round to the grid
  * k step, |k| <= range / step. Exact moments for a Gaussian input from the bin probabilities; the
  * Hermite coefficients from the jumps: h_n = sum_b step phi(u_b) He_{n-1}(u_b) over the interior bin
- * boundaries b (u_b = (b - mu) / sigma). With more than MAX_BINS bins in +-10 sigma the step is
- * modelled as additive uniform noise step^2 / 12 on the clipped value.
+ * boundaries b (u_b = (b - mu) / sigma). The bins are those within +-10 sigma of mu, clamped to the
+ * range (a mean far beyond it is the end level, exactly). With more than MAX_BINS bins the step is
+ * modelled as additive uniform noise step^2 / 12 on the unclipped part of the clipped value.
  *
  * `momentsOnly` (diagonal mode: mean and variance wanted, Hermite coefficients left stale): when
- * sigma >= step, Sheppard's correction (clipped moments plus step^2 / 12) is used directly; for a
- * Gaussian its relative error is of order exp(-2 pi^2 sigma^2 / step^2) < 3e-9.
+ * sigma >= step and no clipping within 10 sigma, Sheppard's correction (moments plus step^2 / 12) is
+ * used directly; for a Gaussian its relative error is of order exp(-2 pi^2 sigma^2 / step^2) < 3e-9.
  */
 export function quantizerMoments(mu: number, sigma: number, range: number, step: number, out: ElementwiseOut, momentsOnly = false): void {
   if (!(sigma > 0)) {
     const clipped = mu > range ? range : mu < -range ? -range : mu;
     return deterministic(step > 0 ? Math.round(clipped / step) * step : clipped, out);
   }
-  if (momentsOnly && sigma >= step) {
+  const unclipped = Math.abs(mu) + 10 * sigma < range;
+  if (momentsOnly && sigma >= step && unclipped) {
     clipMoments(mu, sigma, range, out);
     out.variance += (step * step) / 12;
     return;
   }
-  if (!momentsOnly && step > 0 && sigma >= FINE_GRID * step && Math.abs(mu) + 10 * sigma < range) return fineGridMoments(mu, sigma, step, out);
+  if (!momentsOnly && step > 0 && sigma >= FINE_GRID * step && unclipped) return fineGridMoments(mu, sigma, step, out);
   const top = step > 0 ? Math.round(range / step) : 0;
-  const lowK = step > 0 ? Math.max(-top, Math.floor((mu - 10 * sigma) / step) - 1) : 0;
-  const highK = step > 0 ? Math.min(top, Math.ceil((mu + 10 * sigma) / step) + 1) : 0;
+  // the levels within +-10 sigma of mu, clamped to the range: a mean far beyond the range (all of
+  // the mass clipped) leaves the one end level, which the loop gives all of the mass
+  const lowK = step > 0 ? Math.min(top, Math.max(-top, Math.floor((mu - 10 * sigma) / step) - 1)) : 0;
+  const highK = step > 0 ? Math.max(-top, Math.min(top, Math.ceil((mu + 10 * sigma) / step) + 1)) : 0;
   if (step > 0 && highK - lowK <= MAX_BINS) {
     let mean = 0;
     let second = 0;
@@ -156,8 +160,9 @@ export function quantizerMoments(mu: number, sigma: number, range: number, step:
     out.variance = Math.max(0, second - mean * mean);
     return;
   }
+  // more than MAX_BINS levels within +-10 sigma: the rounding as uniform noise on the unclipped mass
   clipMoments(mu, sigma, range, out);
-  if (step > 0) out.variance += (step * step) / 12;
+  if (step > 0) out.variance += ((step * step) / 12) * (normalCdf((range - mu) / sigma) - normalCdf((-range - mu) / sigma));
 }
 
 const MAX_BINS = 400;
