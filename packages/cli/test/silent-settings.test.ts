@@ -264,3 +264,31 @@ describe('hints', () => {
     expect((await runXbar(['check', file])).stderr).toMatch(/library\.xbar: no analysis card/);
   });
 });
+
+describe('mode=ir on cells that read below 0 S', () => {
+  // gmin=1u with 1.41 uS of noise: a quarter of the reads of cells at gmin are negative, which the
+  // circuit solve takes as 0 S (mode=ir at 1e-6 ohm read 0.0157 against mode=noisy's 0.0191, silently)
+  const lines = (gmin: string) => [
+    `.model cell gaussian (gmin=${gmin} gmax=100u sigma_prog=1u sigma_read=1u)`,
+    '.array wired rows=16 cols=16 model=cell rwire=1e-6',
+    '.weights W [[0.5 -0.2 0.1] [0.1 0.8 -0.4] [0 0.3 0.2]]',
+    '.inputs X [[1 0.5 0.2] [0 1 0.4]]',
+    '.mc array=wired weights=W inputs=X mode=ir runs=2',
+  ];
+
+  it('warns with the share of cells the solve sets to 0 S', async () => {
+    const { tables, stderr } = await runJson(netlist('negative-reads.xbar', lines('1u')));
+    const warning = tables[0].warnings.find((text) => text.includes('below 0 S'));
+    expect(warning).toMatch(/^mode=ir: (\d+(\.\d+)?) % of the cells of layer 'W' read below 0 S \(the device model allows it\) and the circuit solve takes them as 0 S/);
+    // 2 x 3 x 3 cells, most at gmin (1 - Phi(1/sqrt 2) = 24 % negative), the others near gmax
+    const share = Number(/: ([\d.]+) %/.exec(warning!)![1]);
+    expect(share).toBeGreaterThan(5);
+    expect(share).toBeLessThan(60);
+    expect(stderr).toContain('below 0 S');
+  });
+
+  it('says nothing when no read goes below 0 S', async () => {
+    const { tables } = await runJson(netlist('positive-reads.xbar', lines('20u')));
+    expect(tables[0].warnings.filter((text) => text.includes('below 0 S'))).toEqual([]);
+  });
+});

@@ -40,6 +40,7 @@ export * from './hardware/hardware-network.js';
 export * from './hardware/monte-carlo-network.js';
 export * from './hardware/with-sources.js';
 export * from './hardware/tile-currents.js';
+export * from './hardware/negative-reads.js';
 export * from './analysis/sources.js';
 export * from './analysis/present-sources.js';
 export * from './analysis/layer-statistics.js';

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { type Tensor, encodeNpy, runNetworkBatched } from '@xbar/core';
 import type { Command } from 'commander';
-import { readModelInputs, runIdealOnOnnxRuntime, runOnHardware, runtimeError, shapeText, usageError, dacNotes } from '@xbar/session';
+import { readModelInputs, runIdealOnOnnxRuntime, runOnHardware, runtimeError, shapeText, usageError, dacNotes, negativeReadWarnings } from '@xbar/session';
 import { requireFlag } from '../io/flags.js';
 import { NO_CONFIG_HELP } from '../config/load.js';
 import { NETWORK_HELP, type NetworkFlags, loadCommandNetwork } from './command-network.js';
@@ -64,7 +64,7 @@ export const inferCommand: CliCommand = {
           if (hardware) {
             const run = await runOnHardware(network, hardware.spec, batch, { seed: seed!, batchSize: chunk, onBatch, engine: engine === 'onnxruntime' ? 'onnxruntime' : 'reference' });
             output = run.output;
-            warnings = [...(run.fallback === undefined ? [] : [run.fallback]), ...dacNotes(run.dacClipping).warnings];
+            warnings = [...(run.fallback === undefined ? [] : [run.fallback]), ...negativeReadWarnings(run.negativeReads, 'xbar infer'), ...dacNotes(run.dacClipping).warnings];
             if (engine === 'onnxruntime' && run.fallback === undefined) summary = `on the hardware of ${options.netlist} (seed ${seed}, float32 on ONNX Runtime)`;
           } else if (engine === 'onnxruntime') {
             const run = await runIdealOnOnnxRuntime(network, batch, chunk, () => runNetworkBatched(network, batch, chunk, undefined, onBatch)[0], onBatch);

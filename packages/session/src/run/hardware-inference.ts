@@ -1,11 +1,13 @@
 import {
   type DacClipping,
   type HardwareSpec,
+  type NegativeReads,
   type Network,
   type Seconds,
   type Tensor,
   HardwareNetwork,
   ProgrammedNetwork,
+  negativeReadShares,
 } from '@xbar/core';
 import { runInChunks } from './chunks.js';
 import { calibrateOnInputs } from '../build/calibration.js';
@@ -14,6 +16,8 @@ import { calibrateOnInputs } from '../build/calibration.js';
 export interface HardwareRun {
   readonly output: Tensor;
   readonly dacClipping: readonly DacClipping[];
+  /** Per weight node with wires: the share of its cells reading below 0 S, which the circuit solve takes as 0 S (see negativeReadShares). */
+  readonly negativeReads: readonly NegativeReads[];
   /** Set when ONNX Runtime was asked for but could not run the trial: why the reference engine ran it. */
   readonly fallback?: string;
 }
@@ -40,6 +44,7 @@ export async function runOnHardware(network: Network, spec: HardwareSpec, input:
   const hardware = HardwareNetwork.create(network, spec);
   calibrateOnInputs(hardware, input);
   const dacClipping = () => hardware.dacClipping(input);
+  const negativeReads = negativeReadShares(hardware, seed, readTimeSeconds);
   let fallback: string | undefined;
   if (options.engine === 'onnxruntime') {
     const { OnnxRuntimeTrial, onnxRuntimeTrialSupport } = await import('@xbar/onnx/engine');
@@ -48,7 +53,7 @@ export async function runOnHardware(network: Network, spec: HardwareSpec, input:
       const trial = await OnnxRuntimeTrial.create(hardware, seed, 0, { irDrop: true, ...(readTimeSeconds === undefined ? {} : { readTimeSeconds }) });
       try {
         const output = await runInChunks(input, batchSize, async (batch) => (await trial.run(batch))[0], options.onBatch);
-        return { output, dacClipping: dacClipping() };
+        return { output, dacClipping: dacClipping(), negativeReads };
       } finally {
         await trial.release();
       }
@@ -58,5 +63,5 @@ export async function runOnHardware(network: Network, spec: HardwareSpec, input:
   const programmed = ProgrammedNetwork.program(hardware, seed, 0, readTimeSeconds, { irDrop: true });
   const producer = network.nodes.find((node) => node.output === network.outputs[0])!;
   const output = await runInChunks(input, batchSize, (batch) => programmed.run(batch).get(producer.name)!, options.onBatch);
-  return { output, dacClipping: dacClipping(), ...(fallback === undefined ? {} : { fallback }) };
+  return { output, dacClipping: dacClipping(), negativeReads, ...(fallback === undefined ? {} : { fallback }) };
 }

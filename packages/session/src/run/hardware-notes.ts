@@ -1,4 +1,4 @@
-import type { CrossbarConfig, DacClipping, HardwareNetwork } from '@xbar/core';
+import { type CrossbarConfig, type DacClipping, type HardwareNetwork, type NegativeReads, negativeReadShares } from '@xbar/core';
 import type { MvmMode } from '@xbar/dsl';
 import type { AnalysisRows, Cell, SubTable } from './results.js';
 import type { BuiltWorkload } from '../build/workload.js';
@@ -36,7 +36,30 @@ export type ResultMethod = MvmMode | 'analytical';
  */
 export function withWorkloadNotes(result: AnalysisRows, built: BuiltWorkload, method: ResultMethod): AnalysisRows {
   const { dac, warnings } = dacNotes(built.dacClipping);
-  return { ...result, dac, warnings: [...(result.warnings ?? []), ...omissions(method, built.configs, built.layerNames), ...warnings] };
+  const clippedCells = method === 'ir' ? negativeReadWarnings(negativeReadShares(built.hardware, NEGATIVE_READ_PROBE_SEED), 'mode=ir') : [];
+  return { ...result, dac, warnings: [...(result.warnings ?? []), ...omissions(method, built.configs, built.layerNames), ...clippedCells, ...warnings] };
+}
+
+/** Seed of the one programming that counts the cells reading below 0 S (a share: any seed tells it). */
+export const NEGATIVE_READ_PROBE_SEED = 0;
+
+/**
+ * A warning for every wired layer some of whose cells read below 0 S: the circuit solve of `what`
+ * (`mode=ir`, `xbar infer`) takes them as 0 S, which the products without wires and `.mse` do not.
+ */
+export function negativeReadWarnings(shares: readonly NegativeReads[], what: string): string[] {
+  return shares
+    .filter((share) => share.fraction > 0)
+    .map(
+      (share) =>
+        `${what}: ${formatShare(share.fraction)} of the cells of layer '${share.node}' read below 0 S (the device model allows it) and the circuit solve takes them as 0 S, ` +
+        'which mode=noisy and .mse do not: raise gmin, or use a device whose reads cannot go below 0 S',
+    );
+}
+
+/** A share as a percentage with three significant digits, `24.1 %`, `0.00153 %`. */
+function formatShare(fraction: number): string {
+  return `${(100 * fraction).toPrecision(3)} %`;
 }
 
 function omissions(method: ResultMethod, configs: readonly CrossbarConfig[], layerNames: readonly string[]): string[] {
