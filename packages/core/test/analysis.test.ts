@@ -9,6 +9,9 @@ import {
   type Tensor,
   applyElementwise,
   createRng,
+  crossbarConfig,
+  gaussianDevice,
+  matrix,
   networkMonteCarlo,
   normalExpectation,
   quantizerMoments,
@@ -195,5 +198,19 @@ describe('noise sweep', () => {
     const diagonalError = Math.abs(r.diagonal - r.mc) / r.mc;
     expect(diagonalError).toBeLessThan(0.15);
     expect(Math.abs(r.full - r.mc)).toBeLessThan(Math.abs(r.diagonal - r.mc) + r.ci95);
+  });
+});
+
+describe('full-mode size limit', () => {
+  it('refuses, before any work, a value whose covariance would pass FULL_COVARIANCE_MAX_BYTES, naming the node', () => {
+    const wide = 12_000; // 12000^2 doubles = 1.15 GB
+    const node = { op: 'dense' as const, name: 'wide', inputs: ['x'], output: 'y', weights: matrix(wide, 2, new Float64Array(2 * wide).fill(0.1)), bias: new Float64Array(wide) };
+    const network: Network = { inputName: 'x', inputShape: [2], nodes: [node], outputs: ['y'] };
+    const hardware = HardwareNetwork.create(network, crossbarConfig({ device: gaussianDevice.create({ gmin: 0, gmax: 1e-4, sigma_prog: 1e-6, sigma_read: 0 }) }));
+    const x = { shape: [1, 2], data: new Float64Array([0.5, -0.5]) };
+    hardware.calibrate(x);
+    const analyzer = new MseAnalyzer(hardware);
+    expect(() => analyzer.predict(x)).toThrow(/node 'wide': full mode needs its 12000 x 12000 covariance per sample \(1\.15 GB; at most 1\.07 GB\): use mode diagonal/);
+    expect(analyzer.predict(x, { mode: 'diagonal' }).output.mse).toBeGreaterThan(0);
   });
 });

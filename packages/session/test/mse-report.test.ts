@@ -1,6 +1,6 @@
 import { ALL_SOURCES, HardwareNetwork, type CrossbarOptions, crossbarConfig, gaussianDevice, onlySource, sourcesOf } from '@xbar/core';
 import { describe, expect, it } from 'vitest';
-import { exampleInputs, exampleMlp } from '../../core/test/analysis-fixtures.js';
+import { exampleCnn, exampleInputs, exampleMlp } from '../../core/test/analysis-fixtures.js';
 import { mseReport, relativeError } from '../src/analyse/mse-report.js';
 import { parseErrorSources } from '../src/analyse/mse-sources.js';
 import { XbarError } from '../src/errors.js';
@@ -73,5 +73,20 @@ describe('parseErrorSources', () => {
     expect(() => parseErrorSources('gremlins', '--sources')).toThrow(XbarError);
     expect(() => parseErrorSources('gremlins', '--sources')).toThrow(/unknown error source 'gremlins' in --sources; known: quantization, device_mean, programming, read, dac, adc, input_noise, output_noise \(or all\)/);
     expect(() => parseErrorSources(' , ', '--sources')).toThrow(/--sources names no error source/);
+  });
+});
+
+describe('mseReport in diagonal mode', () => {
+  it('says what diagonal mode drops, naming the nodes that sum over positions', () => {
+    const cnn = exampleCnn();
+    const images = exampleInputs(4, [1, 8, 8]);
+    const hardware = HardwareNetwork.create(cnn, () => crossbarConfig({ device }));
+    hardware.calibrate(images);
+    const report = mseReport(hardware, images, { ...settings, mode: 'diagonal' });
+    expect(report.warnings).toEqual([expect.stringMatching(/^mode=diagonal propagates variances only: .*; here '[^']+' \((avgpool|dense|globalavgpool)\) .*sum over positions and read low/)]);
+    expect(mseReport(hardware, images, settings).warnings).toEqual([]);
+    // an MLP has no positions: the general warning only
+    const mlp = mseReport(hardwareOf(), input, { ...settings, mode: 'diagonal' });
+    expect(mlp.warnings).toEqual([expect.not.stringMatching(/sum over positions/)]);
   });
 });

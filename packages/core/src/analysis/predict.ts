@@ -50,6 +50,13 @@ export interface PredictOptions {
   readonly ideal?: NodeOutputs;
 }
 
+/** Largest covariance matrix of one value that full mode forms (bytes; 1 GiB: about 11 600 values per sample). */
+export const FULL_COVARIANCE_MAX_BYTES = 2 ** 30;
+
+function formatGigabytes(bytes: number): string {
+  return `${(bytes / 1e9).toPrecision(3)} GB`;
+}
+
 /** Nodes of the moment table of continuous devices (see MomentCache) when tabulation is automatic. */
 export const DEFAULT_TABLE_NODES = 129;
 /** Automatic tabulation: a continuous device tabulated once it has more cells than this in the network. */
@@ -144,10 +151,15 @@ export class MseAnalyzer {
     });
   }
 
-  /** Predicted per-node and output MSE for a batch (B x inputShape). */
+  /**
+   * Predicted per-node and output MSE for a batch (B x inputShape). Full mode refuses (RangeError,
+   * naming the node) a network with a value whose covariance matrix would exceed
+   * FULL_COVARIANCE_MAX_BYTES.
+   */
   predict(input: Tensor, options: PredictOptions = {}): MsePrediction {
     const mode = options.mode ?? 'full';
     if (mode === 'diagonal') return this.predictDiagonal(input, options.ideal);
+    this.refuseOversizedCovariance();
     const network = this.hardware.network;
     const ideal = options.ideal ?? idealNodeOutputs(network, input);
     const batch = input.shape[0];
@@ -353,6 +365,20 @@ export class MseAnalyzer {
         throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through ${node.kind}`);
       case 'recurrent':
         throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through a recurrent (${node.cell.toUpperCase()}) layer`);
+    }
+  }
+
+  /** Full mode forms one size x size covariance per value and sample: refuse what cannot fit, before any work. */
+  private refuseOversizedCovariance(): void {
+    for (const node of this.hardware.network.nodes) {
+      const size = shapeSize(this.shapes.get(node.output)!);
+      const bytes = size * size * Float64Array.BYTES_PER_ELEMENT;
+      if (bytes > FULL_COVARIANCE_MAX_BYTES) {
+        throw new RangeError(
+          `node '${node.name}': full mode needs its ${size} x ${size} covariance per sample (${formatGigabytes(bytes)}; at most ${formatGigabytes(FULL_COVARIANCE_MAX_BYTES)}): ` +
+            'use mode diagonal (variances only: it drops the correlation between positions, which nodes that sum over positions need)',
+        );
+      }
     }
   }
 

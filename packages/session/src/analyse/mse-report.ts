@@ -15,7 +15,7 @@ import {
   presentErrorSources,
 } from '@xbar/core';
 import { type ProgressReporter, silentProgress } from '../progress.js';
-import { analysableHardware, analyticalOmissions, dacNotes } from '../run/hardware-notes.js';
+import { analysableHardware, analyticalOmissions, dacNotes, diagonalModeOmissions } from '../run/hardware-notes.js';
 import type { SubTable } from '../run/results.js';
 
 /** What an MSE report computes. */
@@ -125,6 +125,7 @@ export function mseReport(hardware: HardwareNetwork, input: Tensor, options: Mse
     timing: { predictionSeconds, aloneSeconds, monteCarloSeconds },
     dac: notes.dac,
     warnings: [
+      ...(options.mode === 'diagonal' ? diagonalModeOmissions(hardware.network) : []),
       ...analyticalOmissions(
         entries.map((entry) => entry.config),
         entries.map((entry) => entry.node.name),

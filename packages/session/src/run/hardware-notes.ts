@@ -1,4 +1,4 @@
-import { type CrossbarConfig, type DacClipping, type HardwareNetwork, type NegativeReads, negativeReadShares } from '@xbar/core';
+import { type CrossbarConfig, type DacClipping, type HardwareNetwork, type NegativeReads, type Network, negativeReadShares, networkShapes } from '@xbar/core';
 import type { MvmMode } from '@xbar/dsl';
 import type { AnalysisRows, Cell, SubTable } from './results.js';
 import type { BuiltWorkload } from '../build/workload.js';
@@ -96,6 +96,28 @@ export function analyticalOmissions(configs: readonly CrossbarConfig[], layerNam
     );
   }
   return warnings;
+}
+
+/**
+ * What diagonal mode (variances only) leaves out: every covariance between values (the programming
+ * error of a kernel shared by all positions, the noise shared by the outputs of a layer), naming the
+ * nodes that sum over the positions of a feature map, where the loss is largest.
+ */
+export function diagonalModeOmissions(network: Network): string[] {
+  const shapes = networkShapes(network);
+  const producer = new Map(network.nodes.map((node) => [node.output, node]));
+  /** Positions (H x W) of the feature map behind a value, looking through reshapes. */
+  const positionsBehind = (value: string): number => {
+    let node = producer.get(value);
+    while (node && (node.op === 'reshape' || node.op === 'identity')) node = producer.get(node.inputs[0]);
+    const shape = shapes.get(node ? node.output : value) ?? [];
+    return shape.length === 3 ? shape[1] * shape[2] : 1;
+  };
+  const summing = network.nodes.filter((node) => (node.op === 'globalavgpool' || node.op === 'avgpool' || node.op === 'dense') && positionsBehind(node.inputs[0]) > 1);
+  const where = summing.length === 0 ? '' : `; here ${summing.slice(0, 3).map((node) => `'${node.name}' (${node.op})`).join(', ')}${summing.length > 3 ? ` and ${summing.length - 3} more` : ''} sum over positions and read low, as does what follows them`;
+  return [
+    `mode=diagonal propagates variances only: it drops the covariances between values (a kernel's programming error shared by every position, noise shared by the outputs of a layer), so nodes that sum correlated values read low${where}; mode=full keeps them`,
+  ];
 }
 
 /** The hardware the analytical MSE can predict: bit-serial DACs read as one phase of the same quantized input (see analyticalOmissions). */
