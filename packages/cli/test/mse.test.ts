@@ -77,6 +77,10 @@ describe('xbar mse', () => {
     expect(table.stdout).toMatch(/sources: programming, read;/);
     const alone = await runXbar(['mse', '--model', modelPath('digits-cnn'), '--netlist', netlist, '--input', inputPath('digits-cnn'), '--sources', 'Device_Mean,programming', '--alone', '--mode', 'diagonal']);
     expect(alone.code).toBe(0);
+    // adjoint mode on a network whose every value is narrow runs full mode, and says so
+    const adjoint = await runXbar(['mse', '--model', modelPath('digits-cnn'), '--netlist', netlist, '--input', inputPath('digits-cnn'), '--mode', 'adjoint', '--format', 'json']);
+    expect(adjoint.code).toBe(0);
+    expect(JSON.parse(adjoint.stdout)).toMatchObject({ mode: 'adjoint', method: { mode: 'full', tail_start: null } });
     expect(alone.stdout).toMatch(/programming alone\s+read alone/);
     expect(alone.stdout).toMatch(/sources: device_mean, programming; prediction [\d.e+-]+ s \(diagonal\), each source alone [\d.e+-]+ s/);
     expect((await runXbar(['mse', '--netlist', netlist, '--input', 'x.npy'])).code).toBe(2);

@@ -223,6 +223,7 @@ describe('analyses', () => {
     expect(chosen).toMatchObject({ kind: 'mse', mode: 'diagonal', sources: ['programming', 'read', 'inputNoise'], alone: false, monteCarloTrials: 20, seed: 4 });
     expect(all).not.toHaveProperty('sources');
     expect(one).toMatchObject({ sources: ['deviceMean'] });
+    expect(check(`${NET}.mse net=mlp inputs=X mode=adjoint\n`).design.analyses[0]).toMatchObject({ mode: 'adjoint' });
   });
 
   it('refuses .mse settings it cannot honour, naming the key', () => {
@@ -231,7 +232,7 @@ describe('analyses', () => {
     expect(mse('mc=-2')).toEqual([expect.stringMatching(/^E503 mc=-2 is outside the allowed range \[0, /)]);
     expect(mse('sources=(programing)')).toEqual([expect.stringMatching(/^E504 'programing' is not a valid sources; .*\(did you mean 'programming'\?\)/)]);
     expect(mse('sources=(all read)')).toEqual([expect.stringMatching(/^E504 sources=all stands alone/)]);
-    expect(mse('mode=noisy')).toEqual([expect.stringMatching(/^E504 'noisy' is not a valid mode; allowed: full, diagonal/)]);
+    expect(mse('mode=noisy')).toEqual([expect.stringMatching(/^E504 'noisy' is not a valid mode; allowed: full, diagonal, adjoint/)]);
     expect(mse('sources=(a=1)')).toEqual([expect.stringMatching(/^E509 /)]);
   });
 

@@ -1,4 +1,4 @@
-import { ERROR_SOURCE_NAMES, type ErrorSourceName, HardwareNetwork, errorSourceKey } from '@xbar/core';
+import { ERROR_SOURCE_NAMES, type ErrorSourceName, HardwareNetwork, type PredictionMode, errorSourceKey } from '@xbar/core';
 import { Option, type Command } from 'commander';
 import {
   type MseNodeReport,
@@ -24,7 +24,7 @@ interface MseFlags extends NetworkFlags {
   readonly seed?: string;
   readonly sources?: string;
   readonly alone?: boolean;
-  readonly mode: 'diagonal' | 'full';
+  readonly mode: PredictionMode;
   readonly format: 'json' | 'table';
   readonly quiet?: boolean;
 }
@@ -49,7 +49,9 @@ export interface MseJson {
   readonly model: string;
   readonly netlist: string;
   readonly samples: number;
-  readonly mode: 'diagonal' | 'full';
+  readonly mode: PredictionMode;
+  /** How the prediction ran: `mode` (adjoint may run full or diagonal) and, for adjoint, `tail_start`. */
+  readonly method: { readonly mode: PredictionMode; readonly tail_start: string | null };
   readonly sources: readonly ErrorSourceName[];
   readonly layers: readonly MseJsonRow[];
   readonly output: MseJsonRow;
@@ -84,6 +86,7 @@ export function mseJson(report: MseReport, files: { readonly model: string; read
     netlist: files.netlist,
     samples: report.samples,
     mode: report.mode,
+    method: { mode: report.method.mode, tail_start: report.method.tailStart ?? null },
     sources: report.sources,
     layers: report.nodes.map(jsonRow),
     output: jsonRow(report.output),
@@ -120,7 +123,7 @@ function tableText(report: MseReport): string {
   const line = (row: string[]) => row.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd();
   const { timing } = report;
   const times = [
-    `prediction ${timing.predictionSeconds.toPrecision(3)} s (${report.mode})`,
+    `prediction ${timing.predictionSeconds.toPrecision(3)} s (${report.method.mode}${report.method.tailStart ? `, tail from ${report.method.tailStart}` : ''})`,
     ...(timing.aloneSeconds === null ? [] : [`each source alone ${timing.aloneSeconds.toPrecision(3)} s`]),
     ...(timing.monteCarloSeconds === null ? [] : [`Monte-Carlo ${timing.monteCarloSeconds.toPrecision(3)} s (${report.monteCarloTrials} trials, seed ${report.seed})`]),
   ];
@@ -147,7 +150,11 @@ export const mseCommand: CliCommand = {
       .option('--seed <n>', "Monte-Carlo seed (default: the netlist's .options seed)")
       .option('--sources <list>', `error sources switched on (prediction and Monte-Carlo), comma-separated: ${ERROR_SOURCE_NAMES.map(errorSourceKey).join(', ')}, or all`, 'all')
       .option('--alone', 'also predict the MSE with each error source alone (one more prediction per source)')
-      .addOption(new Option('--mode <mode>', 'diagonal (fast, batched) or full covariance (exact shared-kernel and input-noise correlations)').choices(['diagonal', 'full']).default('full'))
+      .addOption(
+        new Option('--mode <mode>', 'full covariances (exact correlations), diagonal (variances only: fast), or adjoint (variances, then the narrow tail\'s covariance from first-order sensitivities: for large CNNs)')
+          .choices(['full', 'diagonal', 'adjoint'])
+          .default('full'),
+      )
       .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table'))
       .option('--quiet', 'no progress on stderr (warnings still)')
       .option('--no-config', NO_CONFIG_HELP)

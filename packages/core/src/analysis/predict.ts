@@ -19,6 +19,8 @@ import { type BatchMoments, type DiagonalKernel, diagonalKernel, elementwiseBatc
 import { tiledAdcBatch } from './tiled-adc.js';
 import { addCompensationNoise, addCompensationNoiseBatch } from './drift-compensation.js';
 import { ResidualTracker } from './residual.js';
+export { ADJOINT_TAIL_MAX_VALUES } from './adjoint.js';
+import { ADJOINT_TAIL_MAX_VALUES, type AdjointNetwork, type BodyRecord, type WeightNodeRecord, adcLinearization, adjointTailStart, sampleOf, tailStartCovariance } from './adjoint.js';
 
 /** Gaussian moments of each smooth or piecewise-linear activation, shared by both propagation modes. */
 const ACTIVATION_MOMENTS = { relu: reluMoments, sigmoid: sigmoidMoments, tanh: tanhMoments } as const;
@@ -41,11 +43,26 @@ export interface MsePrediction {
   readonly output: NodePrediction;
   /** Per-sample moments of the network's first output (for inspection). */
   readonly outputMoments: readonly ActivationMoments[];
+  /**
+   * How it was propagated: as asked, except that adjoint mode runs full mode on a network whose every
+   * value is narrow, and diagonal mode on one without a narrow tail. With adjoint: the node whose
+   * output starts the tail.
+   */
+  readonly method: { readonly mode: PredictionMode; readonly tailStart?: string };
 }
+
+/**
+ * How the prediction propagates: `full` covariances, `diagonal` variances, or `adjoint` (variances
+ * through the wide body, the first narrow value's covariance from first-order sensitivities, full
+ * covariances after it: see adjoint.ts).
+ */
+export type PredictionMode = CovarianceMode | 'adjoint';
 
 /** Options of `MseAnalyzer.predict`. */
 export interface PredictOptions {
-  readonly mode?: CovarianceMode;
+  readonly mode?: PredictionMode;
+  /** Adjoint mode: the largest value (elements per sample) that starts the tail (default ADJOINT_TAIL_MAX_VALUES). */
+  readonly tailMaxValues?: number;
   /** Ideal per-node outputs for the batch, if already computed. */
   readonly ideal?: NodeOutputs;
 }
@@ -157,8 +174,14 @@ export class MseAnalyzer {
    * FULL_COVARIANCE_MAX_BYTES.
    */
   predict(input: Tensor, options: PredictOptions = {}): MsePrediction {
-    const mode = options.mode ?? 'full';
-    if (mode === 'diagonal') return this.predictDiagonal(input, options.ideal);
+    const requested = options.mode ?? 'full';
+    if (requested === 'diagonal') return this.predictDiagonal(input, options.ideal);
+    if (requested === 'adjoint') {
+      const tail = adjointTailStart(this.hardware.network, this.shapes, this.hardware.mapped, options.tailMaxValues ?? ADJOINT_TAIL_MAX_VALUES);
+      if (tail === undefined) return this.predictDiagonal(input, options.ideal);
+      if (tail !== 'full') return this.predictAdjoint(input, options.ideal, tail);
+    }
+    const mode: CovarianceMode = 'full';
     this.refuseOversizedCovariance();
     const network = this.hardware.network;
     const ideal = options.ideal ?? idealNodeOutputs(network, input);
@@ -193,14 +216,7 @@ export class MseAnalyzer {
         const result = residual ? residual.afterNode(node, index, inputs, computed) : computed;
         if (node.op === 'relu') beforeRelu.set(node.output, inputs[0]);
         values.set(node.output, result);
-        const z = ideal.get(node.name)!.data;
-        let v = 0;
-        let d2 = 0;
-        for (let i = 0; i < result.size; i++) {
-          v += result.variance[i];
-          const d = result.mean[i] - z[b * result.size + i];
-          d2 += d * d;
-        }
+        const [v, d2] = sampleErrorSums(result, ideal.get(node.name)!.data, b);
         variance.set(node.name, variance.get(node.name)! + v);
         bias.set(node.name, bias.get(node.name)! + d2);
         if (node === outputNode) outputMoments.push(result);
@@ -222,7 +238,7 @@ export class MseAnalyzer {
       const b2 = bias.get(node.name)! / count;
       return { name: node.name, op: node.op, mse: v + b2, variance: v, biasSquared: b2 };
     });
-    return { nodes, output: nodes[network.nodes.indexOf(outputNode)], outputMoments };
+    return { nodes, output: nodes[network.nodes.indexOf(outputNode)], outputMoments, method: { mode: 'full' } };
   }
 
   /**
@@ -261,23 +277,15 @@ export class MseAnalyzer {
     const y = outputValue!;
     const outputMoments: ActivationMoments[] = [];
     for (let b = 0; b < batch; b++) outputMoments.push({ size: y.size, mean: y.mean.subarray(b * y.size, (b + 1) * y.size), variance: y.variance.subarray(b * y.size, (b + 1) * y.size) });
-    return { nodes, output: nodes[network.nodes.indexOf(outputNode)], outputMoments };
+    return { nodes, output: nodes[network.nodes.indexOf(outputNode)], outputMoments, method: { mode: 'diagonal' } };
   }
 
   private propagateBatch(node: NetworkNode, inputs: readonly BatchMoments[]): BatchMoments {
     const [x] = inputs;
     switch (node.op) {
       case 'dense':
-      case 'conv2d': {
-        const entry = this.hardware.mapped.get(node.name)!;
-        const stats = this.statistics.get(node.name)!;
-        let kernels = this.kernels.get(node.name);
-        if (!kernels) this.kernels.set(node.name, (kernels = stats.map(diagonalKernel)));
-        const input = this.throughDacBatch(x, entry);
-        const analog = weightNodeBatch(input, entry.layout, kernels);
-        const y = finishBatch(stats[0].tiledAdc ? tiledAdcBatch(input, entry.layout, stats, analog) : analog, entry.layout, stats, node.bias);
-        return addCompensationNoiseBatch(input, y, entry.layout, stats.map((s) => s.compensationNoise), node.bias);
-      }
+      case 'conv2d':
+        return this.weightNodeBatch(node, x).output;
       case 'relu':
       case 'sigmoid':
       case 'tanh':
@@ -288,6 +296,120 @@ export class MseAnalyzer {
       default:
         return this.perSample(node, inputs);
     }
+  }
+
+  /**
+   * A weight node in diagonal mode for a whole batch: the crossbar input (after the DAC), the analog
+   * outputs before the ADC and the bias, the outputs before the drift-compensation noise, and the
+   * node's output.
+   */
+  private weightNodeBatch(node: NetworkNode & { readonly bias: Float64Array }, x: BatchMoments): { input: BatchMoments; analog: BatchMoments; quantized: BatchMoments; output: BatchMoments } {
+    const entry = this.hardware.mapped.get(node.name)!;
+    const stats = this.statistics.get(node.name)!;
+    let kernels = this.kernels.get(node.name);
+    if (!kernels) this.kernels.set(node.name, (kernels = stats.map(diagonalKernel)));
+    const input = this.throughDacBatch(x, entry);
+    const computed = weightNodeBatch(input, entry.layout, kernels);
+    // the ADC and the bias may write in place: keep the analog moments apart
+    const analog = { ...computed, mean: Float64Array.from(computed.mean), variance: Float64Array.from(computed.variance) };
+    const quantized = finishBatch(stats[0].tiledAdc ? tiledAdcBatch(input, entry.layout, stats, computed) : computed, entry.layout, stats, node.bias);
+    const output = addCompensationNoiseBatch(input, quantized, entry.layout, stats.map((s) => s.compensationNoise), node.bias);
+    return { input, analog, quantized, output };
+  }
+
+  /**
+   * Adjoint mode (see adjoint.ts): diagonal moments through the body up to node `tail`, its output's
+   * covariance per sample from first-order sensitivities, full covariances after it.
+   */
+  private predictAdjoint(input: Tensor, givenIdeal: NodeOutputs | undefined, tail: number): MsePrediction {
+    const network = this.hardware.network;
+    const ideal = givenIdeal ?? idealNodeOutputs(network, input);
+    const batch = input.shape[0];
+    const values = new Map<string, BatchMoments>([[network.inputName, exactBatch(input.data, batch)]]);
+    const weightNodes = new Map<string, WeightNodeRecord>();
+    const nodes: NodePrediction[] = [];
+    for (const node of network.nodes.slice(0, tail + 1)) {
+      const inputs = node.inputs.map((name) => values.get(name)!);
+      let result: BatchMoments;
+      if (node.op === 'dense' || node.op === 'conv2d') {
+        const entry = this.hardware.mapped.get(node.name)!;
+        const computed = this.weightNodeBatch(node, inputs[0]);
+        const { slope, added } = adcLinearization(computed.analog, computed.quantized, this.statistics.get(node.name)!, channelOfLayout(entry.layout));
+        weightNodes.set(node.name, { crossbarInput: computed.input, ...this.batchDacSlopes(inputs[0], entry), adcSlope: slope, adcAddedVariance: added });
+        result = computed.output;
+      } else {
+        result = this.propagateBatch(node, inputs);
+      }
+      values.set(node.output, result);
+      if (node !== network.nodes[tail]) nodes.push(batchPrediction(node, result, ideal.get(node.name)!.data));
+    }
+    const start = network.nodes[tail];
+    const record: BodyRecord = { values, weightNodes };
+    const adjointNetwork: AdjointNetwork = {
+      network,
+      shapes: this.shapes,
+      mapped: this.hardware.mapped,
+      statistics: this.statistics,
+      linearMap: (node) => {
+        const inputShape = this.shapes.get(node.inputs[0])!;
+        if (node.op === 'avgpool') return this.linearMap(node.name, () => averagePoolMap(node, inputShape));
+        return this.linearMap(node.name, () => globalAveragePoolMap(inputShape));
+      },
+    };
+    const startValue = values.get(start.output)!;
+    const size = startValue.size;
+    const tailNodes = network.nodes.slice(tail + 1);
+    const variance = new Map<string, number>([start, ...tailNodes].map((node) => [node.name, 0]));
+    const bias = new Map<string, number>([start, ...tailNodes].map((node) => [node.name, 0]));
+    const outputNode = network.nodes.find((node) => node.output === network.outputs[0])!;
+    const outputMoments: ActivationMoments[] = [];
+    const addError = (node: NetworkNode, moments: ActivationMoments, b: number) => {
+      const [v, d2] = sampleErrorSums(moments, ideal.get(node.name)!.data, b);
+      variance.set(node.name, variance.get(node.name)! + v);
+      bias.set(node.name, bias.get(node.name)! + d2);
+      if (node === outputNode) outputMoments.push(moments);
+    };
+    for (let b = 0; b < batch; b++) {
+      const covariance = tailStartCovariance(adjointNetwork, record, tail, b);
+      const { mean, variance: diagonal } = sampleOf(startValue, b);
+      // the first-order covariance, its diagonal raised to the element's own (higher-order) variance
+      const ownVariance = new Float64Array(size);
+      for (let i = 0; i < size; i++) {
+        ownVariance[i] = Math.max(diagonal[i], covariance[i * size + i]);
+        covariance[i * size + i] = ownVariance[i];
+      }
+      const startMoments: ActivationMoments = { size, mean: Float64Array.from(mean), variance: ownVariance, covariance };
+      addError(start, startMoments, b);
+      const tailValues = new Map<string, ActivationMoments>([[start.output, startMoments]]);
+      for (const node of tailNodes) {
+        const result = this.propagateNode(node, node.inputs.map((name) => tailValues.get(name)!), 'full');
+        tailValues.set(node.output, result);
+        addError(node, result, b);
+      }
+    }
+    for (const node of [start, ...tailNodes]) {
+      const count = batch * shapeSize(this.shapes.get(node.output)!);
+      const v = variance.get(node.name)! / count;
+      const b2 = bias.get(node.name)! / count;
+      nodes.push({ name: node.name, op: node.op, mse: v + b2, variance: v, biasSquared: b2 });
+    }
+    return { nodes, output: nodes[network.nodes.indexOf(outputNode)], outputMoments, method: { mode: 'adjoint', tailStart: start.name } };
+  }
+
+  /** The DAC's mean slopes of a weight node's input for every sample (batch x input size), when it is not the identity. */
+  private batchDacSlopes(x: BatchMoments, entry: MappedWeightNode): { dacSlope?: Float64Array } {
+    const all = new Float64Array(x.mean.length);
+    let any = false;
+    for (let b = 0; b < x.batch; b++) {
+      const slopes = this.dacSlopes(sampleOf(x, b), entry);
+      if (slopes) {
+        all.set(slopes, b * x.size);
+        any = true;
+      } else {
+        all.fill(1, b * x.size, (b + 1) * x.size);
+      }
+    }
+    return any ? { dacSlope: all } : {};
   }
 
   /** Any node, sample by sample, on views of the batch arrays (diagonal mode). */
@@ -473,6 +595,18 @@ function withoutCovariance(x: ActivationMoments): ActivationMoments {
   return { size: x.size, mean: x.mean, variance: x.variance };
 }
 
+/** Sums over one sample's elements of the variance and of the squared bias against the ideal outputs (batch-major). */
+function sampleErrorSums(moments: ActivationMoments, ideal: Float64Array, b: number): [number, number] {
+  let v = 0;
+  let d2 = 0;
+  for (let i = 0; i < moments.size; i++) {
+    v += moments.variance[i];
+    const d = moments.mean[i] - ideal[b * moments.size + i];
+    d2 += d * d;
+  }
+  return [v, d2];
+}
+
 /** A node's predicted MSE from its batch moments and the ideal outputs. */
 function batchPrediction(node: NetworkNode, y: BatchMoments, ideal: Float64Array): NodePrediction {
   let v = 0;
@@ -484,6 +618,12 @@ function batchPrediction(node: NetworkNode, y: BatchMoments, ideal: Float64Array
   }
   const count = Math.max(1, y.mean.length);
   return { name: node.name, op: node.op, mse: (v + d2) / count, variance: v / count, biasSquared: d2 / count };
+}
+
+/** The channel (output index of the node) of each element of a sample of a weight node's output. */
+function channelOfLayout(layout: PatchLayout): (e: number) => number {
+  const channels = layout.channelsPerGroup * layout.groups;
+  return (e) => (layout.channelStride === 1 ? e % channels : Math.floor(e / layout.channelStride) % channels);
 }
 
 /** The digital side of a weight node for a batch: exact ADC quantizer when modelled so, then the bias. */

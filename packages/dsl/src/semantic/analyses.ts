@@ -3,13 +3,13 @@
  *
  *   .mvm      array=A weights=W inputs=X [mode=ideal|noisy|ir] [trials=N]    (or net=NET instead of array/weights)
  *   .mc       net=NET inputs=X [labels=Y] [metric=mse|accuracy] [runs=N]
- *   .mse      net=NET inputs=X [mode=full|diagonal] [sources=(S1 S2 ...)] [alone=yes|no] [mc=N]   (analytical)
+ *   .mse      net=NET inputs=X [mode=full|diagonal|adjoint] [sources=(S1 S2 ...)] [alone=yes|no] [mc=N]   (analytical)
  *   .accuracy net=NET inputs=X labels=Y [runs=N] [limit=N]
  *   .optimize param=P from=A to=B [scale=lin|log] [points=N] metric=mse|accuracy net=NET inputs=X ...
  *   .compare  models=(M1 M2 ...) net=NET inputs=X [metric=mse|accuracy] [runs=N]
  *   .step     [param] P list V1 V2 ... | lin START STOP STEP | dec START STOP PER_DECADE | log START STOP POINTS
  */
-import { type CovarianceMode, ERROR_SOURCE_NAMES, errorSourceKey } from '@xbar/core';
+import { type PredictionMode, ERROR_SOURCE_NAMES, errorSourceKey } from '@xbar/core';
 import type { Card, Item, Span } from '../ast.js';
 import type { Limits } from '../limits.js';
 import { didYouMean } from '../suggest.js';
@@ -50,7 +50,13 @@ const INPUTS: OptionSpec = { kind: 'ref', name: 'inputs', target: 'inputs', requ
 const LABELS: OptionSpec = { kind: 'ref', name: 'labels', target: 'labels', doc: 'class labels of the inputs (for metric=accuracy)' };
 const MODE: OptionSpec = { kind: 'enum', name: 'mode', values: ['ideal', 'noisy', 'ir'], default: 'noisy', doc: 'ideal product, sampled devices, or sampled devices with IR drop' };
 const METRIC: EnumSpec = { kind: 'enum', name: 'metric', values: ['mse', 'accuracy'], default: 'mse', doc: 'error metric' };
-const MSE_MODE: EnumSpec = { kind: 'enum', name: 'mode', values: ['full', 'diagonal'], default: 'full', doc: 'covariance propagation: full (exact shared-kernel and input-noise correlations) or diagonal (fast, batched)' };
+const MSE_MODE: EnumSpec = {
+  kind: 'enum',
+  name: 'mode',
+  values: ['full', 'diagonal', 'adjoint'],
+  default: 'full',
+  doc: 'propagation: full covariances (exact correlations), diagonal (variances only: fast), or adjoint (variances, then the covariance of the narrow tail from first-order sensitivities: for large CNNs)',
+};
 /** The error sources as written in netlists (`device_mean`, ...), and `all`. */
 const MSE_SOURCE_WORDS: readonly string[] = [...ERROR_SOURCE_NAMES.map(errorSourceKey), 'all'];
 const MSE_SOURCES: OptionSpec = { kind: 'enums', name: 'sources', values: MSE_SOURCE_WORDS, doc: 'the error sources switched on, in the prediction and the Monte-Carlo: (programming read ...) or all' };
@@ -296,7 +302,7 @@ function buildMse(ctx: SemanticContext, values: OptionValues, span: Span, seed: 
     seed,
     workload,
     inputs,
-    mode: values.text('mode') as CovarianceMode,
+    mode: values.text('mode') as PredictionMode,
     ...(named === undefined ? {} : { sources: named }),
     alone: values.flag('alone'),
     monteCarloTrials,

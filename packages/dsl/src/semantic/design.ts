@@ -5,7 +5,7 @@
  *
  * Names (maps' keys) are lower case; each definition keeps the spelling of its card in `name`.
  */
-import type { CovarianceMode, CrossbarConfig, DeviceInstance, ErrorSourceName, Seconds } from '@xbar/core';
+import type { CrossbarConfig, DeviceInstance, ErrorSourceName, PredictionMode, Seconds } from '@xbar/core';
 import type { Span } from '../ast.js';
 
 /** Settings of the `.options` card. */
@@ -212,8 +212,8 @@ export interface MseAnalysis extends AnalysisBase {
   readonly kind: 'mse';
   readonly workload: Workload;
   readonly inputs: string;
-  /** Covariance propagation: full (exact shared-kernel correlations) or diagonal (fast). */
-  readonly mode: CovarianceMode;
+  /** Propagation: full covariances, diagonal (variances only), or adjoint (see MseAnalyzer.predict). */
+  readonly mode: PredictionMode;
   /** The error sources switched on (prediction and Monte-Carlo); every source when undefined. */
   readonly sources?: readonly ErrorSourceName[];
   /** Also the MSE with each error source alone (one prediction per source). */

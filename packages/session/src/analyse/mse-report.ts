@@ -1,6 +1,7 @@
 import {
+  ADJOINT_TAIL_MAX_VALUES,
   ERROR_SOURCE_NAMES,
-  type CovarianceMode,
+  type PredictionMode,
   type ErrorSourceName,
   type ErrorSources,
   type HardwareNetwork,
@@ -20,8 +21,8 @@ import type { SubTable } from '../run/results.js';
 
 /** What an MSE report computes. */
 export interface MseReportOptions {
-  /** Covariance propagation of the prediction. */
-  readonly mode: CovarianceMode;
+  /** Propagation of the prediction: full, diagonal or adjoint (see MseAnalyzer.predict). */
+  readonly mode: PredictionMode;
   /** The error sources switched on, in the prediction and in the Monte-Carlo reference. */
   readonly sources: ErrorSources;
   /** Also predict the MSE with each error source alone (one more prediction per source the hardware has). */
@@ -53,7 +54,10 @@ export interface MseNodeReport {
 export interface MseReport {
   /** Inputs in the batch (the MSE is the mean over them). */
   readonly samples: number;
-  readonly mode: CovarianceMode;
+  /** The mode asked for. */
+  readonly mode: PredictionMode;
+  /** How the prediction was propagated (adjoint mode may run full or diagonal mode; see MsePrediction.method). */
+  readonly method: { readonly mode: PredictionMode; readonly tailStart?: string };
   /** The sources switched on, in ERROR_SOURCE_NAMES order. */
   readonly sources: readonly ErrorSourceName[];
   /** Every node of the network, in network order. */
@@ -117,6 +121,7 @@ export function mseReport(hardware: HardwareNetwork, input: Tensor, options: Mse
   return {
     samples: input.shape[0],
     mode: options.mode,
+    method: prediction.method,
     sources: ERROR_SOURCE_NAMES.filter((name) => options.sources[name]),
     nodes,
     output: nodes.find((node) => node.name === prediction.output.name)!,
@@ -125,7 +130,7 @@ export function mseReport(hardware: HardwareNetwork, input: Tensor, options: Mse
     timing: { predictionSeconds, aloneSeconds, monteCarloSeconds },
     dac: notes.dac,
     warnings: [
-      ...(options.mode === 'diagonal' ? diagonalModeOmissions(hardware.network) : []),
+      ...methodOmissions(hardware, prediction.method, options.mode),
       ...analyticalOmissions(
         entries.map((entry) => entry.config),
         entries.map((entry) => entry.node.name),
@@ -136,6 +141,21 @@ export function mseReport(hardware: HardwareNetwork, input: Tensor, options: Mse
   };
 }
 
+/** What the propagation that ran leaves out (diagonal mode's dropped covariances, adjoint mode's diagonal body). */
+function methodOmissions(hardware: HardwareNetwork, method: MseReport['method'], asked: PredictionMode): string[] {
+  if (method.mode === 'diagonal') {
+    const fallback = asked === 'adjoint' ? [`mode=adjoint found no narrow value to start its tail at (at most ${ADJOINT_TAIL_MAX_VALUES} elements per sample, with only the tail after it): it ran as mode=diagonal`] : [];
+    return [...fallback, ...diagonalModeOmissions(hardware.network)];
+  }
+  if (method.mode === 'adjoint') {
+    return [
+      `mode=adjoint propagates variances only up to '${method.tailStart}', whose covariance it takes from first-order sensitivities to every error source before it (full covariances after it): ` +
+        'the layers before it drop the covariance between their inputs, as mode=diagonal does',
+    ];
+  }
+  return [];
+}
+
 const NO_SOURCE_ERROR: Readonly<Record<ErrorSourceName, number>> = { quantization: 0, deviceMean: 0, programming: 0, read: 0, dac: 0, adc: 0, inputNoise: 0, outputNoise: 0 };
 
 /**
@@ -143,7 +163,7 @@ const NO_SOURCE_ERROR: Readonly<Record<ErrorSourceName, number>> = { quantizatio
  * -> source -> MSE. A source the hardware cannot have (presentErrorSources) is exactly 0. The sources
  * interact, so the values need not add up to the MSE with all of them.
  */
-function predictEachSourceAlone(hardware: HardwareNetwork, input: Tensor, mode: CovarianceMode, ideal: NodeOutputs): Map<string, Record<ErrorSourceName, number>> {
+function predictEachSourceAlone(hardware: HardwareNetwork, input: Tensor, mode: PredictionMode, ideal: NodeOutputs): Map<string, Record<ErrorSourceName, number>> {
   const present = presentErrorSources(hardware);
   const byNode = new Map<string, Record<ErrorSourceName, number>>();
   for (const node of hardware.network.nodes) byNode.set(node.name, { ...NO_SOURCE_ERROR });

@@ -1,0 +1,371 @@
+import type { MappedWeightNode } from '../hardware/hardware-network.js';
+import { rowProducts } from '../math/row-products.js';
+import type { Network, NetworkNode } from '../network/graph.js';
+import { shapeSize } from '../network/tensor.js';
+import type { ActivationMoments } from './activation-moments.js';
+import type { BatchMoments } from './batched-diagonal.js';
+import { type ElementwiseOut, HERMITE_ORDER, quantizerMoments, reluMoments, sigmoidMoments, tanhMoments } from './elementwise-moments.js';
+import type { LayerStatistics } from './layer-statistics.js';
+import type { SparseLinearMap } from './linear-ops.js';
+
+/**
+ * Adjoint mode of the analytical MSE: diagonal moments (mean and variance of every element) through
+ * the wide body of a network, then the covariance of the first narrow value, the tail start (a global
+ * average pool, say), from every error source of the body to first order, by reverse-mode
+ * sensitivities: one adjoint vector per element of the tail start, carried back through the mean
+ * network (mean weights, the DAC's and ADC's mean slopes, the activations' Stein slopes E[f']), and at
+ * every weight node the covariance its sources add:
+ *   programming (one draw per weight, shared by every position): sum_mk s2_mk G_c,mk G_c',mk with
+ *     G_c,mk = sum_p R_c[m, p] E[x_pk] (the weight gradient of the means), plus the input variance
+ *     part sum_mp R_c R_c' sum_k s2_mk Var x_pk;
+ *   read noise (fresh per MVM), output noise, the ADC's added variance: sum_mp R_c R_c' q_mp;
+ *   DAC input noise (fresh per MVM and row): s_in^2 sum_pk Q_c,pk Q_c',pk, Q the patch adjoint;
+ *   element-wise nonlinearities: what their output variance exceeds the slope's share, as
+ *     independent noise per element.
+ * Memory: (tail start size) x (value size) per live adjoint; time: the tail start's size times a
+ * backward pass. The tail after the start is propagated with full covariances by the caller.
+ */
+
+/** Largest tail start (values per sample) adjoint mode carries; a network without a narrower value runs in diagonal mode. */
+export const ADJOINT_TAIL_MAX_VALUES = 1024;
+
+/** What a weight node of the body computed in the forward pass (whole batch, diagonal moments). */
+export interface WeightNodeRecord {
+  /** The crossbar input: the node's input after the DAC. */
+  readonly crossbarInput: BatchMoments;
+  /** Mean slope E[Q'] of the DAC per input element and sample (batch x input size), or undefined where it is the identity. */
+  readonly dacSlope?: Float64Array;
+  /** Per output element and sample: the ADC's mean slope (1 without an exact quantizer) and the variance it adds. */
+  readonly adcSlope: Float64Array;
+  readonly adcAddedVariance: Float64Array;
+}
+
+/** The body's forward pass as adjoint mode needs it. */
+export interface BodyRecord {
+  /** Diagonal moments of every value (node outputs by value name, and the network input). */
+  readonly values: ReadonlyMap<string, BatchMoments>;
+  readonly weightNodes: ReadonlyMap<string, WeightNodeRecord>;
+}
+
+/** What the backward pass reads of the analyzer. */
+export interface AdjointNetwork {
+  readonly network: Network;
+  readonly shapes: ReadonlyMap<string, readonly number[]>;
+  readonly mapped: ReadonlyMap<string, MappedWeightNode>;
+  readonly statistics: ReadonlyMap<string, readonly LayerStatistics[]>;
+  /** The sparse linear map of an average or global average pooling node. */
+  readonly linearMap: (node: NetworkNode) => SparseLinearMap;
+}
+
+const ACTIVATIONS = { relu: reluMoments, sigmoid: sigmoidMoments, tanh: tanhMoments } as const;
+
+/**
+ * Why adjoint mode cannot carry `node` back (undefined when it can): the ops without a rule yet, and
+ * settings whose shared randomness the adjoint terms above do not hold.
+ */
+export function adjointRefusal(node: NetworkNode, mapped: ReadonlyMap<string, MappedWeightNode>): string | undefined {
+  switch (node.op) {
+    case 'dense':
+    case 'conv2d': {
+      const entry = mapped.get(node.name)!;
+      if (entry.config.driftCompensation) return 'drift compensation (its factor is shared by the whole layer)';
+      if (entry.groups.some((layer) => layer.mapping.referenceSiemens !== undefined)) return 'the offset scheme (its reference column is shared by the outputs of a tile)';
+      return undefined;
+    }
+    case 'relu':
+    case 'sigmoid':
+    case 'tanh':
+    case 'identity':
+    case 'reshape':
+    case 'add':
+    case 'addConstant':
+    case 'affine':
+    case 'avgpool':
+    case 'globalavgpool':
+      return undefined;
+    case 'maxpool':
+      return 'max pooling';
+    case 'softmax':
+      return 'softmax';
+    case 'tensor':
+      return node.kind;
+    case 'recurrent':
+      return `a recurrent (${node.cell.toUpperCase()}) layer`;
+  }
+}
+
+/**
+ * The covariance (m x m, m = size of the tail start's output) of the tail start `tail` (a node index)
+ * for sample `b`, to first order from every error source of the nodes up to and including it.
+ */
+export function tailStartCovariance(net: AdjointNetwork, record: BodyRecord, tail: number, b: number): Float64Array {
+  const { network } = net;
+  const start = network.nodes[tail];
+  const m = shapeSize(net.shapes.get(start.output)!);
+  const covariance = new Float64Array(m * m);
+  const adjoints = new Map<string, Float64Array>();
+  const identity = new Float64Array(m * m);
+  for (let c = 0; c < m; c++) identity[c * m + c] = 1;
+  adjoints.set(start.output, identity);
+  const sizeOf = (value: string) => shapeSize(value === network.inputName ? network.inputShape : net.shapes.get(value)!);
+  /** Adds `contribution` (m x size) to the adjoint of `value` (the network input needs none). */
+  const accumulate = (value: string, contribution: Float64Array) => {
+    if (value === network.inputName) return;
+    const existing = adjoints.get(value);
+    if (!existing) adjoints.set(value, contribution);
+    else for (let i = 0; i < existing.length; i++) existing[i] += contribution[i];
+  };
+  for (let index = tail; index >= 0; index--) {
+    const node = network.nodes[index];
+    const adjoint = adjoints.get(node.output);
+    if (!adjoint) continue;
+    adjoints.delete(node.output);
+    const inputSize = sizeOf(node.inputs[0]);
+    const outputSize = adjoint.length / m;
+    switch (node.op) {
+      case 'dense':
+      case 'conv2d':
+        accumulate(node.inputs[0], weightNodeAdjoint(net, record, node.name, adjoint, m, b, covariance));
+        break;
+      case 'relu':
+      case 'sigmoid':
+      case 'tanh':
+        accumulate(node.inputs[0], activationAdjoint(node.op, record.values.get(node.inputs[0])!, record.values.get(node.output)!, adjoint, m, b, covariance));
+        break;
+      case 'identity':
+      case 'reshape':
+      case 'addConstant':
+        accumulate(node.inputs[0], adjoint);
+        break;
+      case 'add':
+        accumulate(node.inputs[0], adjoint);
+        accumulate(node.inputs[1], Float64Array.from(adjoint));
+        break;
+      case 'affine': {
+        const shape = net.shapes.get(node.inputs[0])!;
+        const axis = node.axis - 1;
+        const channels = shape[axis];
+        const inner = shapeSize(shape.slice(axis + 1));
+        const result = new Float64Array(adjoint.length);
+        for (let c = 0; c < m; c++) {
+          for (let e = 0; e < outputSize; e++) result[c * outputSize + e] = adjoint[c * outputSize + e] * node.scale[Math.floor(e / inner) % channels];
+        }
+        accumulate(node.inputs[0], result);
+        break;
+      }
+      case 'avgpool':
+      case 'globalavgpool': {
+        const map = net.linearMap(node);
+        const result = new Float64Array(m * inputSize);
+        for (let c = 0; c < m; c++) {
+          for (let r = 0; r < map.rows; r++) {
+            const a = adjoint[c * outputSize + r];
+            if (a === 0) continue;
+            for (let t = map.rowStart[r]; t < map.rowStart[r + 1]; t++) result[c * inputSize + map.columns[t]] += a * map.coefficients[t];
+          }
+        }
+        accumulate(node.inputs[0], result);
+        break;
+      }
+      default:
+        throw new RangeError(`node '${node.name}': adjoint mode does not carry sensitivities through ${adjointRefusal(node, net.mapped) ?? node.op}`);
+    }
+  }
+  return covariance;
+}
+
+/** Element-wise activation: the Stein slope E[f'] per element, and its excess variance as independent noise. */
+function activationAdjoint(op: keyof typeof ACTIVATIONS, input: BatchMoments, output: BatchMoments, adjoint: Float64Array, m: number, b: number, covariance: Float64Array): Float64Array {
+  const size = input.size;
+  const slope = new Float64Array(size);
+  const excess = new Float64Array(size);
+  const out: ElementwiseOut = { mean: 0, variance: 0, hermite: new Float64Array(HERMITE_ORDER + 1) };
+  for (let e = 0; e < size; e++) {
+    const mu = input.mean[b * size + e];
+    const variance = input.variance[b * size + e];
+    const sigma = Math.sqrt(Math.max(0, variance));
+    if (sigma > 0) {
+      ACTIVATIONS[op](mu, sigma, out);
+      slope[e] = out.hermite[1] / sigma;
+    } else {
+      slope[e] = derivativeAt(op, mu);
+    }
+    excess[e] = Math.max(0, output.variance[b * size + e] - slope[e] * slope[e] * variance);
+  }
+  addWeightedGram(adjoint, m, size, excess, covariance);
+  const result = new Float64Array(adjoint.length);
+  for (let c = 0; c < m; c++) for (let e = 0; e < size; e++) result[c * size + e] = adjoint[c * size + e] * slope[e];
+  return result;
+}
+
+function derivativeAt(op: keyof typeof ACTIVATIONS, x: number): number {
+  if (op === 'relu') return x > 0 ? 1 : 0;
+  if (op === 'tanh') return 1 - Math.tanh(x) ** 2;
+  const s = 1 / (1 + Math.exp(-x));
+  return s * (1 - s);
+}
+
+/**
+ * A weight node (dense or conv, any groups): the covariance its sources add at the tail start, and
+ * the adjoint of its input (through the mean weights and the DAC's mean slope).
+ */
+function weightNodeAdjoint(net: AdjointNetwork, record: BodyRecord, name: string, adjointOut: Float64Array, m: number, b: number, covariance: Float64Array): Float64Array {
+  const entry = net.mapped.get(name)!;
+  const stats = net.statistics.get(name)!;
+  const nodeRecord = record.weightNodes.get(name)!;
+  const { layout } = entry;
+  const { positions: P, patchSize: K, channelsPerGroup: M, index, channelStride, positionStride, outputSize, inputSize } = layout;
+  const x = nodeRecord.crossbarInput;
+  const sampleIn = b * inputSize;
+  const sampleOut = b * outputSize;
+  // the ADC: its mean slope, and the variance it adds as independent noise
+  const adjoint = new Float64Array(adjointOut.length);
+  const adcAdded = nodeRecord.adcAddedVariance.subarray(sampleOut, sampleOut + outputSize);
+  addWeightedGram(adjointOut, m, outputSize, adcAdded, covariance);
+  for (let c = 0; c < m; c++) for (let e = 0; e < outputSize; e++) adjoint[c * outputSize + e] = adjointOut[c * outputSize + e] * nodeRecord.adcSlope[sampleOut + e];
+  const inputAdjoint = new Float64Array(m * inputSize);
+  const patchMean = new Float64Array(K * P); // K x P: the transposed patch means (rows of rowProducts' b)
+  const patchVariance = new Float64Array(P * K);
+  const byChannel = new Float64Array(m * M * P); // [c][mm][p]
+  const byPosition = new Float64Array(m * P * M); // [c][p][mm]
+  const weightsTransposed = new Float64Array(K * M);
+  const gradient = new Float64Array(m * M * K);
+  const patchAdjoint = new Float64Array(m * P * K);
+  const q = new Float64Array(M * P);
+  for (let g = 0; g < layout.groups; g++) {
+    const s = stats[g];
+    const inputNoise = s.inputNoiseVariance;
+    for (let p = 0; p < P; p++) {
+      for (let k = 0; k < K; k++) {
+        const j = index[(g * P + p) * K + k];
+        patchMean[k * P + p] = j < 0 ? 0 : x.mean[sampleIn + j];
+        patchVariance[p * K + k] = j < 0 ? 0 : x.variance[sampleIn + j];
+      }
+    }
+    for (let c = 0; c < m; c++) {
+      for (let mm = 0; mm < M; mm++) {
+        for (let p = 0; p < P; p++) {
+          const value = adjoint[c * outputSize + (g * M + mm) * channelStride + p * positionStride];
+          byChannel[(c * M + mm) * P + p] = value;
+          byPosition[(c * P + p) * M + mm] = value;
+        }
+      }
+    }
+    // per-MVM noise of each output (read noise, output noise, DAC noise through the cell variance)
+    // and the programming noise's input-variance part: independent over (output, position)
+    for (let mm = 0; mm < M; mm++) {
+      let cellNoise = 0;
+      for (let k = 0; k < K; k++) cellNoise += s.programVariance[mm * K + k] + s.readVariance[mm * K + k];
+      for (let p = 0; p < P; p++) {
+        let v = s.outputVariance[mm] + inputNoise * cellNoise;
+        for (let k = 0; k < K; k++) {
+          const mu = patchMean[k * P + p];
+          const variance = patchVariance[p * K + k];
+          v += s.readVariance[mm * K + k] * (mu * mu + variance) + s.programVariance[mm * K + k] * variance;
+        }
+        q[mm * P + p] = v;
+      }
+    }
+    addWeightedGram(byChannel, m, M * P, q, covariance);
+    // programming noise, one draw per weight shared by every position: the weight gradients of the means
+    rowProducts(byChannel, m * M, patchMean, K, P, undefined, gradient, 0, K, 1);
+    addWeightedGram(gradient, m, M * K, s.programVariance, covariance);
+    // the patch adjoint through the mean weights
+    for (let mm = 0; mm < M; mm++) for (let k = 0; k < K; k++) weightsTransposed[k * M + mm] = s.meanWeights[mm * K + k];
+    rowProducts(byPosition, m * P, weightsTransposed, K, M, undefined, patchAdjoint, 0, K, 1);
+    if (inputNoise > 0) addWeightedGram(patchAdjoint, m, P * K, undefined, covariance, inputNoise);
+    const slope = nodeRecord.dacSlope;
+    for (let c = 0; c < m; c++) {
+      for (let p = 0; p < P; p++) {
+        for (let k = 0; k < K; k++) {
+          const j = index[(g * P + p) * K + k];
+          if (j < 0) continue;
+          const value = patchAdjoint[(c * P + p) * K + k];
+          inputAdjoint[c * inputSize + j] += slope ? value * slope[sampleIn + j] : value;
+        }
+      }
+    }
+  }
+  return inputAdjoint;
+}
+
+/**
+ * covariance[c, c'] += scale * sum_j A[c, j] A[c', j] w[j] for the m rows of A (m x n, row-major);
+ * w undefined: all ones. Computed on the upper triangle and mirrored.
+ */
+function addWeightedGram(a: Float64Array, m: number, n: number, w: Float64Array | undefined, covariance: Float64Array, scale = 1): void {
+  const weighted = new Float64Array(n);
+  for (let c = 0; c < m; c++) {
+    const rowC = c * n;
+    let any = false;
+    for (let j = 0; j < n; j++) {
+      const value = a[rowC + j] * (w ? w[j] : 1);
+      weighted[j] = value;
+      any ||= value !== 0;
+    }
+    if (!any) continue;
+    for (let d = c; d < m; d++) {
+      const rowD = d * n;
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += weighted[j] * a[rowD + j];
+      if (sum === 0) continue;
+      covariance[c * m + d] += scale * sum;
+      if (d !== c) covariance[d * m + c] += scale * sum;
+    }
+  }
+}
+
+/** The ADC's mean slope and added variance per output element, from the analog moments before it and the moments after it. */
+export function adcLinearization(analog: BatchMoments, after: BatchMoments, stats: readonly LayerStatistics[], layoutChannel: (e: number) => number): { slope: Float64Array; added: Float64Array } {
+  const slope = new Float64Array(analog.mean.length).fill(1);
+  const added = new Float64Array(analog.mean.length);
+  const out: ElementwiseOut = { mean: 0, variance: 0, hermite: new Float64Array(HERMITE_ORDER + 1) };
+  const M = stats[0].outputs;
+  for (let e = 0; e < analog.mean.length; e++) {
+    const before = analog.variance[e];
+    const adc = stats[0].adc ? stats[Math.floor(layoutChannel(e % analog.size) / M)].adc : undefined;
+    if (adc) {
+      const m = layoutChannel(e % analog.size) % M;
+      const scale = adc.scale[m];
+      const sigma = Math.sqrt(Math.max(0, before)) / scale;
+      if (sigma > 0) {
+        quantizerMoments(analog.mean[e] / scale, sigma, adc.range[m], adc.step[m], out);
+        slope[e] = out.hermite[1] / sigma;
+      } else {
+        slope[e] = 1;
+      }
+    }
+    added[e] = Math.max(0, after.variance[e] - slope[e] * slope[e] * before);
+  }
+  return { slope, added };
+}
+
+/** The moments of one sample of a batch as one value (views). */
+export function sampleOf(x: BatchMoments, b: number): ActivationMoments {
+  return { size: x.size, mean: x.mean.subarray(b * x.size, (b + 1) * x.size), variance: x.variance.subarray(b * x.size, (b + 1) * x.size) };
+}
+
+/**
+ * Where adjoint mode starts the tail: 'full' when every value of the network (its input included)
+ * has at most `maxValues` elements (full mode then costs little); else the index of the first node
+ * whose output has at most `maxValues` elements and after which every node reads only values of the
+ * tail and adds no branches; undefined when there is none. Throws, naming the node, for a node of the
+ * body that adjoint mode cannot carry back.
+ */
+export function adjointTailStart(network: Network, shapes: ReadonlyMap<string, readonly number[]>, mapped: ReadonlyMap<string, MappedWeightNode>, maxValues: number): number | 'full' | undefined {
+  const sizes = network.nodes.map((node) => shapeSize(shapes.get(node.output)!));
+  if (shapeSize(network.inputShape) <= maxValues && sizes.every((size) => size <= maxValues)) return 'full';
+  const producer = new Map(network.nodes.map((node, index) => [node.output, index]));
+  let tail: number | undefined;
+  for (let t = 0; t < network.nodes.length && tail === undefined; t++) {
+    if (sizes[t] > maxValues) continue;
+    const rest = network.nodes.slice(t + 1);
+    if (rest.every((node) => node.op !== 'add' && node.inputs.every((value) => (producer.get(value) ?? -1) >= t))) tail = t;
+  }
+  if (tail === undefined) return undefined;
+  for (const node of network.nodes.slice(0, tail + 1)) {
+    const refusal = adjointRefusal(node, mapped);
+    if (refusal !== undefined) throw new RangeError(`node '${node.name}': adjoint mode does not carry sensitivities through ${refusal} yet; use mode full or diagonal`);
+  }
+  return tail;
+}
