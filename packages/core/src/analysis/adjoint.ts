@@ -220,9 +220,11 @@ function weightNodeAdjoint(net: AdjointNetwork, record: BodyRecord, name: string
   const sampleOut = b * outputSize;
   // the ADC: its mean slope, and the variance it adds as independent noise
   const adjoint = new Float64Array(adjointOut.length);
-  const adcAdded = nodeRecord.adcAddedVariance.subarray(sampleOut, sampleOut + outputSize);
-  addWeightedGram(adjointOut, m, outputSize, adcAdded, covariance);
-  for (let c = 0; c < m; c++) for (let e = 0; e < outputSize; e++) adjoint[c * outputSize + e] = adjointOut[c * outputSize + e] * nodeRecord.adcSlope[sampleOut + e];
+  const adcSlope = nodeRecord.adcSlope.subarray(sampleOut, sampleOut + outputSize);
+  for (let c = 0; c < m; c++) for (let e = 0; e < outputSize; e++) adjoint[c * outputSize + e] = adjointOut[c * outputSize + e] * adcSlope[e];
+  // independent variance per output element, in output units after the ADC: its added variance, and
+  // the per-MVM noise before it through its slope (one weighted Gram of the output adjoint for both)
+  const independent = Float64Array.from(nodeRecord.adcAddedVariance.subarray(sampleOut, sampleOut + outputSize));
   const inputAdjoint = new Float64Array(m * inputSize);
   const patchMean = new Float64Array(K * P); // K x P: the transposed patch means (rows of rowProducts' b)
   const patchVariance = new Float64Array(P * K);
@@ -231,7 +233,6 @@ function weightNodeAdjoint(net: AdjointNetwork, record: BodyRecord, name: string
   const weightsTransposed = new Float64Array(K * M);
   const gradient = new Float64Array(m * M * K);
   const patchAdjoint = new Float64Array(m * P * K);
-  const q = new Float64Array(M * P);
   for (let g = 0; g < layout.groups; g++) {
     const s = stats[g];
     const inputNoise = s.inputNoiseVariance;
@@ -263,10 +264,10 @@ function weightNodeAdjoint(net: AdjointNetwork, record: BodyRecord, name: string
           const variance = patchVariance[p * K + k];
           v += s.readVariance[mm * K + k] * (mu * mu + variance) + s.programVariance[mm * K + k] * variance;
         }
-        q[mm * P + p] = v;
+        const e = (g * M + mm) * channelStride + p * positionStride;
+        independent[e] += adcSlope[e] * adcSlope[e] * v;
       }
     }
-    addWeightedGram(byChannel, m, M * P, q, covariance);
     // programming noise, one draw per weight shared by every position: the weight gradients of the means
     rowProducts(byChannel, m * M, patchMean, K, P, undefined, gradient, 0, K, 1);
     addWeightedGram(gradient, m, M * K, s.programVariance, covariance);
@@ -286,33 +287,21 @@ function weightNodeAdjoint(net: AdjointNetwork, record: BodyRecord, name: string
       }
     }
   }
+  addWeightedGram(adjointOut, m, outputSize, independent, covariance);
   return inputAdjoint;
 }
 
 /**
  * covariance[c, c'] += scale * sum_j A[c, j] A[c', j] w[j] for the m rows of A (m x n, row-major);
- * w undefined: all ones. Computed on the upper triangle and mirrored.
+ * w undefined: all ones. One blocked product of the weighted rows against the rows (rowProducts).
  */
 function addWeightedGram(a: Float64Array, m: number, n: number, w: Float64Array | undefined, covariance: Float64Array, scale = 1): void {
-  const weighted = new Float64Array(n);
-  for (let c = 0; c < m; c++) {
-    const rowC = c * n;
-    let any = false;
-    for (let j = 0; j < n; j++) {
-      const value = a[rowC + j] * (w ? w[j] : 1);
-      weighted[j] = value;
-      any ||= value !== 0;
-    }
-    if (!any) continue;
-    for (let d = c; d < m; d++) {
-      const rowD = d * n;
-      let sum = 0;
-      for (let j = 0; j < n; j++) sum += weighted[j] * a[rowD + j];
-      if (sum === 0) continue;
-      covariance[c * m + d] += scale * sum;
-      if (d !== c) covariance[d * m + c] += scale * sum;
-    }
-  }
+  const weighted = new Float64Array(m * n);
+  for (let c = 0; c < m; c++) for (let j = 0; j < n; j++) weighted[c * n + j] = a[c * n + j] * (w ? w[j] : 1) * scale;
+  const gram = new Float64Array(m * m);
+  rowProducts(weighted, m, a, m, n, undefined, gram, 0, m, 1);
+  // the two halves agree up to rounding: their mean keeps the covariance exactly symmetric
+  for (let c = 0; c < m; c++) for (let d = 0; d < m; d++) covariance[c * m + d] += 0.5 * (gram[c * m + d] + gram[d * m + c]);
 }
 
 /** The ADC's mean slope and added variance per output element, from the analog moments before it and the moments after it. */
