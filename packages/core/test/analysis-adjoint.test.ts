@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MseAnalyzer, type Network, idealNodeOutputs, matrix, networkMonteCarlo } from '../src/index.js';
 import { caseHardware } from './analysis-configs.js';
-import { exampleInputs, exampleResidualCnn } from './analysis-fixtures.js';
+import { exampleCnn, exampleInputs, exampleResidualCnn } from './analysis-fixtures.js';
 
 // Adjoint mode on small residual CNNs where full mode is affordable: the two-block residual CNN with
 // an average pool (tail start: the pool, 64 values) and the same with a global average pool (4 values).
@@ -69,11 +69,30 @@ describe('adjoint mode: diagonal body, first-order covariance of the tail start,
     }
   }
 
+  it('refuses, by name, a node of the body it has no rule for (max pooling)', () => {
+    const network = exampleCnn('maxpool');
+    const hardware = caseHardware(network, input, 'programming', 0.03);
+    // tail start: the dense layer's 10 outputs; the max pooling before it is in the body
+    expect(() => new MseAnalyzer(hardware).predict(input, { mode: 'adjoint', tailMaxValues: 16 })).toThrow(/node 'pool1': adjoint mode does not carry sensitivities through max pooling yet; use mode full or diagonal/);
+  });
+
   it('runs full mode when every value is narrow, and diagonal mode without a narrow tail', () => {
     const network = exampleResidualCnn();
     const hardware = caseHardware(network, input, 'programming', 0.03);
     const analyzer = new MseAnalyzer(hardware);
     expect(analyzer.predict(input, { mode: 'adjoint', tailMaxValues: 256 }).method).toEqual({ mode: 'full' });
     expect(analyzer.predict(input, { mode: 'adjoint', tailMaxValues: 8 }).method).toEqual({ mode: 'diagonal' });
+  });
+});
+
+describe('covariance pool', () => {
+  it('poisoned recycled matrices change no prediction (no value is read after its matrix was recycled)', () => {
+    for (const network of [exampleCnn('maxpool'), exampleCnn('avgpool'), residualGapCnn()]) {
+      const hardware = caseHardware(network, input, 'all', 0.03);
+      const plain = new MseAnalyzer(hardware).predict(input, { mode: 'full' });
+      const poisoned = new MseAnalyzer(hardware, undefined, { poisonRecycledCovariances: true }).predict(input, { mode: 'full' });
+      expect(poisoned.nodes).toEqual(plain.nodes);
+      for (const node of poisoned.nodes) expect(Number.isFinite(node.mse)).toBe(true);
+    }
   });
 });

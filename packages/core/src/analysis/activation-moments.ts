@@ -15,62 +15,65 @@ export interface ActivationMoments {
   readonly covariance?: Float64Array;
 }
 
-const zeroCovariances = new Map<number, Float64Array>();
-/** Every shared zero matrix ever handed out (also those dropped from the map): never recycled. */
-const zeroMatrices = new WeakSet<Float64Array>();
-
-/**
- * A shared all-zero size x size covariance (read-only: never written by the engine, which always
- * allocates the covariance it fills). Saves allocating and clearing size^2 values per sample for
- * exact values (the network input, a DAC of an exact input).
- */
-function zeroCovariance(size: number): Float64Array {
-  let found = zeroCovariances.get(size);
-  if (!found) {
-    if (zeroCovariances.size >= 8) zeroCovariances.clear();
-    zeroCovariances.set(size, (found = new Float64Array(size * size)));
-    zeroMatrices.add(found);
-  }
-  return found;
-}
-
-/**
- * Covariance matrices handed back by `recycleCovariance`, by length. Full mode makes one size^2
- * matrix per node and sample; fresh memory costs a page fault per 4 KiB on first touch (about 0.6 ms
- * for a 512 x 512 matrix, several times the cost of clearing a recycled one).
- */
-const recycled = new Map<number, Float64Array[]>();
-let recycledBytes = 0;
-/** At most this many bytes and matrices of one length are kept for reuse. */
+/** What a CovariancePool keeps for reuse: at most this many bytes, and matrices of one length. */
 const RECYCLE_MAX_BYTES = 64 * 2 ** 20;
 const RECYCLE_MAX_PER_LENGTH = 4;
 
-/** A cleared matrix of `length` values for a covariance: a recycled one when there is one, else new. */
-export function newCovariance(length: number): Float64Array {
-  const found = recycled.get(length)?.pop();
-  if (!found) return new Float64Array(length);
-  recycledBytes -= found.byteLength;
-  return found.fill(0);
-}
-
 /**
- * Hands a covariance matrix back for reuse by `newCovariance`. The caller guarantees that nothing
- * references it any more (the shared read-only zero matrices are never taken).
+ * The covariance matrices of one analysis (owned by an MseAnalyzer). Full mode makes one size^2
+ * matrix per node and sample; fresh memory costs a page fault per 4 KiB on first touch (about 0.6 ms
+ * for a 512 x 512 matrix, several times the cost of clearing a recycled one), so matrices of values
+ * that died are handed back (`recycle`) and taken again (`take`). Exact values share one read-only
+ * zero matrix per size (`zero`), which is never recycled. With `poisonRecycled`, a recycled matrix is
+ * filled with NaN until it is taken again, so a value read after its matrix was recycled shows.
  */
-export function recycleCovariance(matrix: Float64Array | undefined): void {
-  if (!matrix || matrix.length === 0 || zeroMatrices.has(matrix)) return;
-  if (recycledBytes + matrix.byteLength > RECYCLE_MAX_BYTES) return;
-  let list = recycled.get(matrix.length);
-  if (!list) recycled.set(matrix.length, (list = []));
-  if (list.length >= RECYCLE_MAX_PER_LENGTH || list.includes(matrix)) return;
-  list.push(matrix);
-  recycledBytes += matrix.byteLength;
+export class CovariancePool {
+  private readonly recycled = new Map<number, Float64Array[]>();
+  private recycledBytes = 0;
+  private readonly zeros = new Map<number, Float64Array>();
+  private readonly zeroMatrices = new WeakSet<Float64Array>();
+  private readonly poisonRecycled: boolean;
+
+  constructor(options: { readonly poisonRecycled?: boolean } = {}) {
+    this.poisonRecycled = options.poisonRecycled ?? false;
+  }
+
+  /** A cleared matrix of `length` values: a recycled one when there is one, else new. */
+  take(length: number): Float64Array {
+    const found = this.recycled.get(length)?.pop();
+    if (!found) return new Float64Array(length);
+    this.recycledBytes -= found.byteLength;
+    return found.fill(0);
+  }
+
+  /** Hands a matrix back for reuse; the caller guarantees nothing references it any more (shared zero matrices are never taken). */
+  recycle(matrix: Float64Array | undefined): void {
+    if (!matrix || matrix.length === 0 || this.zeroMatrices.has(matrix)) return;
+    if (this.recycledBytes + matrix.byteLength > RECYCLE_MAX_BYTES) return;
+    let list = this.recycled.get(matrix.length);
+    if (!list) this.recycled.set(matrix.length, (list = []));
+    if (list.length >= RECYCLE_MAX_PER_LENGTH || list.includes(matrix)) return;
+    if (this.poisonRecycled) matrix.fill(Number.NaN);
+    list.push(matrix);
+    this.recycledBytes += matrix.byteLength;
+  }
+
+  /** The shared all-zero size x size covariance (read-only: the engine always takes the matrices it fills). */
+  zero(size: number): Float64Array {
+    let found = this.zeros.get(size);
+    if (!found) {
+      if (this.zeros.size >= 8) this.zeros.clear();
+      this.zeros.set(size, (found = new Float64Array(size * size)));
+      this.zeroMatrices.add(found);
+    }
+    return found;
+  }
 }
 
 /** Exact values (no variance), e.g. the network input. The full-mode covariance is the shared read-only zero matrix. */
-export function exactMoments(values: Float64Array, mode: CovarianceMode): ActivationMoments {
+export function exactMoments(values: Float64Array, mode: CovarianceMode, pool: CovariancePool = new CovariancePool()): ActivationMoments {
   const size = values.length;
-  return { size, mean: Float64Array.from(values), variance: new Float64Array(size), covariance: mode === 'full' ? zeroCovariance(size) : undefined };
+  return { size, mean: Float64Array.from(values), variance: new Float64Array(size), covariance: mode === 'full' ? pool.zero(size) : undefined };
 }
 
 /**
@@ -78,7 +81,11 @@ export function exactMoments(values: Float64Array, mode: CovarianceMode): Activa
  * element for a Gaussian input, covariances by the Mehler series truncated at HERMITE_ORDER:
  * Cov(f(X_a), f(X_b)) = sum_n rho_ab^n / n! h_n(a) h_n(b).
  */
-export function applyElementwise(x: ActivationMoments, fn: GaussianMomentFunction | ((mu: number, sigma: number, out: ElementwiseOut, index: number) => void)): ActivationMoments {
+export function applyElementwise(
+  x: ActivationMoments,
+  fn: GaussianMomentFunction | ((mu: number, sigma: number, out: ElementwiseOut, index: number) => void),
+  pool: CovariancePool = new CovariancePool(),
+): ActivationMoments {
   const size = x.size;
   const mean = new Float64Array(size);
   const variance = new Float64Array(size);
@@ -103,8 +110,8 @@ export function applyElementwise(x: ActivationMoments, fn: GaussianMomentFunctio
   let exact = true;
   for (let i = 0; i < size && exact; i++) exact = sigmas[i] === 0 && variance[i] === 0;
   // every input and output deterministic: every covariance is 0 (the loop below would skip every row)
-  if (exact) return { size, mean, variance, covariance: zeroCovariance(size) };
-  const covariance = newCovariance(size * size);
+  if (exact) return { size, mean, variance, covariance: pool.zero(size) };
+  const covariance = pool.take(size * size);
   // 1 / sigma >= 1 / sqrt(5e-324) stays finite, and |c| / sigma_a <= sigma_b: no overflow
   const inverseSigmas = new Float64Array(size);
   for (let i = 0; i < size; i++) inverseSigmas[i] = sigmas[i] > 0 ? 1 / sigmas[i] : 0;

@@ -3,7 +3,7 @@ import { normalCdf, normalPdf } from '../math/normal.js';
 import type { PatchLayout } from '../hardware/patches.js';
 import { DEFAULT_DRIFT_REFERENCE_SECONDS, type CrossbarLayer } from '../mvm/crossbar-layer.js';
 import type { Seconds, Siemens } from '../units.js';
-import { type ActivationMoments, newCovariance } from './activation-moments.js';
+import { type ActivationMoments, CovariancePool } from './activation-moments.js';
 import type { BatchMoments } from './batched-diagonal.js';
 import { type CellTerms, cellTerms } from './cell-terms.js';
 import type { ErrorSources } from './sources.js';
@@ -182,7 +182,14 @@ export function driftCompensation(layer: CrossbarLayer, sources: ErrorSources, c
  * Adds the compensation noise of one weight node to its output moments for one sample: `x` the
  * crossbar input (after the DAC), `y` the output (bias included: it is removed for the analog part).
  */
-export function addCompensationNoise(x: ActivationMoments, y: ActivationMoments, layout: PatchLayout, noise: readonly (CompensationNoise | undefined)[], bias: Float64Array): ActivationMoments {
+export function addCompensationNoise(
+  x: ActivationMoments,
+  y: ActivationMoments,
+  layout: PatchLayout,
+  noise: readonly (CompensationNoise | undefined)[],
+  bias: Float64Array,
+  pool: CovariancePool = new CovariancePool(),
+): ActivationMoments {
   if (noise.every((n) => !n)) return y;
   const { positions, patchSize: K, channelsPerGroup: M, index, channelStride, positionStride, outputSize: n } = layout;
   const analog = new Float64Array(n); // y - bias
@@ -218,7 +225,7 @@ export function addCompensationNoise(x: ActivationMoments, y: ActivationMoments,
   if (!y.covariance) return { size: n, mean, variance };
   // in place on the node's own (freshly computed) covariance, the upper triangle mirrored; a shared
   // read-only zero matrix (an exact output) is replaced by a new one
-  const covariance = y.variance.some((v) => v > 0) ? y.covariance : newCovariance(n * n);
+  const covariance = y.variance.some((v) => v > 0) ? y.covariance : pool.take(n * n);
   for (let i = 0; i < n; i++) {
     const si = scale[i];
     const ai = analog[i];

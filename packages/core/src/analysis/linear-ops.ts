@@ -1,7 +1,7 @@
 import type { AffineNode, Pool2dNode } from '../network/graph.js';
 import { windowOutputSize2d } from '../network/shapes.js';
 import { shapeSize } from '../network/tensor.js';
-import { type ActivationMoments, newCovariance } from './activation-moments.js';
+import { type ActivationMoments, CovariancePool } from './activation-moments.js';
 
 /**
  * A sparse linear map y = A x + c on one sample: row r of A has entries (columns[e], coefficients[e])
@@ -16,7 +16,7 @@ export interface SparseLinearMap {
 }
 
 /** Applies a sparse linear map to moments (diagonal mode: Var = sum a^2 var, input correlations ignored). */
-export function applyLinearMap(x: ActivationMoments, map: SparseLinearMap): ActivationMoments {
+export function applyLinearMap(x: ActivationMoments, map: SparseLinearMap, pool: CovariancePool = new CovariancePool()): ActivationMoments {
   const n = map.rows;
   const mean = new Float64Array(n);
   const variance = new Float64Array(n);
@@ -35,7 +35,7 @@ export function applyLinearMap(x: ActivationMoments, map: SparseLinearMap): Acti
   if (!x.covariance) return { size: n, mean, variance };
   const gamma = x.covariance;
   const size = x.size;
-  const covariance = newCovariance(n * n);
+  const covariance = pool.take(n * n);
   const t = new Float64Array(size);
   for (let r = 0; r < n; r++) {
     rowTimesGamma(map, r, gamma, size, t);
@@ -145,7 +145,7 @@ export function globalAveragePoolMap(inputShape: readonly number[]): SparseLinea
 }
 
 /** y = scale[c] x + shift[c] along an axis (exact). */
-export function affineMoments(x: ActivationMoments, node: AffineNode, inputShape: readonly number[]): ActivationMoments {
+export function affineMoments(x: ActivationMoments, node: AffineNode, inputShape: readonly number[], pool: CovariancePool = new CovariancePool()): ActivationMoments {
   const axisInSample = node.axis - 1;
   const channels = inputShape[axisInSample];
   const inner = shapeSize(inputShape.slice(axisInSample + 1));
@@ -159,7 +159,7 @@ export function affineMoments(x: ActivationMoments, node: AffineNode, inputShape
     variance[i] = scale[i] * scale[i] * x.variance[i];
   }
   if (!x.covariance) return { size: x.size, mean, variance };
-  const covariance = newCovariance(x.size * x.size);
+  const covariance = pool.take(x.size * x.size);
   for (let a = 0; a < x.size; a++) for (let b = 0; b < x.size; b++) covariance[a * x.size + b] = scale[a] * scale[b] * x.covariance[a * x.size + b];
   return { size: x.size, mean, variance, covariance };
 }
@@ -168,7 +168,7 @@ export function affineMoments(x: ActivationMoments, node: AffineNode, inputShape
  * Sum of two values of the same shape. The branches' deviations are taken as uncorrelated (their
  * cross-covariance is not tracked): exact when the branches share no noisy ancestor.
  */
-export function addMoments(a: ActivationMoments, b: ActivationMoments): ActivationMoments {
+export function addMoments(a: ActivationMoments, b: ActivationMoments, pool: CovariancePool = new CovariancePool()): ActivationMoments {
   if (a.size !== b.size) throw new RangeError(`the analytical engine adds values of equal size only (${a.size} vs ${b.size})`);
   const mean = new Float64Array(a.size);
   const variance = new Float64Array(a.size);
@@ -177,7 +177,7 @@ export function addMoments(a: ActivationMoments, b: ActivationMoments): Activati
     variance[i] = a.variance[i] + b.variance[i];
   }
   if (!a.covariance || !b.covariance) return { size: a.size, mean, variance };
-  const covariance = newCovariance(a.covariance.length);
+  const covariance = pool.take(a.covariance.length);
   for (let i = 0; i < covariance.length; i++) covariance[i] = a.covariance[i] + b.covariance[i];
   return { size: a.size, mean, variance, covariance };
 }

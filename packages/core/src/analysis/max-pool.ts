@@ -1,5 +1,5 @@
 import { normalCdf, normalPdf } from '../math/normal.js';
-import { type ActivationMoments, newCovariance } from './activation-moments.js';
+import { type ActivationMoments, CovariancePool } from './activation-moments.js';
 
 /**
  * Max pooling with Clark's moments of the maximum of Gaussians (Clark 1961), folding a window one
@@ -12,7 +12,7 @@ import { type ActivationMoments, newCovariance } from './activation-moments.js';
  * with coefficients a: Cov(out_u, out_v) = a_u^T Gamma a_v (u != v). The max of Gaussians is not
  * Gaussian, so each fold after the first is an approximation. Diagonal mode uses Cov = 0 inside a window.
  */
-export function maxPoolMoments(x: ActivationMoments, windows: readonly number[][]): ActivationMoments {
+export function maxPoolMoments(x: ActivationMoments, windows: readonly number[][], pool: CovariancePool = new CovariancePool()): ActivationMoments {
   const n = windows.length;
   const mean = new Float64Array(n);
   const variance = new Float64Array(n);
@@ -66,7 +66,7 @@ export function maxPoolMoments(x: ActivationMoments, windows: readonly number[][
     coefficients.push(a);
   }
   if (!gamma) return { size: n, mean, variance };
-  return { size: n, mean, variance, covariance: windowCovariance(gamma, x.size, windows, coefficients, variance) };
+  return { size: n, mean, variance, covariance: windowCovariance(gamma, x.size, windows, coefficients, variance, pool) };
 }
 
 /**
@@ -74,7 +74,7 @@ export function maxPoolMoments(x: ActivationMoments, windows: readonly number[][
  * variances. Members, their rows of Gamma and the coefficients are flattened once into typed arrays
  * (the pair loop is the cost: n^2 / 2 pairs of windows); same terms in the same order as per window.
  */
-function windowCovariance(gamma: Float64Array, size: number, windows: readonly number[][], coefficients: readonly Float64Array[], variance: Float64Array): Float64Array {
+function windowCovariance(gamma: Float64Array, size: number, windows: readonly number[][], coefficients: readonly Float64Array[], variance: Float64Array, pool: CovariancePool): Float64Array {
   const n = windows.length;
   const start = new Int32Array(n + 1);
   for (let u = 0; u < n; u++) start[u + 1] = start[u] + windows[u].length;
@@ -84,7 +84,7 @@ function windowCovariance(gamma: Float64Array, size: number, windows: readonly n
     member.set(windows[u], start[u]);
     weight.set(coefficients[u], start[u]);
   }
-  const covariance = newCovariance(n * n);
+  const covariance = pool.take(n * n);
   if (start[n] === 4 * n) {
     windowCovarianceFour(gamma, size, member, weight, variance, covariance);
     return covariance;

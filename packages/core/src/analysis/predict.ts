@@ -6,7 +6,7 @@ import { networkShapes } from '../network/shapes.js';
 import { type Tensor, shapeSize, tensor } from '../network/tensor.js';
 import { dacStep, isIdentityDac } from '../periphery/dac.js';
 import type { Seconds } from '../units.js';
-import { type ActivationMoments, type CovarianceMode, applyElementwise, exactMoments, recycleCovariance } from './activation-moments.js';
+import { type ActivationMoments, type CovarianceMode, CovariancePool, applyElementwise, exactMoments } from './activation-moments.js';
 import { type ElementwiseOut, HERMITE_ORDER, quantizerMoments, reluMoments, sigmoidMoments, tanhMoments } from './elementwise-moments.js';
 import { MomentCache } from '../device/moment-cache.js';
 import { type LayerStatistics, layerStatistics } from './layer-statistics.js';
@@ -87,6 +87,8 @@ export interface AnalyzerOptions {
    * AUTO_TABLE_MIN_CELLS cells in the network, exact otherwise.
    */
   readonly momentTableNodes?: number;
+  /** Fill recycled covariance matrices with NaN until they are taken again (tests: a use after recycling shows). */
+  readonly poisonRecycledCovariances?: boolean;
 }
 
 /**
@@ -116,6 +118,8 @@ export class MseAnalyzer {
   private readonly windows = new Map<string, number[][]>();
   private readonly kernels = new Map<string, DiagonalKernel[]>();
   private readonly residual: ResidualTracker;
+  /** The covariance matrices of this analyzer's predictions (full mode). */
+  private readonly pool: CovariancePool;
 
   constructor(
     readonly hardware: HardwareNetwork,
@@ -123,6 +127,7 @@ export class MseAnalyzer {
     options: AnalyzerOptions = {},
   ) {
     refuseUnsupportedNodes(hardware);
+    this.pool = new CovariancePool({ poisonRecycled: options.poisonRecycledCovariances ?? false });
     const statistics = new Map<string, LayerStatistics[]>();
     const caches = new Map<object, Map<Seconds, MomentCache>>();
     const cells = new Map<object, number>();
@@ -203,7 +208,7 @@ export class MseAnalyzer {
     const recycle = mode === 'full' && !residual;
     for (let b = 0; b < batch; b++) {
       residual?.reset();
-      const values = new Map<string, ActivationMoments>([[network.inputName, exactMoments(input.data.subarray(b * sampleSize, (b + 1) * sampleSize), mode)]]);
+      const values = new Map<string, ActivationMoments>([[network.inputName, exactMoments(input.data.subarray(b * sampleSize, (b + 1) * sampleSize), mode, this.pool)]]);
       // ReLU inputs, kept for a following max pooling: maxpool(relu(x)) = relu(maxpool(x)) since relu
       // is monotone, and Clark's moments are far better on the (near-Gaussian) pre-activations.
       const beforeRelu = new Map<string, ActivationMoments>();
@@ -211,7 +216,7 @@ export class MseAnalyzer {
         const inputs = node.inputs.map((name) => values.get(name)!);
         const preActivation = node.op === 'maxpool' ? beforeRelu.get(node.inputs[0]) : undefined;
         const computed = preActivation
-          ? reluAfterPool(this.propagateNode(node, [preActivation], mode), recycle)
+          ? reluAfterPool(this.propagateNode(node, [preActivation], mode), recycle, this.pool)
           : this.propagateNode(node, varianceOnly.has(node) ? [withoutCovariance(inputs[0])] : inputs, mode);
         const result = residual ? residual.afterNode(node, index, inputs, computed) : computed;
         if (node.op === 'relu') beforeRelu.set(node.output, inputs[0]);
@@ -229,7 +234,7 @@ export class MseAnalyzer {
             residual?.release(name);
           }
         }
-        if (recycle) recycleDropped(dropped, values, beforeRelu);
+        if (recycle) recycleDropped(this.pool, dropped, values, beforeRelu);
       });
     }
     const nodes = network.nodes.map((node) => {
@@ -449,40 +454,40 @@ export class MseAnalyzer {
         const entry = this.hardware.mapped.get(node.name)!;
         const stats = this.statistics.get(node.name)!;
         const crossbarInput = this.throughDac(x, entry);
-        const y = propagateWeightNode(crossbarInput, entry.layout, stats, node.bias, mode);
-        const compensated = addCompensationNoise(crossbarInput, y, entry.layout, stats.map((s) => s.compensationNoise), node.bias);
+        const y = propagateWeightNode(crossbarInput, entry.layout, stats, node.bias, mode, this.pool);
+        const compensated = addCompensationNoise(crossbarInput, y, entry.layout, stats.map((s) => s.compensationNoise), node.bias, this.pool);
         // y's covariance is this node's own: reusable once replaced
-        if (compensated.covariance !== y.covariance) recycleCovariance(y.covariance);
+        if (compensated.covariance !== y.covariance) this.pool.recycle(y.covariance);
         return compensated;
       }
       case 'relu':
       case 'sigmoid':
       case 'tanh':
-        return applyElementwise(x, ACTIVATION_MOMENTS[node.op]);
+        return applyElementwise(x, ACTIVATION_MOMENTS[node.op], this.pool);
       case 'identity':
       case 'reshape':
         return x;
       case 'maxpool': {
         let windows = this.windows.get(node.name);
         if (!windows) this.windows.set(node.name, (windows = poolWindows(node, inputShape).windows));
-        return maxPoolMoments(x, windows);
+        return maxPoolMoments(x, windows, this.pool);
       }
       case 'avgpool':
-        return applyLinearMap(x, this.linearMap(node.name, () => averagePoolMap(node, inputShape)));
+        return applyLinearMap(x, this.linearMap(node.name, () => averagePoolMap(node, inputShape)), this.pool);
       case 'globalavgpool':
-        return applyLinearMap(x, this.linearMap(node.name, () => globalAveragePoolMap(inputShape)));
+        return applyLinearMap(x, this.linearMap(node.name, () => globalAveragePoolMap(inputShape)), this.pool);
       case 'softmax': {
         const shape = [1, ...inputShape];
         return softmaxMoments(x, shapeSize(shape.slice(0, node.axis)), shapeSize(shape.slice(node.axis, node.endAxis)), shapeSize(shape.slice(node.endAxis)));
       }
       case 'add':
-        return addMoments(x, inputs[1]);
+        return addMoments(x, inputs[1], this.pool);
       case 'addConstant': {
         const shifted = broadcastAdd(tensor([1, ...inputShape]), { shape: [1, ...node.constantShape], data: node.constant });
         return shiftMoments(x, shifted.data);
       }
       case 'affine':
-        return affineMoments(x, node, inputShape);
+        return affineMoments(x, node, inputShape, this.pool);
       case 'tensor':
         throw new RangeError(`node '${node.name}': the analytical MSE does not propagate moments through ${node.kind}`);
       case 'recurrent':
@@ -549,7 +554,7 @@ export class MseAnalyzer {
     const dac = this.activeDac(entry, x.mean, x.variance);
     if (!dac) return x;
     const { range, step } = dac;
-    return applyElementwise(x, (mu: number, sigma: number, out: ElementwiseOut) => quantizerMoments(mu, sigma, range, step, out));
+    return applyElementwise(x, (mu: number, sigma: number, out: ElementwiseOut) => quantizerMoments(mu, sigma, range, step, out), this.pool);
   }
 }
 
@@ -570,23 +575,23 @@ function reluOnlyBeforeMaxPool(network: HardwareNetwork['network']): Set<Network
 }
 
 /** ReLU of a max pooling's output (the pooled pre-activations); the pooled covariance is recycled when allowed. */
-function reluAfterPool(pooled: ActivationMoments, recycle: boolean): ActivationMoments {
-  const result = applyElementwise(pooled, reluMoments);
-  if (recycle && result.covariance !== pooled.covariance) recycleCovariance(pooled.covariance);
+function reluAfterPool(pooled: ActivationMoments, recycle: boolean, pool: CovariancePool): ActivationMoments {
+  const result = applyElementwise(pooled, reluMoments, pool);
+  if (recycle && result.covariance !== pooled.covariance) pool.recycle(pooled.covariance);
   return result;
 }
 
 /**
- * Hands the covariance matrices of values that just died back for reuse (`newCovariance`), unless a
+ * Hands the covariance matrices of values that just died back to the pool for reuse, unless a
  * live value still holds the same matrix (identity, reshape and shifts pass it on unchanged).
  */
-function recycleDropped(dropped: readonly ActivationMoments[], ...live: ReadonlyMap<string, ActivationMoments>[]): void {
+function recycleDropped(pool: CovariancePool, dropped: readonly ActivationMoments[], ...live: ReadonlyMap<string, ActivationMoments>[]): void {
   for (const x of dropped) {
     const matrix = x.covariance;
     if (!matrix) continue;
     let used = false;
     for (const map of live) for (const y of map.values()) used ||= y.covariance === matrix;
-    if (!used) recycleCovariance(matrix);
+    if (!used) pool.recycle(matrix);
   }
 }
 

@@ -1,5 +1,5 @@
 import type { PatchLayout } from '../hardware/patches.js';
-import { type ActivationMoments, type CovarianceMode, applyElementwise, newCovariance, recycleCovariance } from './activation-moments.js';
+import { type ActivationMoments, type CovarianceMode, CovariancePool, applyElementwise } from './activation-moments.js';
 import { quantizerMoments } from './elementwise-moments.js';
 import type { LayerStatistics } from './layer-statistics.js';
 import { applyTiledAdc } from './tiled-adc.js';
@@ -25,20 +25,21 @@ export function propagateWeightNode(
   stats: readonly LayerStatistics[],
   bias: Float64Array,
   mode: CovarianceMode,
+  pool: CovariancePool = new CovariancePool(),
 ): ActivationMoments {
   const { positions, channelsPerGroup: M } = layout;
   const n = layout.outputSize;
   const mean = new Float64Array(n);
   const variance = new Float64Array(n);
   const full = mode === 'full' && x.covariance !== undefined;
-  const covariance = full ? newCovariance(n * n) : undefined;
+  const covariance = full ? pool.take(n * n) : undefined;
   const gamma = x.covariance;
   const inputExact = x.variance.every((v) => v === 0);
   const outIndex = (m: number, p: number) => m * layout.channelStride + p * layout.positionStride;
   meansAndDiagonal(x, layout, stats, full, mean, variance);
   if (!covariance || !gamma) {
     if (stats[0].tiledAdc) applyTiledAdc(x, layout, stats, { mean, variance });
-    return finishOutputs({ size: n, mean, variance }, layout, stats, bias);
+    return finishOutputs({ size: n, mean, variance }, layout, stats, bias, pool);
   }
   // A Gamma A^T (skipped when the input is exact), computed on the upper triangle and mirrored
   if (!inputExact) {
@@ -69,7 +70,7 @@ export function propagateWeightNode(
   }
   for (let o = 0; o < n; o++) variance[o] = covariance[o * n + o];
   if (stats[0].tiledAdc) applyTiledAdc(x, layout, stats, { mean, variance, covariance });
-  return finishOutputs({ size: n, mean, variance, covariance }, layout, stats, bias);
+  return finishOutputs({ size: n, mean, variance, covariance }, layout, stats, bias, pool);
 }
 
 /**
@@ -291,7 +292,7 @@ function dotChannels(weights: Float64Array, K: number, M: number, v: Float64Arra
  * (when the layer statistics allow it; otherwise its Delta^2 / 12 is already in the variance), then
  * the bias.
  */
-function finishOutputs(y: ActivationMoments, layout: PatchLayout, stats: readonly LayerStatistics[], bias: Float64Array): ActivationMoments {
+function finishOutputs(y: ActivationMoments, layout: PatchLayout, stats: readonly LayerStatistics[], bias: Float64Array, pool: CovariancePool): ActivationMoments {
   const M = layout.channelsPerGroup;
   const channelOf = (o: number) => Math.floor(o / layout.channelStride) % (M * layout.groups);
   let result = y;
@@ -305,9 +306,9 @@ function finishOutputs(y: ActivationMoments, layout: PatchLayout, stats: readonl
       out.mean *= scale;
       out.variance *= scale * scale;
       for (let k = 1; k < out.hermite.length; k++) out.hermite[k] *= scale;
-    });
+    }, pool);
     // the analog covariance, made by this node, is referenced nowhere else
-    if (result.covariance !== y.covariance) recycleCovariance(y.covariance);
+    if (result.covariance !== y.covariance) pool.recycle(y.covariance);
   }
   const mean = result === y ? y.mean : result.mean;
   for (let o = 0; o < result.size; o++) {
