@@ -19,8 +19,9 @@ import { type BatchMoments, type DiagonalKernel, diagonalKernel, elementwiseBatc
 import { tiledAdcBatch } from './tiled-adc.js';
 import { addCompensationNoise, addCompensationNoiseBatch } from './drift-compensation.js';
 import { ResidualTracker } from './residual.js';
-export { ADJOINT_TAIL_MAX_VALUES } from './adjoint.js';
 import { ADJOINT_TAIL_MAX_VALUES, type AdjointNetwork, type BodyRecord, type WeightNodeRecord, adcLinearization, adjointTailStart, sampleOf, tailStartCovariance } from './adjoint.js';
+
+export { ADJOINT_TAIL_MAX_VALUES } from './adjoint.js';
 
 /** Gaussian moments of each smooth or piecewise-linear activation, shared by both propagation modes. */
 const ACTIVATION_MOMENTS = { relu: reluMoments, sigmoid: sigmoidMoments, tanh: tanhMoments } as const;
