@@ -12,6 +12,7 @@ import {
   onlySource,
 } from '../src/index.js';
 import { exampleCnn, exampleInputs, exampleMlp } from './analysis-fixtures.js';
+import { partsAdc } from '../src/analysis/layer-statistics.js';
 
 /**
  * The ADC of N-ary layers (3 base-4 digits per weight: 3 channels per output, each digitized by its
@@ -59,7 +60,7 @@ describe('N-ary layer statistics: one ADC part per (row tile, digit)', () => {
     const input = exampleInputs(4, [64]);
     const analyzer = new MseAnalyzer(naryHardware(network, input, NARROW, { sigma_read: 1e-6 }));
     const [fc1] = analyzer.statistics.get('fc1')!;
-    const adc = fc1.tiledAdc!;
+    const adc = partsAdc(fc1);
     expect(adc.parts).toBe(4 * 3);
     expect(adc.meanWeights).toHaveLength(3);
     for (let w = 0; w < fc1.meanWeights.length; w++) {
@@ -80,8 +81,8 @@ describe('N-ary layer statistics: one ADC part per (row tile, digit)', () => {
     const network = exampleMlp();
     const hardware = HardwareNetwork.create(network, () => crossbarConfig({ device: gaussianDevice.create({ gmin: 0, gmax: 1e-4 }), rows: 16, adc: { bits: 6 } }));
     const [fc1] = new MseAnalyzer(hardware).statistics.get('fc1')!;
-    expect(fc1.tiledAdc!.parts).toBe(4);
-    expect(fc1.tiledAdc!.meanWeights[0]).toBe(fc1.meanWeights);
+    expect(partsAdc(fc1).parts).toBe(4);
+    expect(partsAdc(fc1).meanWeights[0]).toBe(fc1.meanWeights);
   });
 });
 

@@ -5,7 +5,7 @@ import { shapeSize } from '../network/tensor.js';
 import type { ActivationMoments } from './activation-moments.js';
 import type { BatchMoments } from './batched-diagonal.js';
 import { type ElementwiseOut, HERMITE_ORDER, quantizerMoments, reluMoments, sigmoidMoments, tanhMoments } from './elementwise-moments.js';
-import type { LayerStatistics } from './layer-statistics.js';
+import { type LayerStatistics, channelAdc } from './layer-statistics.js';
 import type { SparseLinearMap } from './linear-ops.js';
 
 /**
@@ -312,7 +312,7 @@ export function adcLinearization(analog: BatchMoments, after: BatchMoments, stat
   const M = stats[0].outputs;
   for (let e = 0; e < analog.mean.length; e++) {
     const before = analog.variance[e];
-    const adc = stats[0].adc ? stats[Math.floor(layoutChannel(e % analog.size) / M)].adc : undefined;
+    const adc = stats[0].adc.kind === 'channel' ? channelAdc(stats[Math.floor(layoutChannel(e % analog.size) / M)]) : undefined;
     if (adc) {
       const m = layoutChannel(e % analog.size) % M;
       const scale = adc.scale[m];

@@ -18,9 +18,9 @@ import type { TiledAdc } from './tiled-adc.js';
  *   is shared by every output of the column tile, so outputs o != o' of one column tile covary by
  *   gain_o gain_o' Var(G_ref,i) x_i^2, for its programming and its read noise alike (the sampler
  *   reads the reference column once per vector and subtracts it from every channel),
- * - outputVariance: per output, the output noise (and, when the ADC is not modelled as an exact
- *   quantizer, its Delta^2 / 12 per channel), in squared output units; inputVariance: the DAC noise
- *   per input, in squared input units.
+ * - outputVariance: per output, the output noise, in squared output units; inputVariance: the DAC
+ *   noise per input, in squared input units;
+ * - adc: how the ADC is modelled (AdcModel).
  */
 export interface LayerStatistics {
   readonly inputs: number;
@@ -33,20 +33,35 @@ export interface LayerStatistics {
   readonly reference?: ReferenceTerms;
   readonly outputVariance: Float64Array;
   readonly inputNoiseVariance: number;
-  /**
-   * When every output is one channel on one tile (one row tile, one channel per output), the ADC is
-   * modelled exactly as a quantizer of the (Gaussian-approximated) channel current instead of
-   * additive Delta^2 / 12 noise: per output, output units per ampere, code size and full scale (A).
-   */
-  readonly adc?: { readonly scale: Float64Array; readonly step: Float64Array; readonly range: Float64Array };
-  /**
-   * When the ADC is modelled and `adc` does not apply (several row tiles, or several channels per
-   * output: the N-ary digits): each (row tile, channel) partial current is quantized exactly on its
-   * own (tiled-adc.ts); outputVariance then holds the output noise only.
-   */
-  readonly tiledAdc?: TiledAdc;
+  readonly adc: AdcModel;
   /** With drift compensation: the randomness of its factor (see drift-compensation.ts). */
   readonly compensationNoise?: CompensationNoise;
+}
+
+/**
+ * How the analysis models a layer's ADC:
+ * - `none`: no quantizer (an ideal ADC, or the ADC source switched off);
+ * - `channel`: every output is one channel on one tile (one row tile, one channel per output): each
+ *   output's channel current is quantized exactly (Gaussian-approximated); per output, output units
+ *   per ampere, code size and full scale (A);
+ * - `parts`: several row tiles, or several channels per output (the N-ary digits): each (row tile,
+ *   channel) partial current is quantized exactly on its own (tiled-adc.ts).
+ */
+export type AdcModel =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'channel'; readonly scale: Float64Array; readonly step: Float64Array; readonly range: Float64Array }
+  | { readonly kind: 'parts'; readonly parts: TiledAdc };
+
+/** The exact per-channel ADC of a layer, which the caller knows it has (`adc.kind === 'channel'`). */
+export function channelAdc(s: LayerStatistics): Extract<AdcModel, { kind: 'channel' }> {
+  if (s.adc.kind !== 'channel') throw new RangeError(`internal: the layer's ADC is modelled as '${s.adc.kind}', not per channel`);
+  return s.adc;
+}
+
+/** The per-part ADC of a layer, which the caller knows it has (`adc.kind === 'parts'`). */
+export function partsAdc(s: LayerStatistics): TiledAdc {
+  if (s.adc.kind !== 'parts') throw new RangeError(`internal: the layer's ADC is modelled as '${s.adc.kind}', not per part`);
+  return s.adc.parts;
 }
 
 /** Covariance terms of the shared reference column (offset scheme), in weight^2 units via gains. */
@@ -192,7 +207,6 @@ export function layerStatistics(
     : undefined;
   tiled.tiles.forEach((tile, t) => {
     const step = adcStep(config.adc, range[t]);
-    const quantization = sources.adc && step > 0 && !exactAdc && !tiledAdc ? (step * step) / 12 : 0;
     const ordinal = channelOf.ordinal[t % columnTiles];
     if (adc) {
       for (let k = 0; k < tile.channelGain.length; k++) {
@@ -207,7 +221,7 @@ export function layerStatistics(
     for (let k = 0; k < tile.channelGain.length; k++) {
       const scale = tile.channelGain[k] / voltsPerInput; // output units per ampere
       const o = tile.channelOutput[k];
-      outputVariance[o] += scale * scale * (quantization + noiseSigma * noiseSigma);
+      outputVariance[o] += scale * scale * noiseSigma * noiseSigma;
       if (tiledAdc) {
         const part = rowTile * channelsPerOutput + ordinal[k];
         tiledAdc.rowStart[part] = tile.rowStart;
@@ -249,7 +263,8 @@ export function layerStatistics(
     if (reference) for (let o = 0; o < outputs; o++) reference.gain[o] *= factor;
   }
   const inputSigma = sources.inputNoise ? config.dac.noiseRelative * config.dac.inputRange : 0;
-  return { inputs, outputs, meanWeights, programVariance, readVariance, reference, outputVariance, inputNoiseVariance: inputSigma * inputSigma, adc, tiledAdc, compensationNoise: compensation?.noise };
+  const adcModel: AdcModel = adc ? { kind: 'channel', ...adc } : tiledAdc ? { kind: 'parts', parts: tiledAdc } : { kind: 'none' };
+  return { inputs, outputs, meanWeights, programVariance, readVariance, reference, outputVariance, inputNoiseVariance: inputSigma * inputSigma, adc: adcModel, compensationNoise: compensation?.noise };
 }
 
 /**

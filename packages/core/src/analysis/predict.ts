@@ -9,7 +9,7 @@ import type { Seconds } from '../units.js';
 import { type ActivationMoments, type CovarianceMode, CovariancePool, applyElementwise, exactMoments } from './activation-moments.js';
 import { type ElementwiseOut, HERMITE_ORDER, quantizerMoments, reluMoments, sigmoidMoments, tanhMoments } from './elementwise-moments.js';
 import { MomentCache } from '../device/moment-cache.js';
-import { type LayerStatistics, layerStatistics } from './layer-statistics.js';
+import { type LayerStatistics, channelAdc, layerStatistics } from './layer-statistics.js';
 import { type SparseLinearMap, addMoments, affineMoments, applyLinearMap, averagePoolMap, globalAveragePoolMap, poolWindows, shiftMoments } from './linear-ops.js';
 import { maxPoolMoments } from './max-pool.js';
 import { softmaxMoments } from './softmax.js';
@@ -318,7 +318,7 @@ export class MseAnalyzer {
     const computed = weightNodeBatch(input, entry.layout, kernels);
     // the ADC and the bias may write in place: keep the analog moments apart
     const analog = { ...computed, mean: Float64Array.from(computed.mean), variance: Float64Array.from(computed.variance) };
-    const quantized = finishBatch(stats[0].tiledAdc ? tiledAdcBatch(input, entry.layout, stats, computed) : computed, entry.layout, stats, node.bias);
+    const quantized = finishBatch(stats[0].adc.kind === 'parts' ? tiledAdcBatch(input, entry.layout, stats, computed) : computed, entry.layout, stats, node.bias);
     const output = addCompensationNoiseBatch(input, quantized, entry.layout, stats.map((s) => s.compensationNoise), node.bias);
     return { input, analog, quantized, output };
   }
@@ -638,10 +638,10 @@ function finishBatch(y: BatchMoments, layout: PatchLayout, stats: readonly Layer
   const channels = M * layout.groups;
   const channelOf = (o: number) => (layout.channelStride === 1 ? o % channels : Math.floor(o / layout.channelStride) % channels);
   let result = y;
-  if (stats[0].adc) {
+  if (stats[0].adc.kind === 'channel') {
     result = elementwiseBatch(y, (mu, sigma, out, o) => {
       const m = channelOf(o);
-      const adc = stats[Math.floor(m / M)].adc!;
+      const adc = channelAdc(stats[Math.floor(m / M)]);
       const scale = adc.scale[m % M];
       quantizerMoments(mu / scale, sigma / scale, adc.range[m % M], adc.step[m % M], out, true);
       out.mean *= scale;

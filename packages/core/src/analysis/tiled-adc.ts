@@ -1,7 +1,7 @@
 import type { PatchLayout } from '../hardware/patches.js';
 import type { BatchMoments } from './batched-diagonal.js';
 import { type ElementwiseOut, HERMITE_ORDER, quantizerMoments } from './elementwise-moments.js';
-import type { LayerStatistics } from './layer-statistics.js';
+import { type LayerStatistics, partsAdc } from './layer-statistics.js';
 
 /**
  * The ADC of a layer whose outputs are digitized in several parts and summed digitally: every
@@ -82,7 +82,7 @@ export function applyTiledAdc(
   const slope = covariance ? new Float64Array(n) : undefined;
   for (let g = 0; g < layout.groups; g++) {
     const s = stats[g];
-    const adc = s.tiledAdc!;
+    const adc = partsAdc(s);
     const patchBase = g * positions * K;
     if (adc.meanWeights.length > 1) {
       reserveScratch(adc.parts, K);
@@ -191,7 +191,7 @@ function quantizeChannelParts(
   y: { readonly mean: Float64Array; readonly variance: Float64Array },
   o: number,
 ): number {
-  const adc = s.tiledAdc!;
+  const adc = partsAdc(s);
   const parts = adc.parts;
   const H = HERMITE_ORDER + 1;
   const wBase = mm * K;

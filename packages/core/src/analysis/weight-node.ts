@@ -1,7 +1,7 @@
 import type { PatchLayout } from '../hardware/patches.js';
 import { type ActivationMoments, type CovarianceMode, CovariancePool, applyElementwise } from './activation-moments.js';
 import { quantizerMoments } from './elementwise-moments.js';
-import type { LayerStatistics } from './layer-statistics.js';
+import { type LayerStatistics, channelAdc } from './layer-statistics.js';
 import { applyTiledAdc } from './tiled-adc.js';
 
 /**
@@ -38,7 +38,7 @@ export function propagateWeightNode(
   const outIndex = (m: number, p: number) => m * layout.channelStride + p * layout.positionStride;
   meansAndDiagonal(x, layout, stats, full, mean, variance);
   if (!covariance || !gamma) {
-    if (stats[0].tiledAdc) applyTiledAdc(x, layout, stats, { mean, variance });
+    if (stats[0].adc.kind === 'parts') applyTiledAdc(x, layout, stats, { mean, variance });
     return finishOutputs({ size: n, mean, variance }, layout, stats, bias, pool);
   }
   // A Gamma A^T (skipped when the input is exact), computed on the upper triangle and mirrored
@@ -69,7 +69,7 @@ export function propagateWeightNode(
     if (s.reference) addReferenceCovariance(layout, g, s, x, covariance, outIndex);
   }
   for (let o = 0; o < n; o++) variance[o] = covariance[o * n + o];
-  if (stats[0].tiledAdc) applyTiledAdc(x, layout, stats, { mean, variance, covariance });
+  if (stats[0].adc.kind === 'parts') applyTiledAdc(x, layout, stats, { mean, variance, covariance });
   return finishOutputs({ size: n, mean, variance, covariance }, layout, stats, bias, pool);
 }
 
@@ -296,10 +296,10 @@ function finishOutputs(y: ActivationMoments, layout: PatchLayout, stats: readonl
   const M = layout.channelsPerGroup;
   const channelOf = (o: number) => Math.floor(o / layout.channelStride) % (M * layout.groups);
   let result = y;
-  if (stats[0].adc) {
+  if (stats[0].adc.kind === 'channel') {
     result = applyElementwise(y, (mu, sigma, out, o) => {
       const m = layout.channelStride === 1 ? o % (M * layout.groups) : channelOf(o);
-      const adc = stats[Math.floor(m / M)].adc!;
+      const adc = channelAdc(stats[Math.floor(m / M)]);
       const mm = m % M;
       const scale = adc.scale[mm];
       quantizerMoments(mu / scale, sigma / scale, adc.range[mm], adc.step[mm], out);
