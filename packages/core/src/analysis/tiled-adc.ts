@@ -85,11 +85,11 @@ export function applyTiledAdc(
     const adc = partsAdc(s);
     const patchBase = g * positions * K;
     if (adc.meanWeights.length > 1) {
-      reserveScratch(adc.parts, K);
+      const scratch = new PartScratch(adc.parts, K);
       for (let p = 0; p < positions; p++) {
         for (let mm = 0; mm < M; mm++) {
           const o = (g * M + mm) * layout.channelStride + p * layout.positionStride;
-          const a = quantizeChannelParts(x, gamma && !exactInput ? gamma : undefined, s, index, patchBase + p * K, mm, K, M, y, o);
+          const a = quantizeChannelParts(x, gamma && !exactInput ? gamma : undefined, s, index, patchBase + p * K, mm, K, M, y, o, scratch);
           if (slope) slope[o] = a;
         }
       }
@@ -153,23 +153,24 @@ export function applyTiledAdc(
   }
 }
 
-/** Per part of the current output: sigma (output units), scale (output units per A), Hermite coefficients (A). */
-let partSigma = new Float64Array(0);
-let partScale = new Float64Array(0);
-let partHermite = new Float64Array(0);
-/** parts x parts: cross-part covariance C_pq of the analog partial sums (output units^2), p < q. */
-let partCovariance = new Float64Array(0);
-/** parts x patch: (Gamma W_q^T)_k for every patch row k, per part q (input units x weight units = output units). */
-let gammaWeights = new Float64Array(0);
+/** Working arrays of the parts of one output, sized for a layer's parts and patch (one set per applyTiledAdc call). */
+class PartScratch {
+  /** Per part of the current output: sigma (output units), scale (output units per A), Hermite coefficients (A). */
+  readonly sigma: Float64Array;
+  readonly scale: Float64Array;
+  readonly hermite: Float64Array;
+  /** parts x parts: cross-part covariance C_pq of the analog partial sums (output units^2), p < q. */
+  readonly covariance: Float64Array;
+  /** parts x patch: (Gamma W_q^T)_k for every patch row k, per part q (input units x weight units = output units). */
+  readonly gammaWeights: Float64Array;
 
-function reserveScratch(parts: number, patch: number): void {
-  if (partSigma.length < parts) {
-    partSigma = new Float64Array(parts);
-    partScale = new Float64Array(parts);
-    partHermite = new Float64Array(parts * (HERMITE_ORDER + 1));
-    partCovariance = new Float64Array(parts * parts);
+  constructor(parts: number, patch: number) {
+    this.sigma = new Float64Array(parts);
+    this.scale = new Float64Array(parts);
+    this.hermite = new Float64Array(parts * (HERMITE_ORDER + 1));
+    this.covariance = new Float64Array(parts * parts);
+    this.gammaWeights = new Float64Array(parts * patch);
   }
-  if (gammaWeights.length < parts * patch) gammaWeights = new Float64Array(parts * patch);
 }
 
 /**
@@ -190,9 +191,11 @@ function quantizeChannelParts(
   M: number,
   y: { readonly mean: Float64Array; readonly variance: Float64Array },
   o: number,
+  scratch: PartScratch,
 ): number {
   const adc = partsAdc(s);
   const parts = adc.parts;
+  const { sigma: partSigma, scale: partScale, hermite: partHermite, covariance: partCovariance, gammaWeights } = scratch;
   const H = HERMITE_ORDER + 1;
   const wBase = mm * K;
   const inputNoise = s.inputNoiseVariance;
