@@ -4,7 +4,7 @@ import type { Network, NetworkNode } from '../network/graph.js';
 import { shapeSize } from '../network/tensor.js';
 import type { ActivationMoments } from './activation-moments.js';
 import type { BatchMoments } from './batched-diagonal.js';
-import { type ElementwiseOut, HERMITE_ORDER, quantizerMoments, reluMoments, sigmoidMoments, tanhMoments } from './elementwise-moments.js';
+import { ACTIVATION_MOMENTS, type ElementwiseOut, HERMITE_ORDER, quantizerMoments } from './elementwise-moments.js';
 import { type LayerStatistics, channelAdc } from './layer-statistics.js';
 import type { SparseLinearMap } from './linear-ops.js';
 
@@ -57,7 +57,6 @@ export interface AdjointNetwork {
   readonly linearMap: (node: NetworkNode) => SparseLinearMap;
 }
 
-const ACTIVATIONS = { relu: reluMoments, sigmoid: sigmoidMoments, tanh: tanhMoments } as const;
 
 /**
  * Why adjoint mode cannot carry `node` back (undefined when it can): the ops without a rule yet, and
@@ -175,7 +174,7 @@ export function tailStartCovariance(net: AdjointNetwork, record: BodyRecord, tai
 }
 
 /** Element-wise activation: the Stein slope E[f'] per element, and its excess variance as independent noise. */
-function activationAdjoint(op: keyof typeof ACTIVATIONS, input: BatchMoments, output: BatchMoments, adjoint: Float64Array, m: number, b: number, covariance: Float64Array): Float64Array {
+function activationAdjoint(op: keyof typeof ACTIVATION_MOMENTS, input: BatchMoments, output: BatchMoments, adjoint: Float64Array, m: number, b: number, covariance: Float64Array): Float64Array {
   const size = input.size;
   const slope = new Float64Array(size);
   const excess = new Float64Array(size);
@@ -185,7 +184,7 @@ function activationAdjoint(op: keyof typeof ACTIVATIONS, input: BatchMoments, ou
     const variance = input.variance[b * size + e];
     const sigma = Math.sqrt(Math.max(0, variance));
     if (sigma > 0) {
-      ACTIVATIONS[op](mu, sigma, out);
+      ACTIVATION_MOMENTS[op](mu, sigma, out);
       slope[e] = out.hermite[1] / sigma;
     } else {
       slope[e] = derivativeAt(op, mu);
@@ -198,7 +197,7 @@ function activationAdjoint(op: keyof typeof ACTIVATIONS, input: BatchMoments, ou
   return result;
 }
 
-function derivativeAt(op: keyof typeof ACTIVATIONS, x: number): number {
+function derivativeAt(op: keyof typeof ACTIVATION_MOMENTS, x: number): number {
   if (op === 'relu') return x > 0 ? 1 : 0;
   if (op === 'tanh') return 1 - Math.tanh(x) ** 2;
   const s = 1 / (1 + Math.exp(-x));

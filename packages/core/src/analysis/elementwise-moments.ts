@@ -69,6 +69,9 @@ export const sigmoidMoments: GaussianMomentFunction = (mu, sigma, out) => quadra
 /** tanh, by Gauss-Hermite quadrature. */
 export const tanhMoments: GaussianMomentFunction = (mu, sigma, out) => quadratureMoments(Math.tanh, mu, sigma, out);
 
+/** Gaussian moments of each element-wise activation op, for every propagation mode. */
+export const ACTIVATION_MOMENTS = { relu: reluMoments, sigmoid: sigmoidMoments, tanh: tanhMoments } as const;
+
 const QUADRATURE_POINTS = 64;
 let hermiteTable: Float64Array | undefined;
 

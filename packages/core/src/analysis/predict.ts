@@ -7,7 +7,7 @@ import { type Tensor, shapeSize, tensor } from '../network/tensor.js';
 import { dacStep, isIdentityDac } from '../periphery/dac.js';
 import type { Seconds } from '../units.js';
 import { type ActivationMoments, type CovarianceMode, CovariancePool, applyElementwise, exactMoments } from './activation-moments.js';
-import { type ElementwiseOut, HERMITE_ORDER, quantizerMoments, reluMoments, sigmoidMoments, tanhMoments } from './elementwise-moments.js';
+import { ACTIVATION_MOMENTS, type ElementwiseOut, HERMITE_ORDER, quantizerMoments, reluMoments } from './elementwise-moments.js';
 import { MomentCache } from '../device/moment-cache.js';
 import { type LayerStatistics, channelAdc, layerStatistics } from './layer-statistics.js';
 import { type SparseLinearMap, addMoments, affineMoments, applyLinearMap, averagePoolMap, globalAveragePoolMap, poolWindows, shiftMoments } from './linear-ops.js';
@@ -23,8 +23,6 @@ import { ADJOINT_TAIL_MAX_VALUES, type AdjointNetwork, type BodyRecord, type Wei
 
 export { ADJOINT_TAIL_MAX_VALUES } from './adjoint.js';
 
-/** Gaussian moments of each smooth or piecewise-linear activation, shared by both propagation modes. */
-const ACTIVATION_MOMENTS = { relu: reluMoments, sigmoid: sigmoidMoments, tanh: tanhMoments } as const;
 
 /** Predicted error of one node's output against the ideal network. */
 export interface NodePrediction {
