@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MseAnalyzer, type Network, idealNodeOutputs, matrix, networkMonteCarlo } from '../src/index.js';
+import { adjointRefusal } from '../src/analysis/adjoint.js';
 import { caseHardware } from './analysis-configs.js';
 import { exampleCnn, exampleInputs, exampleResidualCnn } from './analysis-fixtures.js';
 
@@ -69,11 +70,27 @@ describe('adjoint mode: diagonal body, first-order covariance of the tail start,
     }
   }
 
-  it('refuses, by name, a node of the body it has no rule for (max pooling)', () => {
+  it.each([
+    ['the max pooling starts the tail', 64, 'pool1'],
+    ['the max pooling is in the body (tail start: the dense layer)', 16, 'fc'],
+  ])('carries max pooling back by Clark\'s coefficients (ReLU folded after it): %s', (_label, tailMaxValues, start) => {
     const network = exampleCnn('maxpool');
-    const hardware = caseHardware(network, input, 'programming', 0.03);
-    // tail start: the dense layer's 10 outputs; the max pooling before it is in the body
-    expect(() => new MseAnalyzer(hardware).predict(input, { mode: 'adjoint', tailMaxValues: 16 })).toThrow(/node 'pool1': adjoint mode does not carry sensitivities through max pooling yet; use mode full or diagonal/);
+    const hardware = caseHardware(network, input, 'all', 0.03);
+    const ideal = idealNodeOutputs(network, input);
+    const analyzer = new MseAnalyzer(hardware);
+    const adjoint = analyzer.predict(input, { mode: 'adjoint', tailMaxValues, ideal });
+    const full = analyzer.predict(input, { mode: 'full', ideal });
+    expect(adjoint.method).toEqual({ mode: 'adjoint', tailStart: start });
+    const mc = networkMonteCarlo(hardware, input, { seed: 5, trials: 150, ideal }).nodes.get('fc')!;
+    const predicted = adjoint.output.mse;
+    if (process.env.XBAR_MSE_LOG) console.log(start, JSON.stringify({ adjoint: predicted, full: full.output.mse, mc: mc.mse, ci95: mc.ci95 }));
+    expect(Math.abs(predicted - full.output.mse)).toBeLessThanOrEqual(0.06 * full.output.mse);
+    expect(Math.abs(predicted - mc.mse)).toBeLessThanOrEqual(0.1 * mc.mse + mc.ci95);
+  });
+
+  it('names what it has no rule for yet', () => {
+    const softmax = { op: 'softmax' as const, name: 'attention', inputs: ['x'], output: 'y', axis: 1, endAxis: 2 };
+    expect(adjointRefusal(softmax, new Map())).toBe('softmax');
   });
 
   it('runs full mode when every value is narrow, and diagonal mode without a narrow tail', () => {

@@ -7,6 +7,7 @@ import type { BatchMoments } from './batched-diagonal.js';
 import { ACTIVATION_MOMENTS, type ElementwiseOut, HERMITE_ORDER, quantizerMoments } from './elementwise-moments.js';
 import { type LayerStatistics, channelAdc } from './layer-statistics.js';
 import type { SparseLinearMap } from './linear-ops.js';
+import { clarkMaxPool } from './max-pool.js';
 
 /**
  * Adjoint mode of the analytical MSE: diagonal moments (mean and variance of every element) through
@@ -20,8 +21,8 @@ import type { SparseLinearMap } from './linear-ops.js';
  *     part sum_mp R_c R_c' sum_k s2_mk Var x_pk;
  *   read noise (fresh per MVM), output noise, the ADC's added variance: sum_mp R_c R_c' q_mp;
  *   DAC input noise (fresh per MVM and row): s_in^2 sum_pk Q_c,pk Q_c',pk, Q the patch adjoint;
- *   element-wise nonlinearities: what their output variance exceeds the slope's share, as
- *     independent noise per element.
+ *   element-wise nonlinearities and max pooling (Clark's linear coefficients): what their output
+ *     variance exceeds the linear share, as independent noise per element.
  * Memory: (tail start size) x (value size) per live adjoint; time: the tail start's size times a
  * backward pass. The tail after the start is propagated with full covariances by the caller.
  */
@@ -45,6 +46,12 @@ export interface BodyRecord {
   /** Diagonal moments of every value (node outputs by value name, and the network input). */
   readonly values: ReadonlyMap<string, BatchMoments>;
   readonly weightNodes: ReadonlyMap<string, WeightNodeRecord>;
+  /**
+   * Every max pooling: the value whose windows it folded (its input, or the pre-activation of the
+   * ReLU before it: maxpool(relu(x)) is computed as relu(maxpool(x))), and in that case the pooled
+   * pre-activations before the ReLU.
+   */
+  readonly maxPools: ReadonlyMap<string, { readonly input: string; readonly pooled?: BatchMoments }>;
 }
 
 /** What the backward pass reads of the analyzer. */
@@ -55,6 +62,8 @@ export interface AdjointNetwork {
   readonly statistics: ReadonlyMap<string, readonly LayerStatistics[]>;
   /** The sparse linear map of an average or global average pooling node. */
   readonly linearMap: (node: NetworkNode) => SparseLinearMap;
+  /** The windows (input element indices per output) of a max pooling node. */
+  readonly poolWindows: (node: NetworkNode) => readonly number[][];
 }
 
 
@@ -81,9 +90,8 @@ export function adjointRefusal(node: NetworkNode, mapped: ReadonlyMap<string, Ma
     case 'affine':
     case 'avgpool':
     case 'globalavgpool':
-      return undefined;
     case 'maxpool':
-      return 'max pooling';
+      return undefined;
     case 'softmax':
       return 'softmax';
     case 'tensor':
@@ -129,8 +137,13 @@ export function tailStartCovariance(net: AdjointNetwork, record: BodyRecord, tai
       case 'relu':
       case 'sigmoid':
       case 'tanh':
-        accumulate(node.inputs[0], activationAdjoint(node.op, record.values.get(node.inputs[0])!, record.values.get(node.output)!, adjoint, m, b, covariance));
+        accumulate(node.inputs[0], activationAdjoint(node.op, sampleOf(record.values.get(node.inputs[0])!, b), sampleOf(record.values.get(node.output)!, b), adjoint, m, covariance));
         break;
+      case 'maxpool': {
+        const pooling = record.maxPools.get(node.name)!;
+        accumulate(pooling.input, maxPoolAdjoint(sampleOf(record.values.get(pooling.input)!, b), pooling.pooled && sampleOf(pooling.pooled, b), sampleOf(record.values.get(node.output)!, b), net.poolWindows(node), adjoint, m, covariance));
+        break;
+      }
       case 'identity':
       case 'reshape':
       case 'addConstant':
@@ -173,15 +186,52 @@ export function tailStartCovariance(net: AdjointNetwork, record: BodyRecord, tai
   return covariance;
 }
 
+/**
+ * Max pooling of one sample: Clark's linear coefficients over each window (clarkMaxPool), and what
+ * each output's variance exceeds their share by, as independent noise; with `pooled` (the ReLU after
+ * the pooling, folded in), the ReLU's slope and excess on the pooled pre-activations first.
+ */
+function maxPoolAdjoint(
+  input: ActivationMoments,
+  pooled: ActivationMoments | undefined,
+  output: ActivationMoments,
+  windows: readonly number[][],
+  adjointOut: Float64Array,
+  m: number,
+  covariance: Float64Array,
+): Float64Array {
+  const folded = clarkMaxPool(input, windows);
+  const n = windows.length;
+  const adjoint = pooled ? activationAdjoint('relu', pooled, output, adjointOut, m, covariance) : adjointOut;
+  const excess = new Float64Array(n);
+  for (let u = 0; u < n; u++) {
+    const a = folded.coefficients[u];
+    let share = 0;
+    windows[u].forEach((j, e) => (share += a[e] * a[e] * input.variance[j]));
+    excess[u] = Math.max(0, folded.variance[u] - share);
+  }
+  addWeightedGram(adjoint, m, n, excess, covariance);
+  const result = new Float64Array(m * input.size);
+  for (let c = 0; c < m; c++) {
+    for (let u = 0; u < n; u++) {
+      const r = adjoint[c * n + u];
+      if (r === 0) continue;
+      const a = folded.coefficients[u];
+      windows[u].forEach((j, e) => (result[c * input.size + j] += a[e] * r));
+    }
+  }
+  return result;
+}
+
 /** Element-wise activation: the Stein slope E[f'] per element, and its excess variance as independent noise. */
-function activationAdjoint(op: keyof typeof ACTIVATION_MOMENTS, input: BatchMoments, output: BatchMoments, adjoint: Float64Array, m: number, b: number, covariance: Float64Array): Float64Array {
+function activationAdjoint(op: keyof typeof ACTIVATION_MOMENTS, input: ActivationMoments, output: ActivationMoments, adjoint: Float64Array, m: number, covariance: Float64Array): Float64Array {
   const size = input.size;
   const slope = new Float64Array(size);
   const excess = new Float64Array(size);
   const out: ElementwiseOut = { mean: 0, variance: 0, hermite: new Float64Array(HERMITE_ORDER + 1) };
   for (let e = 0; e < size; e++) {
-    const mu = input.mean[b * size + e];
-    const variance = input.variance[b * size + e];
+    const mu = input.mean[e];
+    const variance = input.variance[e];
     const sigma = Math.sqrt(Math.max(0, variance));
     if (sigma > 0) {
       ACTIVATION_MOMENTS[op](mu, sigma, out);
@@ -189,7 +239,7 @@ function activationAdjoint(op: keyof typeof ACTIVATION_MOMENTS, input: BatchMome
     } else {
       slope[e] = derivativeAt(op, mu);
     }
-    excess[e] = Math.max(0, output.variance[b * size + e] - slope[e] * slope[e] * variance);
+    excess[e] = Math.max(0, output.variance[e] - slope[e] * slope[e] * variance);
   }
   addWeightedGram(adjoint, m, size, excess, covariance);
   const result = new Float64Array(adjoint.length);

@@ -13,6 +13,18 @@ import { type ActivationMoments, CovariancePool } from './activation-moments.js'
  * Gaussian, so each fold after the first is an approximation. Diagonal mode uses Cov = 0 inside a window.
  */
 export function maxPoolMoments(x: ActivationMoments, windows: readonly number[][], pool: CovariancePool = new CovariancePool()): ActivationMoments {
+  const { mean, variance, coefficients } = clarkMaxPool(x, windows);
+  const gamma = x.covariance;
+  if (!gamma) return { size: windows.length, mean, variance };
+  return { size: windows.length, mean, variance, covariance: windowCovariance(gamma, x.size, windows, coefficients, variance, pool) };
+}
+
+/**
+ * Clark's fold of every window (see maxPoolMoments): each output's mean and variance, and its
+ * coefficients a over its window's elements (the output's linear sensitivity to them, for
+ * covariances: Cov(out_u, Y) = sum_e a_e Cov(x_window[e], Y)).
+ */
+export function clarkMaxPool(x: ActivationMoments, windows: readonly number[][]): { mean: Float64Array; variance: Float64Array; coefficients: Float64Array[] } {
   const n = windows.length;
   const mean = new Float64Array(n);
   const variance = new Float64Array(n);
@@ -65,8 +77,7 @@ export function maxPoolMoments(x: ActivationMoments, windows: readonly number[][
     variance[u] = v;
     coefficients.push(a);
   }
-  if (!gamma) return { size: n, mean, variance };
-  return { size: n, mean, variance, covariance: windowCovariance(gamma, x.size, windows, coefficients, variance, pool) };
+  return { mean, variance, coefficients };
 }
 
 /**

@@ -331,11 +331,19 @@ export class MseAnalyzer {
     const batch = input.shape[0];
     const values = new Map<string, BatchMoments>([[network.inputName, exactBatch(input.data, batch)]]);
     const weightNodes = new Map<string, WeightNodeRecord>();
+    const maxPools = new Map<string, { input: string; pooled?: BatchMoments }>();
+    /** ReLU output value -> its input value, for max poolings that read the pre-activations (as predictDiagonal does). */
+    const reluInput = new Map<string, string>();
     const nodes: NodePrediction[] = [];
     for (const node of network.nodes.slice(0, tail + 1)) {
       const inputs = node.inputs.map((name) => values.get(name)!);
+      const preActivation = node.op === 'maxpool' ? reluInput.get(node.inputs[0]) : undefined;
       let result: BatchMoments;
-      if (node.op === 'dense' || node.op === 'conv2d') {
+      if (preActivation !== undefined) {
+        const pooled = this.perSample(node, [values.get(preActivation)!]);
+        maxPools.set(node.name, { input: preActivation, pooled });
+        result = elementwiseBatch(pooled, reluMoments);
+      } else if (node.op === 'dense' || node.op === 'conv2d') {
         const entry = this.hardware.mapped.get(node.name)!;
         const computed = this.weightNodeBatch(node, inputs[0]);
         const { slope, added } = adcLinearization(computed.analog, computed.quantized, this.statistics.get(node.name)!, channelOfLayout(entry.layout));
@@ -343,12 +351,14 @@ export class MseAnalyzer {
         result = computed.output;
       } else {
         result = this.propagateBatch(node, inputs);
+        if (node.op === 'maxpool') maxPools.set(node.name, { input: node.inputs[0] });
       }
+      if (node.op === 'relu') reluInput.set(node.output, node.inputs[0]);
       values.set(node.output, result);
       if (node !== network.nodes[tail]) nodes.push(batchPrediction(node, result, ideal.get(node.name)!.data));
     }
     const start = network.nodes[tail];
-    const record: BodyRecord = { values, weightNodes };
+    const record: BodyRecord = { values, weightNodes, maxPools };
     const adjointNetwork: AdjointNetwork = {
       network,
       shapes: this.shapes,
@@ -358,6 +368,11 @@ export class MseAnalyzer {
         const inputShape = this.shapes.get(node.inputs[0])!;
         if (node.op === 'avgpool') return this.linearMap(node.name, () => averagePoolMap(node, inputShape));
         return this.linearMap(node.name, () => globalAveragePoolMap(inputShape));
+      },
+      poolWindows: (node) => {
+        let windows = this.windows.get(node.name);
+        if (!windows && node.op === 'maxpool') this.windows.set(node.name, (windows = poolWindows(node, this.shapes.get(node.inputs[0])!).windows));
+        return windows!;
       },
     };
     const startValue = values.get(start.output)!;
