@@ -1,4 +1,5 @@
 import type { MappedWeightNode } from '../hardware/hardware-network.js';
+import type { PatchLayout } from '../hardware/patches.js';
 import { rowProducts } from '../math/row-products.js';
 import type { Network, NetworkNode } from '../network/graph.js';
 import { shapeSize } from '../network/tensor.js';
@@ -39,6 +40,8 @@ export interface WeightNodeRecord {
   /** Per output element and sample: the ADC's mean slope (1 without an exact quantizer) and the variance it adds. */
   readonly adcSlope: Float64Array;
   readonly adcAddedVariance: Float64Array;
+  /** With drift compensation: the output means before it and before the bias (batch x output size). */
+  readonly analogMean?: Float64Array;
 }
 
 /** The body's forward pass as adjoint mode needs it. */
@@ -76,7 +79,6 @@ export function adjointRefusal(node: NetworkNode, mapped: ReadonlyMap<string, Ma
     case 'dense':
     case 'conv2d': {
       const entry = mapped.get(node.name)!;
-      if (entry.config.driftCompensation) return 'drift compensation (its factor is shared by the whole layer)';
       if (entry.groups.some((layer) => layer.mapping.referenceSiemens !== undefined)) return 'the offset scheme (its reference column is shared by the outputs of a tile)';
       return undefined;
     }
@@ -337,7 +339,43 @@ function weightNodeAdjoint(net: AdjointNetwork, record: BodyRecord, name: string
     }
   }
   addWeightedGram(adjointOut, m, outputSize, independent, covariance);
+  if (nodeRecord.analogMean) addCompensationTerms(layout, stats, nodeRecord.analogMean.subarray(sampleOut, sampleOut + outputSize), x.mean.subarray(sampleIn, sampleIn + inputSize), adjointOut, m, covariance);
   return inputAdjoint;
+}
+
+/**
+ * Drift compensation scales each programmed group's outputs by F = F0 (1 + eps), eps shared by all of
+ * them: to first order the error eps * a_e (a the analog output mean), and its covariance with the
+ * group's programming error, d_e = sum_k F0 Cov(eps, P_mk) x_pk (drift-compensation.ts). With
+ * u_c = R_c . a and v_c = R_c . d over the group's outputs: Var(eps) u_c u_c' + u_c v_c' + v_c u_c'.
+ */
+function addCompensationTerms(layout: PatchLayout, stats: readonly LayerStatistics[], analogMean: Float64Array, inputMean: Float64Array, adjoint: Float64Array, m: number, covariance: Float64Array): void {
+  const { positions: P, patchSize: K, channelsPerGroup: M, index, channelStride, positionStride, outputSize } = layout;
+  const u = new Float64Array(m);
+  const v = new Float64Array(m);
+  for (let g = 0; g < layout.groups; g++) {
+    const noise = stats[g].compensationNoise;
+    if (!noise) continue;
+    u.fill(0);
+    v.fill(0);
+    for (let p = 0; p < P; p++) {
+      for (let mm = 0; mm < M; mm++) {
+        const e = (g * M + mm) * channelStride + p * positionStride;
+        let d = 0;
+        for (let k = 0; k < K; k++) {
+          const j = index[(g * P + p) * K + k];
+          if (j >= 0) d += noise.coupling[mm * K + k] * inputMean[j];
+        }
+        const a = analogMean[e];
+        for (let c = 0; c < m; c++) {
+          const r = adjoint[c * outputSize + e];
+          u[c] += r * a;
+          v[c] += r * d;
+        }
+      }
+    }
+    for (let c = 0; c < m; c++) for (let c2 = 0; c2 < m; c2++) covariance[c * m + c2] += noise.variance * u[c] * u[c2] + u[c] * v[c2] + v[c] * u[c2];
+  }
 }
 
 /**

@@ -317,7 +317,10 @@ export class MseAnalyzer {
     // the ADC and the bias may write in place: keep the analog moments apart
     const analog = { ...computed, mean: Float64Array.from(computed.mean), variance: Float64Array.from(computed.variance) };
     const quantized = finishBatch(stats[0].adc.kind === 'parts' ? tiledAdcBatch(input, entry.layout, stats, computed) : computed, entry.layout, stats, node.bias);
-    const output = addCompensationNoiseBatch(input, quantized, entry.layout, stats.map((s) => s.compensationNoise), node.bias);
+    const noise = stats.map((s) => s.compensationNoise);
+    if (noise.every((n) => !n)) return { input, analog, quantized, output: quantized };
+    // the compensation noise is added in place: keep the moments before it apart
+    const output = addCompensationNoiseBatch(input, { ...quantized, mean: Float64Array.from(quantized.mean), variance: Float64Array.from(quantized.variance) }, entry.layout, noise, node.bias);
     return { input, analog, quantized, output };
   }
 
@@ -347,7 +350,9 @@ export class MseAnalyzer {
         const entry = this.hardware.mapped.get(node.name)!;
         const computed = this.weightNodeBatch(node, inputs[0]);
         const { slope, added } = adcLinearization(computed.analog, computed.quantized, this.statistics.get(node.name)!, channelOfLayout(entry.layout));
-        weightNodes.set(node.name, { crossbarInput: computed.input, ...this.batchDacSlopes(inputs[0], entry), adcSlope: slope, adcAddedVariance: added });
+        const compensated = this.statistics.get(node.name)!.some((s) => s.compensationNoise);
+        const analogMean = compensated ? analogMeans(computed.quantized, entry.layout, node.bias) : undefined;
+        weightNodes.set(node.name, { crossbarInput: computed.input, ...this.batchDacSlopes(inputs[0], entry), adcSlope: slope, adcAddedVariance: added, ...(analogMean ? { analogMean } : {}) });
         result = computed.output;
       } else {
         result = this.propagateBatch(node, inputs);
@@ -637,6 +642,14 @@ function batchPrediction(node: NetworkNode, y: BatchMoments, ideal: Float64Array
   }
   const count = Math.max(1, y.mean.length);
   return { name: node.name, op: node.op, mse: (v + d2) / count, variance: v / count, biasSquared: d2 / count };
+}
+
+/** A weight node's output means without the bias (batch x output size), from its moments before drift compensation. */
+function analogMeans(y: BatchMoments, layout: PatchLayout, bias: Float64Array): Float64Array {
+  const channelOf = channelOfLayout(layout);
+  const mean = Float64Array.from(y.mean);
+  for (let e = 0; e < mean.length; e++) mean[e] -= bias[channelOf(e % y.size)];
+  return mean;
 }
 
 /** The channel (output index of the node) of each element of a sample of a weight node's output. */
