@@ -6,7 +6,7 @@ import { shapeSize } from '../network/tensor.js';
 import type { ActivationMoments } from './activation-moments.js';
 import type { BatchMoments } from './batched-diagonal.js';
 import { ACTIVATION_MOMENTS, type ElementwiseOut, HERMITE_ORDER, quantizerMoments } from './elementwise-moments.js';
-import { type LayerStatistics, channelAdc } from './layer-statistics.js';
+import { type LayerStatistics, type ReferenceTerms, channelAdc } from './layer-statistics.js';
 import type { SparseLinearMap } from './linear-ops.js';
 import { clarkMaxPool } from './max-pool.js';
 
@@ -71,17 +71,12 @@ export interface AdjointNetwork {
 
 
 /**
- * Why adjoint mode cannot carry `node` back (undefined when it can): the ops without a rule yet, and
- * settings whose shared randomness the adjoint terms above do not hold.
+ * Why adjoint mode cannot carry `node` back (undefined when it can): the ops without a rule yet.
  */
-export function adjointRefusal(node: NetworkNode, mapped: ReadonlyMap<string, MappedWeightNode>): string | undefined {
+export function adjointRefusal(node: NetworkNode): string | undefined {
   switch (node.op) {
     case 'dense':
-    case 'conv2d': {
-      const entry = mapped.get(node.name)!;
-      if (entry.groups.some((layer) => layer.mapping.referenceSiemens !== undefined)) return 'the offset scheme (its reference column is shared by the outputs of a tile)';
-      return undefined;
-    }
+    case 'conv2d':
     case 'relu':
     case 'sigmoid':
     case 'tanh':
@@ -182,7 +177,7 @@ export function tailStartCovariance(net: AdjointNetwork, record: BodyRecord, tai
         break;
       }
       default:
-        throw new RangeError(`node '${node.name}': adjoint mode does not carry sensitivities through ${adjointRefusal(node, net.mapped) ?? node.op}`);
+        throw new RangeError(`node '${node.name}': adjoint mode does not carry sensitivities through ${adjointRefusal(node) ?? node.op}`);
     }
   }
   return covariance;
@@ -322,6 +317,7 @@ function weightNodeAdjoint(net: AdjointNetwork, record: BodyRecord, name: string
     // programming noise, one draw per weight shared by every position: the weight gradients of the means
     rowProducts(byChannel, m * M, patchMean, K, P, undefined, gradient, 0, K, 1);
     addWeightedGram(gradient, m, M * K, s.programVariance, covariance);
+    if (s.reference) addReferenceTerms(s.reference, M, P, K, patchMean, patchVariance, byChannel, gradient, m, covariance);
     // the patch adjoint through the mean weights
     for (let mm = 0; mm < M; mm++) for (let k = 0; k < K; k++) weightsTransposed[k * M + mm] = s.meanWeights[mm * K + k];
     rowProducts(byPosition, m * P, weightsTransposed, K, M, undefined, patchAdjoint, 0, K, 1);
@@ -341,6 +337,67 @@ function weightNodeAdjoint(net: AdjointNetwork, record: BodyRecord, name: string
   addWeightedGram(adjointOut, m, outputSize, independent, covariance);
   if (nodeRecord.analogMean) addCompensationTerms(layout, stats, nodeRecord.analogMean.subarray(sampleOut, sampleOut + outputSize), x.mean.subarray(sampleIn, sampleIn + inputSize), adjointOut, m, covariance);
   return inputAdjoint;
+}
+
+/**
+ * Offset scheme: the reference cell of (row tile, column tile) and patch row k is shared by every
+ * output of the column tile, its programming error by every position too, its read noise within one
+ * MVM. The outputs' own share (o = o', already in their weight variances) is taken out again: with
+ * w_c[t, p] = sum over outputs o of tile t of gain_o R_c[o, p] and G_c[t, k] = sum_p w_c[t, p] E[x_pk],
+ *   programming: sum_tk V_tk (G_c G_c' - sum_{o in t} gain_o^2 G_c,ok G_c',ok) (+ the input variance part),
+ *   read: sum_tpk V'_tk E[x_pk^2] (w_c w_c' - sum_{o in t} gain_o^2 R_c,op R_c',op).
+ */
+function addReferenceTerms(
+  reference: ReferenceTerms,
+  M: number,
+  P: number,
+  K: number,
+  patchMean: Float64Array,
+  patchVariance: Float64Array,
+  byChannel: Float64Array,
+  gradient: Float64Array,
+  m: number,
+  covariance: Float64Array,
+): void {
+  const tiles = reference.columnTiles;
+  const w = new Float64Array(m * tiles * P); // [c][t][p]
+  for (let c = 0; c < m; c++) {
+    for (let mm = 0; mm < M; mm++) {
+      const t = reference.columnTile[mm];
+      const gain = reference.gain[mm];
+      for (let p = 0; p < P; p++) w[(c * tiles + t) * P + p] += gain * byChannel[(c * M + mm) * P + p];
+    }
+  }
+  // per (tile, position): the read variance and the programming's input-variance part, sum_k V E[x^2] / V var
+  const readWeight = new Float64Array(tiles * P);
+  const ownReadWeight = new Float64Array(M * P);
+  for (let t = 0; t < tiles; t++) {
+    for (let p = 0; p < P; p++) {
+      let v = 0;
+      for (let k = 0; k < K; k++) {
+        const mu = patchMean[k * P + p];
+        const variance = patchVariance[p * K + k];
+        v += reference.readVariance[t * K + k] * (mu * mu + variance) + reference.programVariance[t * K + k] * variance;
+      }
+      readWeight[t * P + p] = v;
+    }
+  }
+  for (let mm = 0; mm < M; mm++) {
+    const gain = reference.gain[mm];
+    for (let p = 0; p < P; p++) ownReadWeight[mm * P + p] = -gain * gain * readWeight[reference.columnTile[mm] * P + p];
+  }
+  addWeightedGram(w, m, tiles * P, readWeight, covariance);
+  addWeightedGram(byChannel, m, M * P, ownReadWeight, covariance);
+  // the programming error of the reference cells, shared by every position
+  const tileGradient = new Float64Array(m * tiles * K);
+  rowProducts(w, m * tiles, patchMean, K, P, undefined, tileGradient, 0, K, 1);
+  addWeightedGram(tileGradient, m, tiles * K, reference.programVariance, covariance);
+  const ownProgram = new Float64Array(M * K);
+  for (let mm = 0; mm < M; mm++) {
+    const gain = reference.gain[mm];
+    for (let k = 0; k < K; k++) ownProgram[mm * K + k] = -gain * gain * reference.programVariance[reference.columnTile[mm] * K + k];
+  }
+  addWeightedGram(gradient, m, M * K, ownProgram, covariance);
 }
 
 /**
@@ -428,7 +485,7 @@ export function sampleOf(x: BatchMoments, b: number): ActivationMoments {
  * tail and adds no branches; undefined when there is none. Throws, naming the node, for a node of the
  * body that adjoint mode cannot carry back.
  */
-export function adjointTailStart(network: Network, shapes: ReadonlyMap<string, readonly number[]>, mapped: ReadonlyMap<string, MappedWeightNode>, maxValues: number): number | 'full' | undefined {
+export function adjointTailStart(network: Network, shapes: ReadonlyMap<string, readonly number[]>, maxValues: number): number | 'full' | undefined {
   const sizes = network.nodes.map((node) => shapeSize(shapes.get(node.output)!));
   if (shapeSize(network.inputShape) <= maxValues && sizes.every((size) => size <= maxValues)) return 'full';
   const producer = new Map(network.nodes.map((node, index) => [node.output, index]));
@@ -440,7 +497,7 @@ export function adjointTailStart(network: Network, shapes: ReadonlyMap<string, r
   }
   if (tail === undefined) return undefined;
   for (const node of network.nodes.slice(0, tail + 1)) {
-    const refusal = adjointRefusal(node, mapped);
+    const refusal = adjointRefusal(node);
     if (refusal !== undefined) throw new RangeError(`node '${node.name}': adjoint mode does not carry sensitivities through ${refusal} yet; use mode full or diagonal`);
   }
   return tail;

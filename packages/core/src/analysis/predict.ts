@@ -181,7 +181,7 @@ export class MseAnalyzer {
     const requested = options.mode ?? 'full';
     if (requested === 'diagonal') return this.predictDiagonal(input, options.ideal);
     if (requested === 'adjoint') {
-      const tail = adjointTailStart(this.hardware.network, this.shapes, this.hardware.mapped, options.tailMaxValues ?? ADJOINT_TAIL_MAX_VALUES);
+      const tail = adjointTailStart(this.hardware.network, this.shapes, options.tailMaxValues ?? ADJOINT_TAIL_MAX_VALUES);
       if (tail === undefined) return this.predictDiagonal(input, options.ideal);
       if (tail !== 'full') return this.predictAdjoint(input, options.ideal, tail);
     }
