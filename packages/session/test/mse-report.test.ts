@@ -90,3 +90,12 @@ describe('mseReport in diagonal mode', () => {
     expect(mlp.warnings).toEqual([expect.not.stringMatching(/sum over positions/)]);
   });
 });
+
+describe('mseReport progress', () => {
+  it('reports the prediction sample by sample (full and adjoint mode) and the Monte-Carlo trial by trial', () => {
+    const events: string[] = [];
+    const progress = { start: (total: number, label: string) => events.push(`start ${label} ${total}`), tick: (units = 1) => events.push(`tick ${units}`), stop: () => events.push('stop') };
+    mseReport(hardwareOf(), input, { ...settings, monteCarloTrials: 2, progress });
+    expect(events).toEqual(['start prediction samples 16', ...Array.from({ length: 16 }, () => 'tick 1'), 'stop', 'start Monte-Carlo trials 2', 'tick 1', 'tick 1', 'stop']);
+  });
+});

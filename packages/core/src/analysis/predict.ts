@@ -64,6 +64,8 @@ export interface PredictOptions {
   readonly tailMaxValues?: number;
   /** Ideal per-node outputs for the batch, if already computed. */
   readonly ideal?: NodeOutputs;
+  /** Called after each sample in full and adjoint mode (which propagate sample by sample), with the samples done. */
+  readonly onSample?: (done: number) => void;
 }
 
 /** Largest covariance matrix of one value that full mode forms (bytes; 1 GiB: about 11 600 values per sample). */
@@ -183,7 +185,7 @@ export class MseAnalyzer {
     if (requested === 'adjoint') {
       const tail = adjointTailStart(this.hardware.network, this.shapes, options.tailMaxValues ?? ADJOINT_TAIL_MAX_VALUES);
       if (tail === undefined) return this.predictDiagonal(input, options.ideal);
-      if (tail !== 'full') return this.predictAdjoint(input, options.ideal, tail);
+      if (tail !== 'full') return this.predictAdjoint(input, options.ideal, tail, options.onSample);
     }
     const mode: CovarianceMode = 'full';
     this.refuseOversizedCovariance();
@@ -235,6 +237,7 @@ export class MseAnalyzer {
         }
         if (recycle) recycleDropped(this.pool, dropped, values, beforeRelu);
       });
+      options.onSample?.(b + 1);
     }
     const nodes = network.nodes.map((node) => {
       const count = batch * shapeSize(this.shapes.get(node.output)!);
@@ -328,7 +331,7 @@ export class MseAnalyzer {
    * Adjoint mode (see adjoint.ts): diagonal moments through the body up to node `tail`, its output's
    * covariance per sample from first-order sensitivities, full covariances after it.
    */
-  private predictAdjoint(input: Tensor, givenIdeal: NodeOutputs | undefined, tail: number): MsePrediction {
+  private predictAdjoint(input: Tensor, givenIdeal: NodeOutputs | undefined, tail: number, onSample: ((done: number) => void) | undefined): MsePrediction {
     const network = this.hardware.network;
     const ideal = givenIdeal ?? idealNodeOutputs(network, input);
     const batch = input.shape[0];
@@ -410,6 +413,7 @@ export class MseAnalyzer {
         tailValues.set(node.output, result);
         addError(node, result, b);
       }
+      onSample?.(b + 1);
     }
     for (const node of [start, ...tailNodes]) {
       const count = batch * shapeSize(this.shapes.get(node.output)!);

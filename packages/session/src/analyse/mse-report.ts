@@ -93,8 +93,9 @@ export function mseReport(hardware: HardwareNetwork, input: Tensor, options: Mse
   const entries = hardware.weightNodes();
   const notes = dacNotes(hardware.dacClipping(input, ideal));
 
+  const progress = options.progress ?? silentProgress;
   const started = performance.now();
-  const prediction = new MseAnalyzer(analysed, options.sources).predict(input, { mode: options.mode, ideal });
+  const prediction = withProgress(progress, input.shape[0], 'prediction samples', (onSample) => new MseAnalyzer(analysed, options.sources).predict(input, { mode: options.mode, ideal, onSample }));
   const predictionSeconds = secondsSince(started);
 
   const aloneStarted = performance.now();
@@ -179,10 +180,20 @@ function predictEachSourceAlone(hardware: HardwareNetwork, input: Tensor, mode: 
 function sampleWithSources(hardware: HardwareNetwork, input: Tensor, options: MseReportOptions, ideal: NodeOutputs): NetworkMonteCarlo {
   const everySource = ERROR_SOURCE_NAMES.every((name) => options.sources[name]);
   const sampled = everySource ? hardware : hardwareWithSources(hardware, options.sources);
-  const progress = options.progress ?? silentProgress;
-  progress.start(options.monteCarloTrials, 'Monte-Carlo trials');
+  return withProgress(options.progress ?? silentProgress, options.monteCarloTrials, 'Monte-Carlo trials', (onTrial) =>
+    networkMonteCarlo(sampled, input, { seed: options.seed, trials: options.monteCarloTrials, ideal, onTrial: (done) => onTrial(done) }),
+  );
+}
+
+/** Runs `work` with a progress task of `total` units, ticked by the callback it is given. */
+function withProgress<T>(progress: ProgressReporter, total: number, label: string, work: (onUnit: (done: number) => void) => T): T {
+  progress.start(total, label);
+  let reported = 0;
   try {
-    return networkMonteCarlo(sampled, input, { seed: options.seed, trials: options.monteCarloTrials, ideal, onTrial: () => progress.tick() });
+    return work((done) => {
+      progress.tick(done - reported);
+      reported = done;
+    });
   } finally {
     progress.stop();
   }
