@@ -526,7 +526,7 @@ export class MseAnalyzer {
       if (bytes > FULL_COVARIANCE_MAX_BYTES) {
         throw new RangeError(
           `node '${node.name}': full mode needs its ${size} x ${size} covariance per sample (${formatGigabytes(bytes)}; at most ${formatGigabytes(FULL_COVARIANCE_MAX_BYTES)}): ` +
-            'use mode diagonal (variances only: it drops the correlation between positions, which nodes that sum over positions need)',
+            "use mode adjoint (variances, then the covariance of the network's narrow tail from first-order sensitivities) or mode diagonal (variances only)",
         );
       }
     }
