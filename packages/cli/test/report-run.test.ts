@@ -56,7 +56,7 @@ describe('report.html of xbar run examples/quickstart.xbar', () => {
     const [breakdown, versus, currents] = embeddedCharts(html);
     expect(breakdown.config.type).toBe('bar');
     expect(breakdown.config.data.labels).toEqual(['W', 'output (W)']);
-    expect(labels(breakdown)).toEqual(['weight quantization', 'programming noise', 'read noise', 'DAC', 'ADC', 'all sources']);
+    expect(labels(breakdown)).toEqual(['weight quantization', 'programming noise', 'read noise', 'DAC', 'ADC', "the card's sources together"]);
     expect(breakdown.config.options.scales.y.type).toBe('logarithmic');
     expect(breakdown.config.data.datasets.at(-1)!.data).toEqual(mse.rows.map((row) => row.mse));
 

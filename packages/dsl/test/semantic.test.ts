@@ -234,6 +234,8 @@ describe('analyses', () => {
     expect(mse('sources=(all read)')).toEqual([expect.stringMatching(/^E504 sources=all stands alone/)]);
     expect(mse('mode=noisy')).toEqual([expect.stringMatching(/^E504 'noisy' is not a valid mode; allowed: full, diagonal, adjoint/)]);
     expect(mse('sources=(a=1)')).toEqual([expect.stringMatching(/^E509 /)]);
+    expect(mse('seed=4')).toEqual([expect.stringMatching(/^W501 seed= has no effect on \.mse without mc=/)]);
+    expect(mse('seed=4 mc=2')).toEqual([]);
   });
 
   it('expands step sweeps', () => {

@@ -33,9 +33,7 @@ export function mseBreakdownFromTable(table: RunTable): MseBreakdownPlot | undef
     return mse && mse.some((v) => v > 0) ? [{ name, mse }] : [];
   });
   if (SOURCES.some(({ column }) => table.columns.includes(column))) {
-    // a card with `sources=(...)` names them in its title: its total is the MSE with those
-    const totalName = table.title.includes(' sources=(') ? "the card's sources" : 'all sources';
-    return { title: `${table.title}: MSE with each error source alone`, layers, sources: [...bySource, { name: totalName, mse: total }] };
+    return { title: `${table.title}: MSE with each error source alone`, layers, sources: [...bySource, { name: "the card's sources together", mse: total }] };
   }
   const variance = numbers('variance');
   const bias = numbers('bias_squared');

@@ -296,6 +296,9 @@ function buildMse(ctx: SemanticContext, values: OptionValues, span: Span, seed: 
     return undefined;
   }
   const named = words === undefined || words.includes('all') ? undefined : ERROR_SOURCE_NAMES.filter((name) => words.includes(errorSourceKey(name)));
+  if (values.written('seed') && monteCarloTrials === 0) {
+    ctx.bag.warning('W501', values.span('seed')!, 'seed= has no effect on .mse without mc=: the prediction draws no random numbers', 'add mc=N for a Monte-Carlo check, or remove seed=');
+  }
   return {
     kind: 'mse',
     span,
