@@ -109,11 +109,13 @@ describe('the DAC range', () => {
 describe('wire resistance', () => {
   const wired = (rwire: string) => MLP(rwire);
 
-  it('.mse says that it predicts ideal wires', async () => {
-    const { tables } = await runJson(netlist('mse-wires.xbar', [...wired('rwire=1'), '.mse net=noisymlp inputs=X']));
-    expect(tables[0].warnings.join('\n')).toMatch(/the IR drop of the wires of layers 'hidden', 'out' is not modelled by the analytical MSE/);
-    const plain = (await runJson(netlist('mse-nowires.xbar', [...wired(''), '.mse net=noisymlp inputs=X']))).tables[0];
+  it('.mse models the wires of dense layers (was: the same MSE for rwire=1 and none, with a warning)', async () => {
+    const withWires = (await runJson(netlist('mse-wires.xbar', [...wired('rwire=1'), '.mse net=noisymlp inputs=X alone=no']))).tables[0];
+    expect(withWires.warnings.join('\n')).not.toMatch(/IR drop/);
+    const plain = (await runJson(netlist('mse-nowires.xbar', [...wired(''), '.mse net=noisymlp inputs=X alone=no']))).tables[0];
     expect(plain.warnings).toEqual([]);
+    const output = (table: typeof plain) => Number(table.rows.at(-1)!.mse);
+    expect(output(withWires)).not.toBe(output(plain));
   });
 
   it('mode=noisy on wired arrays says that it leaves the wires out', async () => {

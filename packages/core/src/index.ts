@@ -44,6 +44,7 @@ export * from './hardware/negative-reads.js';
 export * from './analysis/sources.js';
 export * from './analysis/present-sources.js';
 export * from './analysis/layer-statistics.js';
+export { type WiredNoise, type WiredTile, wiredRefusal } from './analysis/wired-noise.js';
 export * from './analysis/activation-moments.js';
 export * from './analysis/elementwise-moments.js';
 export * from './analysis/predict.js';

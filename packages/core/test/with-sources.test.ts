@@ -99,7 +99,8 @@ for (const [label, build, shape, mapping] of [
     const input = exampleInputs(8, shape);
     const hardware = noisyHardware(network, input, mapping);
     const output = network.nodes.at(-1)!.name;
-    it.each(ERROR_SOURCE_NAMES.filter((name) => name !== 'deviceMean'))('%s', (name) => {
+    // (no wires here: analysis-wires.test.ts checks that source against the circuit Monte-Carlo)
+    it.each(ERROR_SOURCE_NAMES.filter((name) => name !== 'deviceMean' && name !== 'wires'))('%s', (name) => {
       const sources = onlySource(name);
       const predicted = new MseAnalyzer(hardware, sources).predict(input, { mode: 'full' }).output.mse;
       const deterministic = name === 'quantization' || name === 'dac' || name === 'adc';

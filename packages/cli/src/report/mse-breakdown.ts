@@ -1,17 +1,24 @@
+import { ERROR_SOURCE_NAMES, type ErrorSourceName, errorSourceKey } from '@xbar/core';
 import type { MseBreakdownPlot } from './data.js';
 import type { RunTable } from './from-tables.js';
 
-/** Per-source columns of a `.mse` table and their legend names. */
-const SOURCES: readonly { readonly column: string; readonly name: string }[] = [
-  { column: 'mse_quantization', name: 'weight quantization' },
-  { column: 'mse_device_mean', name: 'device mean (drift, stuck cells)' },
-  { column: 'mse_programming', name: 'programming noise' },
-  { column: 'mse_read', name: 'read noise' },
-  { column: 'mse_dac', name: 'DAC' },
-  { column: 'mse_adc', name: 'ADC' },
-  { column: 'mse_input_noise', name: 'DAC noise' },
-  { column: 'mse_output_noise', name: 'ADC noise' },
-];
+/** Legend name of each error source; its `.mse` column is `mse_<source key>`. */
+const SOURCE_NAMES: Readonly<Record<ErrorSourceName, string>> = {
+  quantization: 'weight quantization',
+  deviceMean: 'device mean (drift, stuck cells)',
+  programming: 'programming noise',
+  read: 'read noise',
+  dac: 'DAC',
+  adc: 'ADC',
+  inputNoise: 'DAC noise',
+  outputNoise: 'ADC noise',
+  wires: 'IR drop (wires)',
+};
+
+const SOURCES: readonly { readonly column: string; readonly name: string }[] = ERROR_SOURCE_NAMES.map((source) => ({
+  column: `mse_${errorSourceKey(source)}`,
+  name: SOURCE_NAMES[source],
+}));
 
 /**
  * MSE per layer (the `.mse` rows: each weight layer, then the output) from a `.mse` table without

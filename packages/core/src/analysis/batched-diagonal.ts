@@ -1,6 +1,7 @@
 import type { PatchLayout } from '../hardware/patches.js';
 import { type ElementwiseOut, HERMITE_ORDER } from './elementwise-moments.js';
 import type { LayerStatistics } from './layer-statistics.js';
+import { type WiredNoise, addWiredVariance, cellVoltageSecondMoments } from './wired-noise.js';
 
 /**
  * Diagonal-mode moments of one value for a whole batch: mean and variance of every element of every
@@ -32,6 +33,8 @@ export interface DiagonalKernel {
   readonly weightsSquared: Float64Array;
   readonly noiseVariance: Float64Array;
   readonly constantVariance: Float64Array;
+  /** A layer with its wires modelled: the cells' noise through the circuit (noiseVariance is 0 then), and the DAC noise it sees. */
+  readonly wired?: { readonly noise: WiredNoise; readonly inputNoiseVariance: number };
 }
 
 export function diagonalKernel(s: LayerStatistics): DiagonalKernel {
@@ -50,14 +53,16 @@ export function diagonalKernel(s: LayerStatistics): DiagonalKernel {
     }
     constantVariance[m] = s.outputVariance[m] + s.inputNoiseVariance * sum;
   }
-  return { outputs, inputs, weights: s.meanWeights, weightsSquared, noiseVariance, constantVariance };
+  const wired = s.wired ? { noise: s.wired, inputNoiseVariance: s.inputNoiseVariance } : undefined;
+  return { outputs, inputs, weights: s.meanWeights, weightsSquared, noiseVariance, constantVariance, ...(wired ? { wired } : {}) };
 }
 
 /**
  * Diagonal moments of a weight node's analog outputs (before the ADC quantizer and the bias) for a
  * whole batch, as three matrix products per MVM row r = (sample, position) with the gathered patch
  * (mean x, variance v):
- *   E[y_m] = sum_k W_mk x_k,   Var[y_m] = c_m + sum_k S^2_mk (x_k^2 + v_k) + sum_k W^2_mk v_k.
+ *   E[y_m] = sum_k W_mk x_k,   Var[y_m] = c_m + sum_k S^2_mk (x_k^2 + v_k) + sum_k W^2_mk v_k
+ * (a wired layer's cell noise through its circuit instead of the S^2 term: wired-noise.ts).
  * The last product is skipped when the input is exact (the network input). Padded entries are 0.
  */
 export function weightNodeBatch(x: BatchMoments, layout: PatchLayout, kernels: readonly DiagonalKernel[]): BatchMoments {
@@ -71,7 +76,8 @@ export function weightNodeBatch(x: BatchMoments, layout: PatchLayout, kernels: r
   const patchSecond = new Float64Array(K);
   const patchVariance = new Float64Array(K);
   for (let g = 0; g < layout.groups; g++) {
-    const { weights, weightsSquared, noiseVariance, constantVariance } = kernels[g];
+    const { weights, weightsSquared, noiseVariance, constantVariance, wired } = kernels[g];
+    const cellMoments = wired ? new Float64Array(wired.noise.cells) : undefined;
     for (let b = 0; b < batch; b++) {
       const sampleIn = b * x.size;
       const sampleOut = b * outputSize;
@@ -97,6 +103,10 @@ export function weightNodeBatch(x: BatchMoments, layout: PatchLayout, kernels: r
           const o = sampleOut + (g * M + mm) * channelStride + p * positionStride;
           mean[o] = mu;
           variance[o] = v;
+        }
+        if (wired && cellMoments) {
+          cellVoltageSecondMoments(wired.noise, patchMean, patchVariance, wired.inputNoiseVariance, cellMoments);
+          addWiredVariance(wired.noise, cellMoments, M, variance, sampleOut + g * M * channelStride + p * positionStride, channelStride);
         }
       }
     }

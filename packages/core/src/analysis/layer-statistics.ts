@@ -7,6 +7,8 @@ import { type CellTerms, cellTerms } from './cell-terms.js';
 import { type CompensationNoise, driftCompensation } from './drift-compensation.js';
 import type { ErrorSources } from './sources.js';
 import type { TiledAdc } from './tiled-adc.js';
+import { type WiredNoise, wiredLayer } from './wired-noise.js';
+import { quantizationOffsets } from '../hardware/with-sources.js';
 
 /**
  * What the analytical engine needs of one CrossbarLayer (outputs x inputs, in weight units: the
@@ -36,6 +38,12 @@ export interface LayerStatistics {
   readonly adc: AdcModel;
   /** With drift compensation: the randomness of its factor (see drift-compensation.ts). */
   readonly compensationNoise?: CompensationNoise;
+  /**
+   * With wire resistance modelled (the `wires` source, `options.wired`): the circuit's cell noise
+   * (wired-noise.ts), which replaces programVariance, readVariance and reference (all 0 / absent
+   * then); meanWeights is the circuit's effective map.
+   */
+  readonly wired?: WiredNoise;
 }
 
 /**
@@ -81,7 +89,7 @@ export interface ReferenceTerms {
 export function layerStatistics(
   layer: CrossbarLayer,
   sources: ErrorSources,
-  options: { originalWeights?: Matrix; caches?: Map<Seconds, MomentCache>; tableNodes?: number } = {},
+  options: { originalWeights?: Matrix; caches?: Map<Seconds, MomentCache>; tableNodes?: number; wired?: boolean } = {},
 ): LayerStatistics {
   const caches = options.caches;
   const { config, tiled, mapping } = layer;
@@ -169,7 +177,12 @@ export function layerStatistics(
       }
     }
   });
-  if (!sources.quantization) {
+  const wired = options.wired ? wiredStatistics(layer, cache, sources, options.originalWeights) : undefined;
+  if (wired) {
+    meanWeights.set(wired.meanWeights);
+    programVariance.fill(0);
+    readVariance.fill(0);
+  } else if (!sources.quantization) {
     // Without quantization the weights are the original float ones (unclipped, not N-ary quantized)
     // plus any device bias: replace the read-back targets by the original weights.
     const original = options.originalWeights ?? layer.mapping.mappedWeights;
@@ -264,7 +277,26 @@ export function layerStatistics(
   }
   const inputSigma = sources.inputNoise ? config.dac.noiseRelative * config.dac.inputRange : 0;
   const adcModel: AdcModel = adc ? { kind: 'channel', ...adc } : tiledAdc ? { kind: 'parts', parts: tiledAdc } : { kind: 'none' };
-  return { inputs, outputs, meanWeights, programVariance, readVariance, reference, outputVariance, inputNoiseVariance: inputSigma * inputSigma, adc: adcModel, compensationNoise: compensation?.noise };
+  return {
+    inputs,
+    outputs,
+    meanWeights,
+    programVariance,
+    readVariance,
+    reference: wired ? undefined : reference,
+    outputVariance,
+    inputNoiseVariance: inputSigma * inputSigma,
+    adc: adcModel,
+    compensationNoise: compensation?.noise,
+    wired: wired?.noise,
+  };
+}
+
+/** The wired model of a layer, with the quantization-free cells of error attribution when quantization is off (as hardwareWithSources places them). */
+function wiredStatistics(layer: CrossbarLayer, cache: MomentCache, sources: ErrorSources, originalWeights: Matrix | undefined): ReturnType<typeof wiredLayer> {
+  if (layer.config.driftCompensation) throw new RangeError('internal: the wired model does not cover drift compensation');
+  const offsets = sources.quantization ? undefined : quantizationOffsets(layer, (originalWeights ?? layer.mapping.mappedWeights).data);
+  return wiredLayer(layer, cache, sources, offsets ? (t) => offsets.get(layer.tiled.tiles[t].targets) : undefined);
 }
 
 /**

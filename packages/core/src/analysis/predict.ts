@@ -15,6 +15,7 @@ import { maxPoolMoments } from './max-pool.js';
 import { softmaxMoments } from './softmax.js';
 import { ALL_SOURCES, type ErrorSources } from './sources.js';
 import { propagateWeightNode } from './weight-node.js';
+import { wiredRefusal } from './wired-noise.js';
 import { type BatchMoments, type DiagonalKernel, diagonalKernel, elementwiseBatch, exactBatch, weightNodeBatch } from './batched-diagonal.js';
 import { tiledAdcBatch } from './tiled-adc.js';
 import { addCompensationNoise, addCompensationNoiseBatch } from './drift-compensation.js';
@@ -151,6 +152,7 @@ export class MseAnalyzer {
             caches: deviceCaches,
             tableNodes: tableNodesOf(entry.config.device),
             originalWeights: { rows, cols, data: entry.node.weights.data.subarray(g * rows * cols, (g + 1) * rows * cols) },
+            wired: sources.wires && entry.config.wires !== undefined && wiredRefusal(layer, entry.node.op, sources) === undefined,
           }),
         ),
       );
@@ -351,6 +353,9 @@ export class MseAnalyzer {
         result = elementwiseBatch(pooled, reluMoments);
       } else if (node.op === 'dense' || node.op === 'conv2d') {
         const entry = this.hardware.mapped.get(node.name)!;
+        if (this.statistics.get(node.name)!.some((s) => s.wired)) {
+          throw new RangeError(`node '${node.name}': adjoint mode does not carry sensitivities back through the circuit of wired arrays (IR drop); use mode full, or the wires source off`);
+        }
         const computed = this.weightNodeBatch(node, inputs[0]);
         const { slope, added } = adcLinearization(computed.analog, computed.quantized, this.statistics.get(node.name)!, channelOfLayout(entry.layout));
         const compensated = this.statistics.get(node.name)!.some((s) => s.compensationNoise);

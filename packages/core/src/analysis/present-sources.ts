@@ -17,6 +17,7 @@ const CAN_HAVE: Readonly<Record<ErrorSourceName, (config: CrossbarConfig) => boo
   adc: (config) => config.adc.bits > 0,
   inputNoise: (config) => config.dac.noiseRelative > 0,
   outputNoise: (config) => config.adc.noiseRelative > 0,
+  wires: (config) => config.wires !== undefined,
 };
 
 /**
@@ -36,5 +37,6 @@ export function presentErrorSources(hardware: HardwareNetwork): ErrorSources {
     adc: can('adc'),
     inputNoise: can('inputNoise'),
     outputNoise: can('outputNoise'),
+    wires: can('wires'),
   };
 }

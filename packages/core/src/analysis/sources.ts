@@ -8,6 +8,8 @@
  * - read: the variance drawn fresh at every read (readVariance).
  * - dac: input clipping and quantization. - adc: output quantization.
  * - inputNoise / outputNoise: the DAC's and the ADC's additive Gaussian noise.
+ * - wires: the IR drop of arrays with wire resistance (`rwire=` and the driver, sense and access
+ *   resistances): the circuit's effect on the weights and on the cells' noise. Off: ideal wires.
  */
 export interface ErrorSources {
   readonly quantization: boolean;
@@ -18,6 +20,7 @@ export interface ErrorSources {
   readonly adc: boolean;
   readonly inputNoise: boolean;
   readonly outputNoise: boolean;
+  readonly wires: boolean;
 }
 
 export type ErrorSourceName = keyof ErrorSources;
@@ -31,6 +34,7 @@ export const ERROR_SOURCE_NAMES: readonly ErrorSourceName[] = [
   'adc',
   'inputNoise',
   'outputNoise',
+  'wires',
 ];
 
 export const ALL_SOURCES: ErrorSources = {
@@ -42,6 +46,7 @@ export const ALL_SOURCES: ErrorSources = {
   adc: true,
   inputNoise: true,
   outputNoise: true,
+  wires: true,
 };
 
 /** Only the named source switched on. */

@@ -7,3 +7,4 @@ export * from './memory.js';
 export * from './newton.js';
 export * from './approximate.js';
 export * from './spice.js';
+export * from './sensitivity.js';

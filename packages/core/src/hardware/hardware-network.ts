@@ -153,21 +153,22 @@ export class HardwareNetwork {
    * k, 'program') and read from createRng(seed, 'trial', trial, 'layer', k, 'read'). Returns every
    * node's output.
    */
-  runTrial(input: Tensor, seed: number | string, trial: number): NodeOutputs {
+  runTrial(input: Tensor, seed: number | string, trial: number, options: { readonly irDrop?: boolean } = {}): NodeOutputs {
     const outputs: NodeOutputs = new Map();
     runNetwork(this.network, input, (node, inputs) => {
       const entry = isWeightNode(node) ? this.mapped.get(node.name) : undefined;
-      const result = entry ? this.runWeightNode(entry, inputs, seed, trial) : evaluateNode(node, inputs);
+      const result = entry ? this.runWeightNode(entry, inputs, seed, trial, options.irDrop ?? false) : evaluateNode(node, inputs);
       outputs.set(node.name, result);
       return result;
     });
     return outputs;
   }
 
-  private runWeightNode(entry: MappedWeightNode, inputs: readonly Tensor[], seed: number | string, trial: number): Tensor {
+  private runWeightNode(entry: MappedWeightNode, inputs: readonly Tensor[], seed: number | string, trial: number, irDrop: boolean): Tensor {
     const program = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'program');
     const read = createRng(seed, 'trial', trial, 'layer', entry.weightIndex, 'read');
-    const programmed = entry.groups.map((layer) => layer.program(program));
+    const wired = irDrop && entry.config.wires !== undefined;
+    const programmed = entry.groups.map((layer) => layer.program(program, { irDrop: wired }));
     return weightNodeForward(entry, inputs, (g, vectors) => programmed[g].forward(vectors, read));
   }
 }

@@ -26,6 +26,8 @@ export interface NetworkMonteCarloOptions {
   readonly firstTrial?: number;
   /** Ideal per-node outputs for `input`, if already computed. */
   readonly ideal?: NodeOutputs;
+  /** Solve the arrays that have wire resistance as circuits (the IR drop; as `.mc mode=ir`). Default false: ideal wires. */
+  readonly irDrop?: boolean;
   /** Called after every trial with the number done (for stopping rules or progress). Return false to stop early. */
   readonly onTrial?: (done: number, trialMse: ReadonlyMap<string, Float64Array>) => boolean | void;
 }
@@ -41,7 +43,7 @@ export function networkMonteCarlo(hardware: HardwareNetwork, input: Tensor, opti
   for (const node of hardware.network.nodes) perNode.set(node.name, new Float64Array(options.trials));
   let done = 0;
   for (let k = 0; k < options.trials; k++) {
-    const outputs = hardware.runTrial(input, options.seed, first + k);
+    const outputs = hardware.runTrial(input, options.seed, first + k, { irDrop: options.irDrop ?? false });
     for (const [name, value] of outputs) perNode.get(name)![k] = meanSquaredDifference(value.data, ideal.get(name)!.data);
     done = k + 1;
     if (options.onTrial && options.onTrial(done, perNode) === false) break;

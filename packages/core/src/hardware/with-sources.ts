@@ -12,7 +12,8 @@ import type { HardwareNetwork } from './hardware-network.js';
  * - with quantization off, each cell also carries the conductance that makes the cells represent
  *   the original float weights (what weight clipping and N-ary digits lost), on one channel per
  *   output and row tile, so the analog sums, the ADC and the noise see the weights the analysis uses,
- * - dac off: an ideal, unclipped DAC; adc off: an ideal ADC; inputNoise / outputNoise off: no noise.
+ * - dac off: an ideal, unclipped DAC; adc off: an ideal ADC; inputNoise / outputNoise off: no noise;
+ * - wires off: ideal wires (the arrays lose their wire resistances).
  */
 export function hardwareWithSources(hardware: HardwareNetwork, sources: ErrorSources): HardwareNetwork {
   return hardware.withLayers((layer, entry, group) => {
@@ -30,6 +31,7 @@ export function hardwareWithSources(hardware: HardwareNetwork, sources: ErrorSou
         noiseRelative: sources.inputNoise ? dac.noiseRelative : 0,
       },
       adc: { ...adc, bits: sources.adc ? adc.bits : 0, noiseRelative: sources.outputNoise ? adc.noiseRelative : 0 },
+      wires: sources.wires ? layer.config.wires : undefined,
     });
   });
 }
@@ -40,7 +42,7 @@ export function hardwareWithSources(hardware: HardwareNetwork, sources: ErrorSou
  * difference original - mapped goes, divided by the channel gain, onto the positive cell of the
  * output's channel with the largest gain in that row tile. Undefined when nothing was lost.
  */
-function quantizationOffsets(layer: CrossbarLayer, original: Float64Array): Map<Float64Array, Float64Array> | undefined {
+export function quantizationOffsets(layer: CrossbarLayer, original: Float64Array): Map<Float64Array, Float64Array> | undefined {
   const mapped = layer.mappedWeights().data;
   const inputs = layer.inputs;
   let lost = false;

@@ -45,7 +45,12 @@ export class CrossbarLayer {
    * model over the same conductance states, or another DAC or ADC: what error-source attribution
    * needs to switch parts of the hardware off without remapping the weights.
    */
-  reconfigured(changes: { readonly device?: DeviceInstance; readonly dac?: CrossbarConfig['dac']; readonly adc?: CrossbarConfig['adc'] }): CrossbarLayer {
+  reconfigured(changes: {
+    readonly device?: DeviceInstance;
+    readonly dac?: CrossbarConfig['dac'];
+    readonly adc?: CrossbarConfig['adc'];
+    readonly wires?: CrossbarConfig['wires'];
+  }): CrossbarLayer {
     const config: CrossbarConfig = { ...this.config, ...changes };
     validateLayerConfig(config);
     if (!sameStates(config.device.states, this.config.device.states)) {

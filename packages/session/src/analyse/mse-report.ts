@@ -11,12 +11,21 @@ import {
   type Tensor,
   hardwareWithSources,
   idealNodeOutputs,
+  negativeReadShares,
   networkMonteCarlo,
   onlySource,
   presentErrorSources,
 } from '@xbar/core';
 import { type ProgressReporter, silentProgress } from '../progress.js';
-import { analysableHardware, analyticalOmissions, dacNotes, diagonalModeOmissions } from '../run/hardware-notes.js';
+import {
+  NEGATIVE_READ_PROBE_SEED,
+  analysableHardware,
+  analyticalOmissions,
+  dacNotes,
+  diagonalModeOmissions,
+  negativeReadWarnings,
+  unmodelledWires,
+} from '../run/hardware-notes.js';
 import type { SubTable } from '../run/results.js';
 
 /** What an MSE report computes. */
@@ -118,7 +127,6 @@ export function mseReport(hardware: HardwareNetwork, input: Tensor, options: Mse
       ...(sampled ? { monteCarlo: { mse: sampled.mse, ci95: sampled.ci95 } } : {}),
     };
   });
-  const wired = entries.some((entry) => entry.config.wires !== undefined);
   return {
     samples: input.shape[0],
     mode: options.mode,
@@ -136,7 +144,8 @@ export function mseReport(hardware: HardwareNetwork, input: Tensor, options: Mse
         entries.map((entry) => entry.config),
         entries.map((entry) => entry.node.name),
       ),
-      ...(monteCarlo && wired ? ['the Monte-Carlo reference of the analytical MSE samples the arrays with ideal wires too, like the prediction'] : []),
+      ...unmodelledWires(hardware, options.sources),
+      ...(options.sources.wires ? negativeReadWarnings(negativeReadShares(hardware, NEGATIVE_READ_PROBE_SEED), 'the analytical MSE with wires') : []),
       ...notes.warnings,
     ],
   };
@@ -157,7 +166,7 @@ function methodOmissions(hardware: HardwareNetwork, method: MseReport['method'],
   return [];
 }
 
-const NO_SOURCE_ERROR: Readonly<Record<ErrorSourceName, number>> = { quantization: 0, deviceMean: 0, programming: 0, read: 0, dac: 0, adc: 0, inputNoise: 0, outputNoise: 0 };
+const NO_SOURCE_ERROR: Readonly<Record<ErrorSourceName, number>> = { quantization: 0, deviceMean: 0, programming: 0, read: 0, dac: 0, adc: 0, inputNoise: 0, outputNoise: 0, wires: 0 };
 
 /**
  * The predicted MSE of every node with each error source alone (the others switched off): node name
@@ -181,7 +190,7 @@ function sampleWithSources(hardware: HardwareNetwork, input: Tensor, options: Ms
   const everySource = ERROR_SOURCE_NAMES.every((name) => options.sources[name]);
   const sampled = everySource ? hardware : hardwareWithSources(hardware, options.sources);
   return withProgress(options.progress ?? silentProgress, options.monteCarloTrials, 'Monte-Carlo trials', (onTrial) =>
-    networkMonteCarlo(sampled, input, { seed: options.seed, trials: options.monteCarloTrials, ideal, onTrial: (done) => onTrial(done) }),
+    networkMonteCarlo(sampled, input, { seed: options.seed, trials: options.monteCarloTrials, ideal, irDrop: options.sources.wires, onTrial: (done) => onTrial(done) }),
   );
 }
 

@@ -1,4 +1,4 @@
-import { type CrossbarConfig, type DacClipping, type HardwareNetwork, type NegativeReads, type Network, negativeReadShares, networkShapes } from '@xbar/core';
+import { ALL_SOURCES, type CrossbarConfig, type DacClipping, type ErrorSources, type HardwareNetwork, type NegativeReads, type Network, negativeReadShares, networkShapes, wiredRefusal } from '@xbar/core';
 import type { MvmMode } from '@xbar/dsl';
 import type { AnalysisRows, Cell, SubTable } from './results.js';
 import type { BuiltWorkload } from '../build/workload.js';
@@ -37,7 +37,8 @@ export type ResultMethod = MvmMode | 'analytical';
 export function withWorkloadNotes(result: AnalysisRows, built: BuiltWorkload, method: ResultMethod): AnalysisRows {
   const { dac, warnings } = dacNotes(built.dacClipping);
   const clippedCells = method === 'ir' ? negativeReadWarnings(negativeReadShares(built.hardware, NEGATIVE_READ_PROBE_SEED), 'mode=ir') : [];
-  return { ...result, dac, warnings: [...(result.warnings ?? []), ...omissions(method, built.configs, built.layerNames), ...clippedCells, ...warnings] };
+  const unwired = method === 'analytical' ? unmodelledWires(built.hardware, ALL_SOURCES) : [];
+  return { ...result, dac, warnings: [...(result.warnings ?? []), ...omissions(method, built.configs, built.layerNames), ...unwired, ...clippedCells, ...warnings] };
 }
 
 /** Seed of the one programming that counts the cells reading below 0 S (a share: any seed tells it). */
@@ -53,7 +54,7 @@ export function negativeReadWarnings(shares: readonly NegativeReads[], what: str
     .map(
       (share) =>
         `${what}: ${formatShare(share.fraction)} of the cells of layer '${share.node}' read below 0 S (the device model allows it) and the circuit solve takes them as 0 S, ` +
-        'which mode=noisy and .mse do not: raise gmin, or use a device whose reads cannot go below 0 S',
+        'which mode=noisy and the analytical prediction do not (it clips the mean conductances only): raise gmin, or use a device whose reads cannot go below 0 S',
     );
 }
 
@@ -75,14 +76,23 @@ function omissions(method: ResultMethod, configs: readonly CrossbarConfig[], lay
   }
 }
 
-/** What the hardware of each layer asks for that the analytical MSE engine does not model. */
+/**
+ * The wired layers whose IR drop the analytical MSE predicts with ideal wires, with the reason
+ * (`wiredRefusal`); none when the `wires` source is off.
+ */
+export function unmodelledWires(hardware: HardwareNetwork, sources: ErrorSources): string[] {
+  if (!sources.wires) return [];
+  return hardware.weightNodes().flatMap((entry) => {
+    if (entry.config.wires === undefined) return [];
+    const reason = entry.groups.map((layer) => wiredRefusal(layer, entry.node.op, sources)).find((text) => text !== undefined);
+    return reason ? [`the IR drop of the wires of layer '${entry.node.name}' is not modelled by the analytical MSE (${reason}): it predicts ideal wires there; .mc mode=ir samples them`] : [];
+  });
+}
+
+/** What the hardware of each layer asks for that the analytical MSE engine does not model (wires: unmodelledWires). */
 export function analyticalOmissions(configs: readonly CrossbarConfig[], layerNames: readonly string[]): string[] {
   const layersWhere = (test: (config: CrossbarConfig) => boolean) => layerNames.filter((_, k) => test(configs[k]));
   const warnings: string[] = [];
-  const wired = layersWhere((config) => config.wires !== undefined);
-  if (wired.length > 0) {
-    warnings.push(`the IR drop of the wires of ${describeLayers(wired)} is not modelled by the analytical MSE (it predicts ideal wires); .mc mode=ir samples it`);
-  }
   const nonlinear = layersWhere((config) => config.device.current !== undefined);
   if (nonlinear.length > 0) {
     const models = [...new Set(nonlinear.map((name) => configs[layerNames.indexOf(name)].device.modelName))].join(', ');

@@ -1,0 +1,168 @@
+import { wireSensitivities } from '../circuit/sensitivity.js';
+import type { MomentCache } from '../device/moment-cache.js';
+import type { CrossbarLayer } from '../mvm/crossbar-layer.js';
+import { type CellTerms, cellTerms } from './cell-terms.js';
+import type { ErrorSources } from './sources.js';
+
+/**
+ * A crossbar layer with wire resistance, to first order in the cells' noise (the `wires` source).
+ *
+ * Each tile is a linear circuit of its mean conductances (clipped at 0 S, as the circuit solve
+ * clips every read): the mean weights are its effective conductance map (the deterministic IR drop,
+ * exact), and a cell c that deviates by dG_c moves output o by a_oc dG_c z_c, where z_c = U_c x is
+ * the voltage across the cell (in input units: U from one solve per row) and a_oc the cell's share of
+ * output o from the adjoint circuit of each column (circuit/sensitivity.ts). So, over the cells'
+ * independent deviations (variance s_c^2, programming and read together: the circuit solve of
+ * `.mc mode=ir` draws the read noise once per programming),
+ *   Cov(y_o, y_o') = sum_c a_oc a_o'c s_c^2 E[z_c^2],
+ *   E[z_c^2] = (U_c mu)^2 + sum_i U_ci^2 (var_i + s_in^2),
+ * the last sum keeping the diagonal of the input covariance (exact for the DAC noise, independent per
+ * row; the off-diagonal part is a product of input and cell variances, second order). Without wires
+ * U selects the cell's row and a_oc is the channel gain: the usual per-weight model.
+ */
+export interface WiredNoise {
+  /** Cells of all tiles of the layer. */
+  readonly cells: number;
+  readonly tiles: readonly WiredTile[];
+  /** outputs x cells: a_oc, output units per siemens per input unit across the cell. */
+  readonly sensitivity: Float64Array;
+  /** Per cell: programming + read variance (S^2). */
+  readonly cellVariance: Float64Array;
+  /** outputs x cells: a_oc^2 s_c^2. */
+  readonly weightedVariance: Float64Array;
+}
+
+/** The cell voltages of one tile. */
+export interface WiredTile {
+  /** First layer input on the tile and how many. */
+  readonly rowStart: number;
+  readonly rowCount: number;
+  /** Index of the tile's first cell among the layer's cells, and its cell count. */
+  readonly firstCell: number;
+  readonly cellCount: number;
+  /** cellCount x rowCount: volts across each cell per volt on each row (U). */
+  readonly voltage: Float64Array;
+  /** U^2 element-wise. */
+  readonly voltageSquared: Float64Array;
+}
+
+/**
+ * Why the analysis cannot carry a wired layer through its circuit (undefined when it can): convolutions
+ * (the same cells at every position: the wired cross-position terms are not derived), the ADC
+ * quantizing partial currents (several row tiles, N-ary digits), drift compensation, nonlinear cells.
+ */
+export function wiredRefusal(layer: CrossbarLayer, op: string, sources: ErrorSources): string | undefined {
+  const { config, tiled, mapping } = layer;
+  if (op !== 'dense') return `the wired model covers dense layers only, and this is a ${op} layer`;
+  if (layer.device.current) return 'its cells are nonlinear (the circuit is solved by Newton iterations, not linearized)';
+  if (config.driftCompensation) return 'drift compensation with wires is not modelled';
+  const partials = tiled.rowTiles > 1 || mapping.channelGain.length !== layer.outputs;
+  if (partials && sources.adc && config.adc.bits > 0) return 'its ADC quantizes partial currents (several row tiles or N-ary digits), which the wired model does not';
+  return undefined;
+}
+
+/**
+ * The wired model of `layer` and its mean weights (outputs x inputs, weight units), from each cell's
+ * moments under `sources`; `offsets` (siemens, per tile) are added to the cells' means first (the
+ * quantization-free cells of error attribution).
+ */
+export function wiredLayer(
+  layer: CrossbarLayer,
+  cache: MomentCache,
+  sources: ErrorSources,
+  offsets?: (tile: number) => Float64Array | undefined,
+): { meanWeights: Float64Array; noise: WiredNoise } {
+  const { tiled, config } = layer;
+  const wires = config.wires!;
+  const resistances = { rowSegmentOhms: wires.rowSegmentOhms, columnSegmentOhms: wires.columnSegmentOhms, sourceOhms: wires.sourceOhms, senseOhms: wires.senseOhms };
+  const outputs = layer.outputs;
+  const inputs = layer.inputs;
+  const cells = tiled.tiles.reduce((sum, tile) => sum + tile.targets.length, 0);
+  const meanWeights = new Float64Array(outputs * inputs);
+  const sensitivity = new Float64Array(outputs * cells);
+  const cellVariance = new Float64Array(cells);
+  const terms: CellTerms = { mean: 0, program: 0, read: 0 };
+  const tiles: WiredTile[] = [];
+  let firstCell = 0;
+  tiled.tiles.forEach((tile, t) => {
+    const cellCount = tile.targets.length;
+    const conductances = new Float64Array(cellCount);
+    const offset = offsets?.(t);
+    for (let c = 0; c < cellCount; c++) {
+      const cell = cellTerms(cache, tile.targets[c], sources, terms);
+      conductances[c] = Math.max(0, cell.mean + (offset ? offset[c] : 0));
+      cellVariance[firstCell + c] = cell.program + cell.read;
+    }
+    const s = wireSensitivities({ rows: tile.rowCount, cols: tile.cols, conductances, resistances });
+    for (let k = 0; k < tile.channelGain.length; k++) {
+      const o = tile.channelOutput[k];
+      const gain = tile.channelGain[k];
+      const pos = tile.channelPositive[k];
+      const neg = tile.channelNegative[k];
+      for (let i = 0; i < tile.rowCount; i++) {
+        meanWeights[o * inputs + tile.rowStart + i] += gain * (s.effective[i * tile.cols + pos] - s.effective[i * tile.cols + neg]);
+      }
+      const row = o * cells + firstCell;
+      for (let c = 0; c < cellCount; c++) sensitivity[row + c] += gain * (s.adjoint[pos * cellCount + c] - s.adjoint[neg * cellCount + c]);
+    }
+    const voltageSquared = new Float64Array(s.cellVoltage.length);
+    for (let e = 0; e < voltageSquared.length; e++) voltageSquared[e] = s.cellVoltage[e] * s.cellVoltage[e];
+    tiles.push({ rowStart: tile.rowStart, rowCount: tile.rowCount, firstCell, cellCount, voltage: s.cellVoltage, voltageSquared });
+    firstCell += cellCount;
+  });
+  const weightedVariance = new Float64Array(outputs * cells);
+  for (let o = 0; o < outputs; o++) {
+    for (let c = 0; c < cells; c++) {
+      const a = sensitivity[o * cells + c];
+      weightedVariance[o * cells + c] = a * a * cellVariance[c];
+    }
+  }
+  return { meanWeights, noise: { cells, tiles, sensitivity, cellVariance, weightedVariance } };
+}
+
+/**
+ * E[z_c^2] of every cell (into `out`, length `noise.cells`) for one MVM whose inputs have means `mean`
+ * and variances `variance` (layer input units), plus the DAC noise `inputNoiseVariance` on every row.
+ */
+export function cellVoltageSecondMoments(noise: WiredNoise, mean: Float64Array, variance: Float64Array, inputNoiseVariance: number, out: Float64Array): void {
+  for (const tile of noise.tiles) {
+    const { rowStart, rowCount, firstCell, voltage, voltageSquared } = tile;
+    for (let c = 0; c < tile.cellCount; c++) {
+      const base = c * rowCount;
+      let z = 0;
+      let spread = 0;
+      for (let i = 0; i < rowCount; i++) {
+        z += voltage[base + i] * mean[rowStart + i];
+        spread += voltageSquared[base + i] * (variance[rowStart + i] + inputNoiseVariance);
+      }
+      out[firstCell + c] = z * z + spread;
+    }
+  }
+}
+
+/** Per output, sum_c a_oc^2 s_c^2 E[z_c^2] (the cells' noise variance), added into `variance[o * stride]`. */
+export function addWiredVariance(noise: WiredNoise, secondMoments: Float64Array, outputs: number, variance: Float64Array, first: number, stride: number): void {
+  const { cells, weightedVariance } = noise;
+  for (let o = 0; o < outputs; o++) {
+    let v = 0;
+    for (let c = 0; c < cells; c++) v += weightedVariance[o * cells + c] * secondMoments[c];
+    variance[first + o * stride] += v;
+  }
+}
+
+/** Full mode: the cells' noise covariance of outputs o != o', sum_c a_oc a_o'c s_c^2 E[z_c^2], added into the n x n `covariance` at output elements `element(o)`. */
+export function addWiredCrossCovariance(noise: WiredNoise, secondMoments: Float64Array, outputs: number, covariance: Float64Array, n: number, element: (o: number) => number): void {
+  const { cells, sensitivity, cellVariance } = noise;
+  const weighted = new Float64Array(cells);
+  for (let o = 0; o < outputs; o++) {
+    for (let c = 0; c < cells; c++) weighted[c] = sensitivity[o * cells + c] * cellVariance[c] * secondMoments[c];
+    for (let o2 = o + 1; o2 < outputs; o2++) {
+      let sum = 0;
+      for (let c = 0; c < cells; c++) sum += weighted[c] * sensitivity[o2 * cells + c];
+      const a = element(o);
+      const b = element(o2);
+      covariance[a * n + b] += sum;
+      covariance[b * n + a] += sum;
+    }
+  }
+}
