@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/program.js';
 import { runXbar } from './helpers.js';
+import { inputPath, modelPath } from './mse-agreement.js';
 
 const folder = mkdtempSync(join(tmpdir(), 'xbar-threads-'));
 
@@ -65,6 +66,22 @@ describe('xbar run --threads', () => {
     const resume = await runXbar(['run', path, '--resume']);
     expect(resume.code).toBe(2);
     expect(resume.stderr).toMatch(/--resume needs an output folder/);
+  });
+});
+
+describe('xbar mse --threads', () => {
+  it('splits the prediction (samples), each source alone and the Monte-Carlo (trials) over workers with the same report', async () => {
+    const hardware = join(folder, 'mse.xbar');
+    writeFileSync(hardware, '.model g gaussian (gmin=0 gmax=1e-4 sigma_prog=1e-6 sigma_read=1e-6)\n.array default rows=128 cols=128 model=g dac_range=16\n');
+    const run = (mode: string, threads: string) =>
+      runXbar(['mse', '--model', modelPath('digits-cnn'), '--netlist', hardware, '--input', inputPath('digits-cnn'), '--mode', mode, '--mc', '6', '--seed', '3', '--alone', '--format', 'json', '--quiet', '--threads', threads]);
+    for (const mode of ['full', 'diagonal']) {
+      const [one, two] = [await run(mode, '1'), await run(mode, '2')];
+      expect([one.code, two.code]).toEqual([0, 0]);
+      const withoutTiming = (text: string) => ({ ...(JSON.parse(text) as Record<string, unknown>), timing: null });
+      expect(withoutTiming(two.stdout)).toEqual(withoutTiming(one.stdout));
+    }
+    expect((await runXbar(['mse', '--model', modelPath('digits-cnn'), '--netlist', hardware, '--input', inputPath('digits-cnn'), '--threads', '0'])).code).toBe(2);
   });
 });
 

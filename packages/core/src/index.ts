@@ -48,6 +48,7 @@ export { type WiredNoise, type WiredTile, wiredRefusal } from './analysis/wired-
 export * from './analysis/activation-moments.js';
 export * from './analysis/elementwise-moments.js';
 export * from './analysis/predict.js';
+export { mergePredictions } from './analysis/merge-predictions.js';
 export * from './evaluation/summary.js';
 export * from './evaluation/programmed-network.js';
 export * from './evaluation/evaluate.js';

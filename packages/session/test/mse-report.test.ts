@@ -19,10 +19,10 @@ function hardwareOf(options: Partial<CrossbarOptions> = {}): HardwareNetwork {
 const settings = { mode: 'full', sources: ALL_SOURCES, alone: false, monteCarloTrials: 0, seed: 1 } as const;
 
 describe('mseReport', () => {
-  it('with one source switched on predicts what that source alone gives in a report with all', () => {
+  it('with one source switched on predicts what that source alone gives in a report with all', async () => {
     const hardware = hardwareOf();
-    const all = mseReport(hardware, input, { ...settings, alone: true });
-    const programming = mseReport(hardware, input, { ...settings, sources: onlySource('programming') });
+    const all = await mseReport(hardware, input, { ...settings, alone: true });
+    const programming = await mseReport(hardware, input, { ...settings, sources: onlySource('programming') });
     expect(programming.sources).toEqual(['programming']);
     for (const [k, node] of programming.nodes.entries()) expect(node.mse).toBeCloseTo(all.nodes[k].alone!.programming, 15);
     // sources the hardware cannot have are exactly 0; the ones it has are not
@@ -34,10 +34,10 @@ describe('mseReport', () => {
     expect(all.timing.aloneSeconds).toBeGreaterThan(0);
   });
 
-  it('agrees with its Monte-Carlo reference sampled with the same sources (60 trials, seed 3)', () => {
+  it('agrees with its Monte-Carlo reference sampled with the same sources (60 trials, seed 3)', async () => {
     const hardware = hardwareOf();
     const sources = sourcesOf(['programming', 'read']);
-    const report = mseReport(hardware, input, { ...settings, sources, monteCarloTrials: 60, seed: 3 });
+    const report = await mseReport(hardware, input, { ...settings, sources, monteCarloTrials: 60, seed: 3 });
     expect(report.monteCarloTrials).toBe(60);
     for (const node of report.nodes) {
       const { mse, ci95 } = node.monteCarlo!;
@@ -46,18 +46,18 @@ describe('mseReport', () => {
       expect(relativeError(node)).toBeCloseTo((node.mse - mse) / mse, 12);
     }
     // the same seed gives the same bits
-    expect(mseReport(hardware, input, { ...settings, sources, monteCarloTrials: 60, seed: 3 }).output.monteCarlo).toEqual(report.output.monteCarlo);
+    expect((await mseReport(hardware, input, { ...settings, sources, monteCarloTrials: 60, seed: 3 })).output.monteCarlo).toEqual(report.output.monteCarlo);
   });
 
-  it('models the wires of dense layers (its Monte-Carlo solves the circuits), and names clipping DACs', () => {
+  it('models the wires of dense layers (its Monte-Carlo solves the circuits), and names clipping DACs', async () => {
     const wires = { rowSegmentOhms: 1, columnSegmentOhms: 1, sourceOhms: 0, senseOhms: 0 };
-    const wired = mseReport(hardwareOf({ wires }), input, { ...settings, monteCarloTrials: 2 });
+    const wired = await mseReport(hardwareOf({ wires }), input, { ...settings, monteCarloTrials: 2 });
     expect(wired.warnings.join('\n')).not.toMatch(/IR drop/);
-    expect(wired.output.mse).toBeGreaterThan(mseReport(hardwareOf(), input, settings).output.mse);
-    const clipped = mseReport(hardwareOf({ dac: { inputRange: 0.1 } }), input, settings);
+    expect(wired.output.mse).toBeGreaterThan((await mseReport(hardwareOf(), input, settings)).output.mse);
+    const clipped = await mseReport(hardwareOf({ dac: { inputRange: 0.1 } }), input, settings);
     expect(clipped.warnings).toEqual(expect.arrayContaining([expect.stringMatching(/layer 'fc1': [\d.]+ % of its DAC inputs are clipped/)]));
     expect(clipped.dac.rows.map((row) => row[0])).toEqual(['fc1', 'fc2']);
-    expect(mseReport(hardwareOf(), input, settings).warnings).toEqual([]);
+    expect((await mseReport(hardwareOf(), input, settings)).warnings).toEqual([]);
   });
 });
 
@@ -76,33 +76,33 @@ describe('parseErrorSources', () => {
 });
 
 describe('mseReport in diagonal mode', () => {
-  it('says what diagonal mode drops, naming the nodes that sum over positions', () => {
+  it('says what diagonal mode drops, naming the nodes that sum over positions', async () => {
     const cnn = exampleCnn();
     const images = exampleInputs(4, [1, 8, 8]);
     const hardware = HardwareNetwork.create(cnn, () => crossbarConfig({ device }));
     hardware.calibrate(images);
-    const report = mseReport(hardware, images, { ...settings, mode: 'diagonal' });
+    const report = await mseReport(hardware, images, { ...settings, mode: 'diagonal' });
     expect(report.warnings).toEqual([expect.stringMatching(/^mode=diagonal propagates variances only: .*; here '[^']+' \((avgpool|dense|globalavgpool)\) .*sum over positions and read low/)]);
-    expect(mseReport(hardware, images, settings).warnings).toEqual([]);
+    expect((await mseReport(hardware, images, settings)).warnings).toEqual([]);
     // a wired convolution keeps ideal wires in the prediction, by name; its dense layer does not
     const wires = { rowSegmentOhms: 1, columnSegmentOhms: 1, sourceOhms: 0, senseOhms: 0 };
     const wired = HardwareNetwork.create(cnn, () => crossbarConfig({ device: gaussianDevice.create({ gmin: 1e-5, gmax: 1e-4 }), wires }));
     wired.calibrate(images);
-    expect(mseReport(wired, images, settings).warnings).toEqual([
+    expect((await mseReport(wired, images, settings)).warnings).toEqual([
       "the IR drop of the wires of layer 'conv1' is not modelled by the analytical MSE (the wired model covers dense layers only, and this is a conv2d layer): it predicts ideal wires there; .mc mode=ir samples them",
     ]);
-    expect(mseReport(wired, images, { ...settings, sources: { ...ALL_SOURCES, wires: false } }).warnings).toEqual([]);
+    expect((await mseReport(wired, images, { ...settings, sources: { ...ALL_SOURCES, wires: false } })).warnings).toEqual([]);
     // an MLP has no positions: the general warning only
-    const mlp = mseReport(hardwareOf(), input, { ...settings, mode: 'diagonal' });
+    const mlp = await mseReport(hardwareOf(), input, { ...settings, mode: 'diagonal' });
     expect(mlp.warnings).toEqual([expect.not.stringMatching(/sum over positions/)]);
   });
 });
 
 describe('mseReport progress', () => {
-  it('reports the prediction sample by sample (full and adjoint mode) and the Monte-Carlo trial by trial', () => {
+  it('reports the prediction sample by sample (full and adjoint mode) and the Monte-Carlo trial by trial', async () => {
     const events: string[] = [];
     const progress = { start: (total: number, label: string) => events.push(`start ${label} ${total}`), tick: (units = 1) => events.push(`tick ${units}`), stop: () => events.push('stop') };
-    mseReport(hardwareOf(), input, { ...settings, monteCarloTrials: 2, progress });
+    await mseReport(hardwareOf(), input, { ...settings, monteCarloTrials: 2, progress });
     expect(events).toEqual(['start prediction samples 16', ...Array.from({ length: 16 }, () => 'tick 1'), 'stop', 'start Monte-Carlo trials 2', 'tick 1', 'tick 1', 'stop']);
   });
 });

@@ -12,7 +12,10 @@ import {
   runtimeError,
   usageError,
 } from '@xbar/session';
-import { requireFlag } from '../io/flags.js';
+import { parseThreads, requireFlag } from '../io/flags.js';
+import { defaultThreads } from '../parallel/pool.js';
+import { type MseWorkloadSource, rememberMseWorkload } from './mse-jobs.js';
+import { splitMseEngine } from './mse-engine.js';
 import { NO_CONFIG_HELP } from '../config/load.js';
 import { NETWORK_HELP, type NetworkFlags, loadCommandNetwork } from './command-network.js';
 import type { CliCommand, CliIo } from '../program.js';
@@ -27,6 +30,7 @@ interface MseFlags extends NetworkFlags {
   readonly mode: PredictionMode;
   readonly format: 'json' | 'table';
   readonly quiet?: boolean;
+  readonly threads?: string;
 }
 
 /** One row of `xbar mse --format json`: a network node (or the output). */
@@ -156,6 +160,7 @@ export const mseCommand: CliCommand = {
           .default('full'),
       )
       .addOption(new Option('--format <format>', 'output format').choices(['json', 'table']).default('table'))
+      .option('--threads <n>', 'worker threads for the prediction (samples) and the Monte-Carlo (trials) (default: the number of CPUs); results do not depend on it')
       .option('--quiet', 'no progress on stderr (warnings still)')
       .option('--no-config', NO_CONFIG_HELP)
       .action(async (flags: MseFlags) => {
@@ -164,24 +169,31 @@ export const mseCommand: CliCommand = {
         const trials = flags.mc === undefined ? 0 : wholeNumber(flags.mc, '--mc', 2);
         const seedFlag = flags.seed === undefined ? undefined : wholeNumber(flags.seed, '--seed', Number.MIN_SAFE_INTEGER);
         const sources = parseErrorSources(flags.sources, '--sources');
+        const loadStarted = performance.now();
         const { network, label, hardware: netlistHardware } = await loadCommandNetwork(flags, io, true);
+        const loadSeconds = (performance.now() - loadStarted) / 1000;
         if (network.wholeBatch !== undefined) throw runtimeError(`${label}: the model mixes the samples of its batch (its input fixes the batch at ${network.wholeBatch}); xbar mse compares the outputs sample by sample, which such a model does not give`);
         const input = readModelInputs(inputPath, io.cwd, network, label).batch;
+        const threads = parseThreads(flags.threads) ?? defaultThreads();
         let report: MseReport;
         try {
+          const setupStarted = performance.now();
           const hardware = HardwareNetwork.create(network, netlistHardware!.spec);
           calibrateOnInputs(hardware, input);
-          report = mseReport(hardware, input, {
-            mode: flags.mode,
-            sources,
-            alone: flags.alone ?? false,
-            monteCarloTrials: trials,
-            seed: seedFlag ?? netlistHardware!.seed,
-            progress: commandProgress(io, flags.quiet ?? false),
-          });
+          const seed = seedFlag ?? netlistHardware!.seed;
+          const source: MseWorkloadSource = { model: flags.model, netlist: flags.netlist, network: flags.network, config: flags.config, input: inputPath, cwd: io.cwd };
+          rememberMseWorkload(source, { hardware, input });
+          const setupSeconds = (performance.now() - setupStarted) / 1000 + loadSeconds;
+          report = await mseReport(
+            hardware,
+            input,
+            { mode: flags.mode, sources, alone: flags.alone ?? false, monteCarloTrials: trials, seed, progress: commandProgress(io, flags.quiet ?? false) },
+            splitMseEngine(source, { samples: input.shape[0], mode: flags.mode, seed, threads, setupSeconds }),
+          );
         } catch (error) {
           if (error instanceof XbarError) throw error;
-          throw runtimeError(`mse of ${label} failed: ${error instanceof Error ? error.message : String(error)}`);
+          const message = error instanceof Error ? error.message : String(error);
+          throw runtimeError(`mse of ${label} failed: ${message}`);
         }
         io.stdout(flags.format === 'json' ? `${JSON.stringify(mseJson(report, { model: label, netlist: flags.netlist! }), null, 2)}\n` : tableText(report));
         for (const warning of report.warnings) io.stderr(`xbar: warning: ${warning}\n`);

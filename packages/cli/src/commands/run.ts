@@ -13,6 +13,8 @@ import { runReportData } from '../report/run-report.js';
 import { netlistError, type ResultTable, runtimeError, runWorkExcess, stepPoints, usageError } from '@xbar/session';
 import { csvFileName, formatCsv, formatLongCsv, formatTable, tableToJson } from '../run/format-results.js';
 import { writeFileAtomic } from '../io/atomic-write.js';
+import { parseThreads } from '../io/flags.js';
+import { minParallelSeconds } from '../parallel/pool.js';
 import type { CliCommand, CliIo } from '../program.js';
 import { NO_ANALYSIS } from './check.js';
 import { executeRun } from '../run/execute.js';
@@ -30,12 +32,6 @@ interface RunFlags {
   readonly config: boolean;
 }
 
-/**
- * Work estimated below this many seconds in the main thread is not sent to worker threads (starting
- * them costs more); `XBAR_PARALLEL_MIN_SECONDS` overrides it (0 = always use workers when threads > 1).
- * Where work runs never changes a result.
- */
-const DEFAULT_MIN_PARALLEL_SECONDS = 1;
 
 /**
  * `xbar run FILE.xbar [--format table|json|csv] [--out DIR] [--seed S] [--threads N] [--resume] [--quiet]`:
@@ -137,23 +133,12 @@ function parseSeed(text: string | undefined): number | undefined {
   return seed;
 }
 
-function parseThreads(text: string | undefined): number | undefined {
-  if (text === undefined) return undefined;
-  const threads = Number(text);
-  if (!/^\d+$/.test(text.trim()) || threads < 1 || threads > 1024) throw usageError(`--threads must be a whole number in [1, 1024], got '${text}'`);
-  return threads;
-}
 
 /** The options that change results, for the checkpoint's identity (not threads, format or output folder). */
 function checkpointOptions(seed: number | undefined, allowOutside: boolean, config: XbarConfig): Record<string, unknown> {
   return { seed: seed ?? null, allowOutside, plugins: config.plugins.map((plugin) => plugin.specifier) };
 }
 
-function minParallelSeconds(): number {
-  const text = process.env.XBAR_PARALLEL_MIN_SECONDS;
-  const value = text === undefined || text.trim() === '' ? Number.NaN : Number(text);
-  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_MIN_PARALLEL_SECONDS;
-}
 
 /** The command line as given (for the report). */
 function commandLine(file: string, flags: RunFlags): string[] {

@@ -50,6 +50,20 @@ export class JobsAbortedError extends Error {
   }
 }
 
+/**
+ * Work estimated below this many seconds in the main thread is not sent to worker threads (starting
+ * them costs more); `XBAR_PARALLEL_MIN_SECONDS` overrides it (0 = always use workers when threads > 1).
+ * Where work runs never changes a result.
+ */
+const DEFAULT_MIN_PARALLEL_SECONDS = 1;
+
+/** The least estimated work (seconds) worth worker threads: XBAR_PARALLEL_MIN_SECONDS, else 1 s. */
+export function minParallelSeconds(): number {
+  const text = process.env.XBAR_PARALLEL_MIN_SECONDS;
+  const value = text === undefined || text.trim() === '' ? Number.NaN : Number(text);
+  return Number.isFinite(value) && value >= 0 ? value : DEFAULT_MIN_PARALLEL_SECONDS;
+}
+
 /** Worker threads by default: the number of logical CPUs Node may use. */
 export function defaultThreads(): number {
   return availableParallelism();

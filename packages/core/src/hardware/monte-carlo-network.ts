@@ -53,6 +53,26 @@ export function networkMonteCarlo(hardware: HardwareNetwork, input: Tensor, opti
   return { nodes, trials: done };
 }
 
+/**
+ * One Monte-Carlo reference from runs of consecutive trial ranges (`firstTrial` = the trials before
+ * it), as if run at once: the per-trial MSEs concatenated in range order, then summarized. Trial k
+ * depends only on (seed, k), so any split gives the same bits.
+ */
+export function mergeMonteCarlo(parts: readonly NetworkMonteCarlo[]): NetworkMonteCarlo {
+  if (parts.length === 0) throw new RangeError('mergeMonteCarlo: no parts');
+  const nodes = new Map<string, NodeMonteCarlo>();
+  for (const name of parts[0].nodes.keys()) {
+    const all = new Float64Array(parts.reduce((sum, part) => sum + part.trials, 0));
+    let offset = 0;
+    for (const part of parts) {
+      all.set(part.nodes.get(name)!.trialMse.subarray(0, part.trials), offset);
+      offset += part.trials;
+    }
+    nodes.set(name, summarizeTrials(all));
+  }
+  return { nodes, trials: parts.reduce((sum, part) => sum + part.trials, 0) };
+}
+
 /** Mean and 95 % confidence half-width (Student t; NaN for one trial) of per-trial MSEs. */
 function summarizeTrials(trialMse: Float64Array): NodeMonteCarlo {
   const n = trialMse.length;

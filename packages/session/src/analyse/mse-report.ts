@@ -6,6 +6,7 @@ import {
   type ErrorSources,
   type HardwareNetwork,
   MseAnalyzer,
+  type MsePrediction,
   type NetworkMonteCarlo,
   type NodeOutputs,
   type Tensor,
@@ -90,29 +91,67 @@ export function relativeError(node: MseNodeReport): number | null {
 }
 
 /**
+ * Where a report's predictions and Monte-Carlo trials run: in this thread (`inThreadMseEngine`), or
+ * split over worker threads by the caller (xbar mse). Both give the report of the same batch.
+ */
+export interface MseEngine {
+  /** The prediction of the whole batch with `sources` switched on; `onSamples(count)` as samples finish. */
+  predict(sources: ErrorSources, onSamples: (count: number) => void): Promise<MsePrediction>;
+  /** Trials 0 .. trials-1 of the hardware with only `sources` on; `onTrials(count)` as trials finish. */
+  monteCarlo(sources: ErrorSources, trials: number, onTrials: (count: number) => void): Promise<NetworkMonteCarlo>;
+}
+
+/** The engine that predicts and samples `hardware` on `input` in this thread (`mode`, the Monte-Carlo `seed`). */
+export function inThreadMseEngine(hardware: HardwareNetwork, input: Tensor, settings: { readonly mode: PredictionMode; readonly seed: number; readonly ideal?: NodeOutputs }): MseEngine {
+  const analysed = analysableHardware(hardware);
+  let ideal = settings.ideal;
+  const idealOutputs = () => (ideal ??= idealNodeOutputs(hardware.network, input));
+  return {
+    predict: (sources, onSamples) => {
+      let reported = 0;
+      const onSample = (done: number) => {
+        onSamples(done - reported);
+        reported = done;
+      };
+      return Promise.resolve(new MseAnalyzer(analysed, sources).predict(input, { mode: settings.mode, ideal: idealOutputs(), onSample }));
+    },
+    monteCarlo: (sources, trials, onTrials) => {
+      const sampled = ERROR_SOURCE_NAMES.every((name) => sources[name]) ? hardware : hardwareWithSources(hardware, sources);
+      let reported = 0;
+      const onTrial = (done: number) => {
+        onTrials(done - reported);
+        reported = done;
+      };
+      return Promise.resolve(networkMonteCarlo(sampled, input, { seed: settings.seed, trials, ideal: idealOutputs(), irDrop: sources.wires, onTrial }));
+    },
+  };
+}
+
+/**
  * The analytical (MemSE-style) MSE report of `hardware` on `input` (B x the network's input shape):
  * the prediction of every node with the chosen sources, optionally each source alone, and optionally
- * a Monte-Carlo reference sampling the same sources (the others switched off in the hardware itself).
- * The DAC table and the warnings are computed on the same batch. Throws RangeError for a node the
- * analysis cannot propagate, naming it.
+ * a Monte-Carlo reference sampling the same sources (the others switched off in the hardware itself),
+ * computed by `engine` (default: in this thread). The DAC table and the warnings are computed on the
+ * same batch. Rejects with a RangeError for a node the analysis cannot propagate, naming it.
  */
-export function mseReport(hardware: HardwareNetwork, input: Tensor, options: MseReportOptions): MseReport {
+export async function mseReport(hardware: HardwareNetwork, input: Tensor, options: MseReportOptions, engine?: MseEngine): Promise<MseReport> {
   const ideal = options.ideal ?? idealNodeOutputs(hardware.network, input);
-  const analysed = analysableHardware(hardware);
+  const run = engine ?? inThreadMseEngine(hardware, input, { mode: options.mode, seed: options.seed, ideal });
   const entries = hardware.weightNodes();
   const notes = dacNotes(hardware.dacClipping(input, ideal));
 
   const progress = options.progress ?? silentProgress;
   const started = performance.now();
-  const prediction = withProgress(progress, input.shape[0], 'prediction samples', (onSample) => new MseAnalyzer(analysed, options.sources).predict(input, { mode: options.mode, ideal, onSample }));
+  const prediction = await withProgress(progress, input.shape[0], 'prediction samples', (tick) => run.predict(options.sources, tick));
   const predictionSeconds = secondsSince(started);
 
   const aloneStarted = performance.now();
-  const alone = options.alone ? predictEachSourceAlone(analysed, input, options.mode, ideal) : undefined;
+  const alone = options.alone ? await predictEachSourceAlone(hardware, run) : undefined;
   const aloneSeconds = options.alone ? secondsSince(aloneStarted) : null;
 
   const monteCarloStarted = performance.now();
-  const monteCarlo = options.monteCarloTrials > 0 ? sampleWithSources(hardware, input, options, ideal) : undefined;
+  const monteCarlo =
+    options.monteCarloTrials > 0 ? await withProgress(progress, options.monteCarloTrials, 'Monte-Carlo trials', (tick) => run.monteCarlo(options.sources, options.monteCarloTrials, tick)) : undefined;
   const monteCarloSeconds = monteCarlo ? secondsSince(monteCarloStarted) : null;
 
   const nodes = prediction.nodes.map((node): MseNodeReport => {
@@ -173,36 +212,23 @@ const NO_SOURCE_ERROR: Readonly<Record<ErrorSourceName, number>> = { quantizatio
  * -> source -> MSE. A source the hardware cannot have (presentErrorSources) is exactly 0. The sources
  * interact, so the values need not add up to the MSE with all of them.
  */
-function predictEachSourceAlone(hardware: HardwareNetwork, input: Tensor, mode: PredictionMode, ideal: NodeOutputs): Map<string, Record<ErrorSourceName, number>> {
-  const present = presentErrorSources(hardware);
+async function predictEachSourceAlone(hardware: HardwareNetwork, engine: MseEngine): Promise<Map<string, Record<ErrorSourceName, number>>> {
+  const present = presentErrorSources(analysableHardware(hardware));
   const byNode = new Map<string, Record<ErrorSourceName, number>>();
   for (const node of hardware.network.nodes) byNode.set(node.name, { ...NO_SOURCE_ERROR });
   for (const source of ERROR_SOURCE_NAMES) {
     if (!present[source]) continue;
-    const prediction = new MseAnalyzer(hardware, onlySource(source)).predict(input, { mode, ideal });
+    const prediction = await engine.predict(onlySource(source), () => {});
     for (const node of prediction.nodes) byNode.get(node.name)![source] = node.mse;
   }
   return byNode;
 }
 
-/** Monte-Carlo trials of the hardware with only the report's sources switched on. */
-function sampleWithSources(hardware: HardwareNetwork, input: Tensor, options: MseReportOptions, ideal: NodeOutputs): NetworkMonteCarlo {
-  const everySource = ERROR_SOURCE_NAMES.every((name) => options.sources[name]);
-  const sampled = everySource ? hardware : hardwareWithSources(hardware, options.sources);
-  return withProgress(options.progress ?? silentProgress, options.monteCarloTrials, 'Monte-Carlo trials', (onTrial) =>
-    networkMonteCarlo(sampled, input, { seed: options.seed, trials: options.monteCarloTrials, ideal, irDrop: options.sources.wires, onTrial: (done) => onTrial(done) }),
-  );
-}
-
-/** Runs `work` with a progress task of `total` units, ticked by the callback it is given. */
-function withProgress<T>(progress: ProgressReporter, total: number, label: string, work: (onUnit: (done: number) => void) => T): T {
+/** Runs `work` with a progress task of `total` units, ticked by the callback it is given (units done since the last call). */
+async function withProgress<T>(progress: ProgressReporter, total: number, label: string, work: (tick: (units: number) => void) => Promise<T>): Promise<T> {
   progress.start(total, label);
-  let reported = 0;
   try {
-    return work((done) => {
-      progress.tick(done - reported);
-      reported = done;
-    });
+    return await work((units) => progress.tick(units));
   } finally {
     progress.stop();
   }

@@ -5,10 +5,10 @@ import type { TrialPlan } from '../run/trial-plan.js';
 
 /**
  * How one kind of analysis card runs. `direct` cards (`.mvm`, `.mse`, `.optimize`) run whole in the
- * calling thread; `trials` cards (`.mc`, `.accuracy`, `.compare`) give a plan of Monte-Carlo trial
+ * calling thread (`.mse` asynchronously); `trials` cards (`.mc`, `.accuracy`, `.compare`) give a plan of Monte-Carlo trial
  * requests whose trials the caller may split over worker threads.
  */
-export type CardRunner<A extends Analysis> = CardDescription<A> & ({ readonly direct: (ctx: RunContext, analysis: A) => AnalysisRows } | { readonly trials: (ctx: RunContext, analysis: A) => TrialPlan });
+export type CardRunner<A extends Analysis> = CardDescription<A> & ({ readonly direct: (ctx: RunContext, analysis: A) => AnalysisRows | Promise<AnalysisRows> } | { readonly trials: (ctx: RunContext, analysis: A) => TrialPlan });
 
 interface CardDescription<A extends Analysis> {
   /** The card as one line, e.g. `.mc array=tile weights=W inputs=X metric=mse mode=noisy runs=50`. */

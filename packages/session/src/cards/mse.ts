@@ -16,12 +16,12 @@ import type { CardRunner } from './card.js';
  * `alone=yes` the MSE with each error source alone (mse_quantization, mse_device_mean, ...). The
  * read time is `time=`, else each array's own.
  */
-export function runMse(ctx: RunContext, analysis: MseAnalysis): AnalysisRows {
+export async function runMse(ctx: RunContext, analysis: MseAnalysis): Promise<AnalysisRows> {
   const inputs = ctx.inputs(analysis.inputs);
   const built = buildWorkload(ctx, analysis.workload, inputs, analysis.readTimeSeconds !== undefined ? { readTimeSeconds: analysis.readTimeSeconds } : {});
   let report: MseReport;
   try {
-    report = mseReport(built.hardware, built.inputs, {
+    report = await mseReport(built.hardware, built.inputs, {
       mode: analysis.mode,
       sources: analysis.sources ? sourcesOf(analysis.sources) : ALL_SOURCES,
       alone: analysis.alone,

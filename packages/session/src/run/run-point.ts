@@ -34,7 +34,7 @@ export async function runPoint(ctx: RunContext, evaluate: TrialEvaluator, progre
   for (const [analysisIndex, analysis] of ctx.design.analyses.entries()) {
     const runner = cardRunner(analysis);
     if ('direct' in runner) {
-      results.push(runner.direct(ctx, analysis));
+      results.push(await runner.direct(ctx, analysis));
       continue;
     }
     const plan = runner.trials(ctx, analysis);
