@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HardwareNetwork, type Network, ProgrammedNetwork, crossbarConfig, decodeNpy, gaussianDevice, isWeightNode, networkShapes, runNetwork, shapeSize, tensor } from '@xbar/core';
 import { createFastNormalStream } from '@xbar/core/kernels';
-import { rowProducts, rowProductsReference } from '../packages/core/src/math/row-products.js';
+import { rowProducts, rowProductsReference, rowProductsScalar } from '../packages/core/src/math/row-products.js';
 import { importOnnx, unexportableNodes } from '@xbar/onnx';
 import { NormalsBuffer, OnnxRuntimeNetwork, OnnxRuntimeTrial, onnxRuntimeTrialSupport } from '@xbar/onnx/engine';
 import * as ort from 'onnxruntime-node';
@@ -51,20 +51,20 @@ function macsPerSample(network: Network): number {
   return macs;
 }
 
-/** GMAC/s of rowProducts and of the plain loop on the first stage's conv product (16 x 144 kernels, 1024 patches). */
-function kernelRates(): { blocked: number; plain: number } {
+/** GMAC/s of rowProducts (WebAssembly SIMD at this size), of its JavaScript kernel and of the plain loop on the first stage's conv product (16 x 144 kernels, 1024 patches). */
+function kernelRates(): { blocked: number; scalar: number; plain: number } {
   const [rows, cols, depth] = [16, 1024, 144];
   const a = Float64Array.from({ length: rows * depth }, (_, i) => Math.sin(i));
   const b = Float64Array.from({ length: cols * depth }, (_, i) => Math.cos(i));
   const out = new Float64Array(rows * cols);
-  const rate = (kernel: typeof rowProducts) => {
+  const rate = (kernel: typeof rowProductsScalar) => {
     const reps = 100;
     kernel(a, rows, b, cols, depth, undefined, out, 0, cols, 1);
     const started = performance.now();
     for (let k = 0; k < reps; k++) kernel(a, rows, b, cols, depth, undefined, out, 0, cols, 1);
     return (rows * cols * depth * reps) / ((performance.now() - started) / 1000) / 1e9;
   };
-  return { blocked: rate(rowProducts), plain: rate(rowProductsReference) };
+  return { blocked: rate(rowProducts), scalar: rate(rowProductsScalar), plain: rate(rowProductsReference) };
 }
 
 /** Millions of float32 standard normals per second from createFastNormalStream (20 M, median of 5). */
@@ -237,6 +237,7 @@ const section: BenchSection = {
       net_hw_vs_onnxruntime_transformer: Number(sig(transformer.hardwareMs / transformer.ortMs)),
       net_onnxruntime_ms_transformer_b64: Number(sig(transformer.ortMs)),
       net_kernel_gmac_per_s_blocked: Number(sig(kernels.blocked)),
+      net_kernel_gmac_per_s_scalar: Number(sig(kernels.scalar)),
       net_kernel_gmac_per_s_plain_loop: Number(sig(kernels.plain)),
     };
     const trialEngine = (t: NetworkTimes) => (t.hardwareEngine === 'onnxruntime' ? 'on ONNX Runtime' : 'reference engine: ONNX Runtime cannot run this trial');
@@ -277,8 +278,8 @@ const section: BenchSection = {
         ],
       ),
       '',
-      `${sig(resnet.gmac)} GMAC per ResNet-20 batch through the weight layers. xbar's dense/conv kernel (rowProducts, 4 x 4 blocks) on the`,
-      `first stage's conv product (16 kernels of 144 weights x 1024 patches): ${sig(kernels.blocked)} GMAC/s, against ${sig(kernels.plain)} for the plain loop.`,
+      `${sig(resnet.gmac)} GMAC per ResNet-20 batch through the weight layers. xbar's dense/conv kernel (rowProducts, 4 x 4 blocks, WebAssembly SIMD at this size) on the`,
+      `first stage's conv product (16 kernels of 144 weights x 1024 patches): ${sig(kernels.blocked)} GMAC/s, against ${sig(kernels.scalar)} for its JavaScript kernel and ${sig(kernels.plain)} for the plain loop (the same bits).`,
       '',
       `A ResNet-20 trial on ONNX Runtime: ${sig(resnet.trialSetupMs ?? NaN)} ms to program it and create its session, ${sig(resnet.trialRunMs ?? NaN)} ms to run the batch, of which`,
       `${sig((resnet.normalsPerBatch ?? NaN) / 1e6)} M standard normals from createFastNormalStream at ${sig(normalsRate)} M/s (${sig((resnet.normalsPerBatch ?? NaN) / normalsRate / 1000)} ms).`,

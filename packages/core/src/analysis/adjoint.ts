@@ -1,6 +1,7 @@
 import type { MappedWeightNode } from '../hardware/hardware-network.js';
 import type { PatchLayout } from '../hardware/patches.js';
 import { rowProducts } from '../math/row-products.js';
+import type { SimdWorkspace } from '../math/row-products-simd.js';
 import type { Network, NetworkNode } from '../network/graph.js';
 import { shapeSize } from '../network/tensor.js';
 import type { ActivationMoments } from './activation-moments.js';
@@ -67,6 +68,8 @@ export interface AdjointNetwork {
   readonly linearMap: (node: NetworkNode) => SparseLinearMap;
   /** The windows (input element indices per output) of a max pooling node. */
   readonly poolWindows: (node: NetworkNode) => readonly number[][];
+  /** Memory of the SIMD products, reused over the prediction's samples. */
+  readonly products: SimdWorkspace;
 }
 
 
@@ -134,11 +137,11 @@ export function tailStartCovariance(net: AdjointNetwork, record: BodyRecord, tai
       case 'relu':
       case 'sigmoid':
       case 'tanh':
-        accumulate(node.inputs[0], activationAdjoint(node.op, sampleOf(record.values.get(node.inputs[0])!, b), sampleOf(record.values.get(node.output)!, b), adjoint, m, covariance));
+        accumulate(node.inputs[0], activationAdjoint(node.op, sampleOf(record.values.get(node.inputs[0])!, b), sampleOf(record.values.get(node.output)!, b), adjoint, m, covariance, net.products));
         break;
       case 'maxpool': {
         const pooling = record.maxPools.get(node.name)!;
-        accumulate(pooling.input, maxPoolAdjoint(sampleOf(record.values.get(pooling.input)!, b), pooling.pooled && sampleOf(pooling.pooled, b), sampleOf(record.values.get(node.output)!, b), net.poolWindows(node), adjoint, m, covariance));
+        accumulate(pooling.input, maxPoolAdjoint(sampleOf(record.values.get(pooling.input)!, b), pooling.pooled && sampleOf(pooling.pooled, b), sampleOf(record.values.get(node.output)!, b), net.poolWindows(node), adjoint, m, covariance, net.products));
         break;
       }
       case 'identity':
@@ -196,10 +199,11 @@ function maxPoolAdjoint(
   adjointOut: Float64Array,
   m: number,
   covariance: Float64Array,
+  products: SimdWorkspace,
 ): Float64Array {
   const folded = clarkMaxPool(input, windows);
   const n = windows.length;
-  const adjoint = pooled ? activationAdjoint('relu', pooled, output, adjointOut, m, covariance) : adjointOut;
+  const adjoint = pooled ? activationAdjoint('relu', pooled, output, adjointOut, m, covariance, products) : adjointOut;
   const excess = new Float64Array(n);
   for (let u = 0; u < n; u++) {
     const a = folded.coefficients[u];
@@ -207,7 +211,7 @@ function maxPoolAdjoint(
     windows[u].forEach((j, e) => (share += a[e] * a[e] * input.variance[j]));
     excess[u] = Math.max(0, folded.variance[u] - share);
   }
-  addWeightedGram(adjoint, m, n, excess, covariance);
+  addWeightedGram(adjoint, m, n, excess, covariance, products);
   const result = new Float64Array(m * input.size);
   for (let c = 0; c < m; c++) {
     for (let u = 0; u < n; u++) {
@@ -221,7 +225,15 @@ function maxPoolAdjoint(
 }
 
 /** Element-wise activation: the Stein slope E[f'] per element, and its excess variance as independent noise. */
-function activationAdjoint(op: keyof typeof ACTIVATION_MOMENTS, input: ActivationMoments, output: ActivationMoments, adjoint: Float64Array, m: number, covariance: Float64Array): Float64Array {
+function activationAdjoint(
+  op: keyof typeof ACTIVATION_MOMENTS,
+  input: ActivationMoments,
+  output: ActivationMoments,
+  adjoint: Float64Array,
+  m: number,
+  covariance: Float64Array,
+  products: SimdWorkspace,
+): Float64Array {
   const size = input.size;
   const slope = new Float64Array(size);
   const excess = new Float64Array(size);
@@ -238,7 +250,7 @@ function activationAdjoint(op: keyof typeof ACTIVATION_MOMENTS, input: Activatio
     }
     excess[e] = Math.max(0, output.variance[e] - slope[e] * slope[e] * variance);
   }
-  addWeightedGram(adjoint, m, size, excess, covariance);
+  addWeightedGram(adjoint, m, size, excess, covariance, products);
   const result = new Float64Array(adjoint.length);
   for (let c = 0; c < m; c++) for (let e = 0; e < size; e++) result[c * size + e] = adjoint[c * size + e] * slope[e];
   return result;
@@ -315,13 +327,13 @@ function weightNodeAdjoint(net: AdjointNetwork, record: BodyRecord, name: string
       }
     }
     // programming noise, one draw per weight shared by every position: the weight gradients of the means
-    rowProducts(byChannel, m * M, patchMean, K, P, undefined, gradient, 0, K, 1);
-    addWeightedGram(gradient, m, M * K, s.programVariance, covariance);
-    if (s.reference) addReferenceTerms(s.reference, M, P, K, patchMean, patchVariance, byChannel, gradient, m, covariance);
+    rowProducts(byChannel, m * M, patchMean, K, P, undefined, gradient, 0, K, 1, net.products);
+    addWeightedGram(gradient, m, M * K, s.programVariance, covariance, net.products);
+    if (s.reference) addReferenceTerms(s.reference, M, P, K, patchMean, patchVariance, byChannel, gradient, m, covariance, net.products);
     // the patch adjoint through the mean weights
     for (let mm = 0; mm < M; mm++) for (let k = 0; k < K; k++) weightsTransposed[k * M + mm] = s.meanWeights[mm * K + k];
-    rowProducts(byPosition, m * P, weightsTransposed, K, M, undefined, patchAdjoint, 0, K, 1);
-    if (inputNoise > 0) addWeightedGram(patchAdjoint, m, P * K, undefined, covariance, inputNoise);
+    rowProducts(byPosition, m * P, weightsTransposed, K, M, undefined, patchAdjoint, 0, K, 1, net.products);
+    if (inputNoise > 0) addWeightedGram(patchAdjoint, m, P * K, undefined, covariance, net.products, inputNoise);
     const slope = nodeRecord.dacSlope;
     for (let c = 0; c < m; c++) {
       for (let p = 0; p < P; p++) {
@@ -334,7 +346,7 @@ function weightNodeAdjoint(net: AdjointNetwork, record: BodyRecord, name: string
       }
     }
   }
-  addWeightedGram(adjointOut, m, outputSize, independent, covariance);
+  addWeightedGram(adjointOut, m, outputSize, independent, covariance, net.products);
   if (nodeRecord.analogMean) addCompensationTerms(layout, stats, nodeRecord.analogMean.subarray(sampleOut, sampleOut + outputSize), x.mean.subarray(sampleIn, sampleIn + inputSize), adjointOut, m, covariance);
   return inputAdjoint;
 }
@@ -358,6 +370,7 @@ function addReferenceTerms(
   gradient: Float64Array,
   m: number,
   covariance: Float64Array,
+  products: SimdWorkspace,
 ): void {
   const tiles = reference.columnTiles;
   const w = new Float64Array(m * tiles * P); // [c][t][p]
@@ -386,18 +399,18 @@ function addReferenceTerms(
     const gain = reference.gain[mm];
     for (let p = 0; p < P; p++) ownReadWeight[mm * P + p] = -gain * gain * readWeight[reference.columnTile[mm] * P + p];
   }
-  addWeightedGram(w, m, tiles * P, readWeight, covariance);
-  addWeightedGram(byChannel, m, M * P, ownReadWeight, covariance);
+  addWeightedGram(w, m, tiles * P, readWeight, covariance, products);
+  addWeightedGram(byChannel, m, M * P, ownReadWeight, covariance, products);
   // the programming error of the reference cells, shared by every position
   const tileGradient = new Float64Array(m * tiles * K);
-  rowProducts(w, m * tiles, patchMean, K, P, undefined, tileGradient, 0, K, 1);
-  addWeightedGram(tileGradient, m, tiles * K, reference.programVariance, covariance);
+  rowProducts(w, m * tiles, patchMean, K, P, undefined, tileGradient, 0, K, 1, products);
+  addWeightedGram(tileGradient, m, tiles * K, reference.programVariance, covariance, products);
   const ownProgram = new Float64Array(M * K);
   for (let mm = 0; mm < M; mm++) {
     const gain = reference.gain[mm];
     for (let k = 0; k < K; k++) ownProgram[mm * K + k] = -gain * gain * reference.programVariance[reference.columnTile[mm] * K + k];
   }
-  addWeightedGram(gradient, m, M * K, ownProgram, covariance);
+  addWeightedGram(gradient, m, M * K, ownProgram, covariance, products);
 }
 
 /**
@@ -439,11 +452,11 @@ function addCompensationTerms(layout: PatchLayout, stats: readonly LayerStatisti
  * covariance[c, c'] += scale * sum_j A[c, j] A[c', j] w[j] for the m rows of A (m x n, row-major);
  * w undefined: all ones. One blocked product of the weighted rows against the rows (rowProducts).
  */
-function addWeightedGram(a: Float64Array, m: number, n: number, w: Float64Array | undefined, covariance: Float64Array, scale = 1): void {
+function addWeightedGram(a: Float64Array, m: number, n: number, w: Float64Array | undefined, covariance: Float64Array, products: SimdWorkspace, scale = 1): void {
   const weighted = new Float64Array(m * n);
   for (let c = 0; c < m; c++) for (let j = 0; j < n; j++) weighted[c * n + j] = a[c * n + j] * (w ? w[j] : 1) * scale;
   const gram = new Float64Array(m * m);
-  rowProducts(weighted, m, a, m, n, undefined, gram, 0, m, 1);
+  rowProducts(weighted, m, a, m, n, undefined, gram, 0, m, 1, products);
   // the two halves agree up to rounding: their mean keeps the covariance exactly symmetric
   for (let c = 0; c < m; c++) for (let d = 0; d < m; d++) covariance[c * m + d] += 0.5 * (gram[c * m + d] + gram[d * m + c]);
 }

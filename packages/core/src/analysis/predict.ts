@@ -16,6 +16,7 @@ import { softmaxMoments } from './softmax.js';
 import { ALL_SOURCES, type ErrorSources } from './sources.js';
 import { propagateWeightNode } from './weight-node.js';
 import { wiredRefusal } from './wired-noise.js';
+import { SimdWorkspace } from '../math/row-products-simd.js';
 import { type BatchMoments, type DiagonalKernel, diagonalKernel, elementwiseBatch, exactBatch, weightNodeBatch } from './batched-diagonal.js';
 import { tiledAdcBatch } from './tiled-adc.js';
 import { addCompensationNoise, addCompensationNoiseBatch } from './drift-compensation.js';
@@ -373,6 +374,7 @@ export class MseAnalyzer {
     const start = network.nodes[tail];
     const record: BodyRecord = { values, weightNodes, maxPools };
     const adjointNetwork: AdjointNetwork = {
+      products: new SimdWorkspace(),
       network,
       shapes: this.shapes,
       mapped: this.hardware.mapped,

@@ -1,3 +1,5 @@
+import { SIMD_MIN_PRODUCTS, type SimdWorkspace, rowProductsSimd } from './row-products-simd.js';
+
 /**
  * out[r, c] = bias[r] + sum_k a[r, k] b[c, k]: every row of `a` (rows x depth, row-major) against
  * every row of `b` (cols x depth, row-major): a dense layer (weights x inputs) and a
@@ -5,7 +7,9 @@
  * that each loaded value serves four products; every sum still adds its terms in order k = 0, 1, ...
  * from the bias, so the result is bit-identical to the plain loop (`rowProductsReference`).
  *
- * `out` is written at out[outOffset + r * rowStride + c * colStride].
+ * `out` is written at out[outOffset + r * rowStride + c * colStride]. From SIMD_MIN_PRODUCTS
+ * multiply-adds on, the WebAssembly SIMD kernel computes the same sums in the same order
+ * (row-products-simd.ts), in `workspace` when given (a caller with many products keeps one).
  */
 export function rowProducts(
   a: Float64Array,
@@ -18,7 +22,17 @@ export function rowProducts(
   outOffset: number,
   rowStride: number,
   colStride: number,
+  workspace?: SimdWorkspace,
 ): void {
+  if (rows * cols * depth >= SIMD_MIN_PRODUCTS && rowProductsSimd(a, rows, b, cols, depth, bias, out, outOffset, rowStride, colStride, workspace)) return;
+  rowProductsScalar(a, rows, b, cols, depth, bias, out, outOffset, rowStride, colStride);
+}
+
+/** The arguments of the kernels without a workspace. */
+type ProductArguments = [a: Float64Array, rows: number, b: Float64Array, cols: number, depth: number, bias: Float64Array | undefined, out: Float64Array, outOffset: number, rowStride: number, colStride: number];
+
+/** rowProducts in JavaScript, four rows by four columns at a time (the path below SIMD_MIN_PRODUCTS, and without WebAssembly SIMD). */
+export function rowProductsScalar(...[a, rows, b, cols, depth, bias, out, outOffset, rowStride, colStride]: ProductArguments): void {
   const fullRows = rows - (rows % 4);
   const fullCols = cols - (cols % 4);
   // four rows of b (the patches or input vectors, usually the larger operand) stay in cache while
@@ -76,6 +90,6 @@ function dot(a: Float64Array, aOffset: number, b: Float64Array, bOffset: number,
 }
 
 /** The plain loop rowProducts is tested against. */
-export function rowProductsReference(...[a, rows, b, cols, depth, bias, out, outOffset, rowStride, colStride]: Parameters<typeof rowProducts>): void {
+export function rowProductsReference(...[a, rows, b, cols, depth, bias, out, outOffset, rowStride, colStride]: ProductArguments): void {
   for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[outOffset + r * rowStride + c * colStride] = dot(a, r * depth, b, c * depth, depth, bias ? bias[r] : 0);
 }
