@@ -42,6 +42,9 @@ function compileKernel(): WasmModule | undefined {
   return wasm && wasm.validate(bytes) ? new wasm.Module(bytes) : undefined;
 }
 
+/** The arguments of rowProducts: a (rows x depth), b (cols x depth), the bias, and where the outputs go. */
+export type ProductArguments = [a: Float64Array, rows: number, b: Float64Array, cols: number, depth: number, bias: Float64Array | undefined, out: Float64Array, outOffset: number, rowStride: number, colStride: number];
+
 type Gemm = (a: number, rows: number, bp: number, cols: number, depth: number, bias: number, out: number, outStride: number) => void;
 
 /**
@@ -68,20 +71,7 @@ export class SimdWorkspace {
  * contract) on the SIMD kernel, in at most `maxBytes` of memory; false, with nothing written, when
  * it cannot run (no WebAssembly SIMD, or `b` and four rows do not fit).
  */
-export function rowProductsSimd(
-  a: Float64Array,
-  rows: number,
-  b: Float64Array,
-  cols: number,
-  depth: number,
-  bias: Float64Array | undefined,
-  out: Float64Array,
-  outOffset: number,
-  rowStride: number,
-  colStride: number,
-  workspace: SimdWorkspace = new SimdWorkspace(),
-  maxBytes = SIMD_MAX_BYTES,
-): boolean {
+export function rowProductsSimd(...[a, rows, b, cols, depth, bias, out, outOffset, rowStride, colStride, workspace = new SimdWorkspace(), maxBytes = SIMD_MAX_BYTES]: [...ProductArguments, workspace?: SimdWorkspace, maxBytes?: number]): boolean {
   if (depth === 0) return false;
   const paddedCols = Math.ceil(cols / 4) * 4;
   const packedDoubles = paddedCols * depth;

@@ -1,4 +1,4 @@
-import { SIMD_MIN_PRODUCTS, type SimdWorkspace, rowProductsSimd } from './row-products-simd.js';
+import { type ProductArguments, SIMD_MIN_PRODUCTS, type SimdWorkspace, rowProductsSimd } from './row-products-simd.js';
 
 /**
  * out[r, c] = bias[r] + sum_k a[r, k] b[c, k]: every row of `a` (rows x depth, row-major) against
@@ -27,9 +27,6 @@ export function rowProducts(
   if (rows * cols * depth >= SIMD_MIN_PRODUCTS && rowProductsSimd(a, rows, b, cols, depth, bias, out, outOffset, rowStride, colStride, workspace)) return;
   rowProductsScalar(a, rows, b, cols, depth, bias, out, outOffset, rowStride, colStride);
 }
-
-/** The arguments of the kernels without a workspace. */
-type ProductArguments = [a: Float64Array, rows: number, b: Float64Array, cols: number, depth: number, bias: Float64Array | undefined, out: Float64Array, outOffset: number, rowStride: number, colStride: number];
 
 /** rowProducts in JavaScript, four rows by four columns at a time (the path below SIMD_MIN_PRODUCTS, and without WebAssembly SIMD). */
 export function rowProductsScalar(...[a, rows, b, cols, depth, bias, out, outOffset, rowStride, colStride]: ProductArguments): void {
