@@ -84,12 +84,17 @@ describe('mseReport in diagonal mode', () => {
     const report = await mseReport(hardware, images, { ...settings, mode: 'diagonal' });
     expect(report.warnings).toEqual([expect.stringMatching(/^mode=diagonal propagates variances only: .*; here '[^']+' \((avgpool|dense|globalavgpool)\) .*sum over positions and read low/)]);
     expect((await mseReport(hardware, images, settings)).warnings).toEqual([]);
-    // a wired convolution keeps ideal wires in the prediction, by name; its dense layer does not
+    // wired conv and dense layers are modelled; an ADC of partial currents (several row tiles) is not, by name
     const wires = { rowSegmentOhms: 1, columnSegmentOhms: 1, sourceOhms: 0, senseOhms: 0 };
-    const wired = HardwareNetwork.create(cnn, () => crossbarConfig({ device: gaussianDevice.create({ gmin: 1e-5, gmax: 1e-4 }), wires }));
-    wired.calibrate(images);
-    expect((await mseReport(wired, images, settings)).warnings).toEqual([
-      "the IR drop of the wires of layer 'conv1' is not modelled by the analytical MSE (the wired model covers dense layers only, and this is a conv2d layer): it predicts ideal wires there; .mc mode=ir samples them",
+    const wiredOn = (rows: number) => {
+      const built = HardwareNetwork.create(cnn, () => crossbarConfig({ device: gaussianDevice.create({ gmin: 1e-5, gmax: 1e-4 }), rows, adc: { bits: 6 }, wires }));
+      built.calibrate(images);
+      return built;
+    };
+    const wired = wiredOn(128);
+    expect((await mseReport(wired, images, settings)).warnings).toEqual([]);
+    expect((await mseReport(wiredOn(32), images, settings)).warnings).toEqual([
+      "the IR drop of the wires of layer 'fc' is not modelled by the analytical MSE (its ADC quantizes partial currents (several row tiles or N-ary digits), which the wired model does not): it predicts ideal wires there; .mc mode=ir samples them",
     ]);
     expect((await mseReport(wired, images, { ...settings, sources: { ...ALL_SOURCES, wires: false } })).warnings).toEqual([]);
     // an MLP has no positions: the general warning only

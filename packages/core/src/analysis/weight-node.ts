@@ -3,7 +3,7 @@ import { type ActivationMoments, type CovarianceMode, CovariancePool, applyEleme
 import { quantizerMoments } from './elementwise-moments.js';
 import { type LayerStatistics, channelAdc } from './layer-statistics.js';
 import { applyTiledAdc } from './tiled-adc.js';
-import { addWiredCrossCovariance, addWiredVariance, cellVoltageSecondMoments } from './wired-noise.js';
+import { addWiredCovariance, addWiredVariance, cellVoltages } from './wired-noise.js';
 
 /**
  * Moments of a weight node's output (dense or conv as im2col) given the moments of its crossbar
@@ -16,8 +16,8 @@ import { addWiredCrossCovariance, addWiredVariance, cellVoltageSecondMoments } f
  *     + [p = p'] s_in^2 sum_k (Wbar_mk Wbar_m'k + [m = m'] s_mk^2)   DAC noise, fresh at every MVM
  *     + [m = m', p = p'] (ADC Delta^2 / 12 + output noise)
  *     + offset scheme, m != m' of one column tile: gain_m gain_m' sum_k Var(G_ref,k) E[x_pk x_p'k]
- *   (a wired dense layer: its cells' noise through the circuit instead of the sProg, sRead and
- *   reference terms, wired-noise.ts)
+ *   (a wired layer: its cells' noise through the circuit instead of the sProg, sRead and reference
+ *   terms, shared by every position, wired-noise.ts)
  *
  * (noise x noise products included: s^2 E[x^2] = s^2 (mu^2 + Gamma)). Diagonal mode keeps only
  * p = p', m = m' and the diagonal of Gamma.
@@ -40,11 +40,17 @@ export function propagateWeightNode(
   const inputExact = x.variance.every((v) => v === 0);
   const outIndex = (m: number, p: number) => m * layout.channelStride + p * layout.positionStride;
   meansAndDiagonal(x, layout, stats, full, mean, variance);
-  const wiredMoments = stats.map((s) => (s.wired ? wiredCellMoments(x, layout, s) : undefined));
-  stats.forEach((s, g) => {
-    if (s.wired) addWiredVariance(s.wired, wiredMoments[g]!, M, variance, g * M * layout.channelStride, layout.channelStride);
-  });
+  const wired = stats.map((s, g) => (s.wired ? wiredCellVoltages(x, layout, g, s) : undefined));
   if (!covariance || !gamma) {
+    stats.forEach((s, g) => {
+      const cells = wired[g];
+      if (!s.wired || !cells) return;
+      const second = new Float64Array(s.wired.cells);
+      for (let p = 0; p < positions; p++) {
+        for (let c = 0; c < second.length; c++) second[c] = cells.voltage[p * second.length + c] ** 2 + cells.spread[p * second.length + c];
+        addWiredVariance(s.wired, second, M, variance, g * M * layout.channelStride + p * layout.positionStride, layout.channelStride);
+      }
+    });
     if (stats[0].adc.kind === 'parts') applyTiledAdc(x, layout, stats, { mean, variance });
     return finishOutputs({ size: n, mean, variance }, layout, stats, bias, pool);
   }
@@ -74,27 +80,32 @@ export function propagateWeightNode(
       }
     }
     if (s.reference) addReferenceCovariance(layout, g, s, x, covariance, outIndex);
-    if (s.wired) addWiredCrossCovariance(s.wired, wiredMoments[g]!, M, covariance, n, (mm) => outIndex(g * M + mm, 0));
+    const cells = wired[g];
+    if (s.wired && cells) addWiredCovariance(s.wired, cells.voltage, cells.spread, M, positions, covariance, n, (mm, p) => outIndex(g * M + mm, p));
   }
   for (let o = 0; o < n; o++) variance[o] = covariance[o * n + o];
   if (stats[0].adc.kind === 'parts') applyTiledAdc(x, layout, stats, { mean, variance, covariance });
   return finishOutputs({ size: n, mean, variance, covariance }, layout, stats, bias, pool);
 }
 
-/** E[z_c^2] of a wired dense layer's cells (wired-noise.ts) for its one MVM: the patch of position 0. */
-function wiredCellMoments(x: ActivationMoments, layout: PatchLayout, s: LayerStatistics): Float64Array {
-  if (layout.positions !== 1) throw new RangeError('internal: the wired model is for dense layers (one position)');
-  const K = layout.patchSize;
+/** A wired layer's cell voltages and spreads at every position of group g (position-major, see cellVoltages). */
+function wiredCellVoltages(x: ActivationMoments, layout: PatchLayout, g: number, s: LayerStatistics): { voltage: Float64Array; spread: Float64Array } {
+  const { positions: P, patchSize: K, index } = layout;
+  const cells = s.wired!.cells;
+  const voltage = new Float64Array(P * cells);
+  const spread = new Float64Array(P * cells);
   const patchMean = new Float64Array(K);
   const patchVariance = new Float64Array(K);
-  for (let k = 0; k < K; k++) {
-    const j = layout.index[k];
-    patchMean[k] = j < 0 ? 0 : x.mean[j];
-    patchVariance[k] = j < 0 ? 0 : x.variance[j];
+  for (let p = 0; p < P; p++) {
+    const row = (g * P + p) * K;
+    for (let k = 0; k < K; k++) {
+      const j = index[row + k];
+      patchMean[k] = j < 0 ? 0 : x.mean[j];
+      patchVariance[k] = j < 0 ? 0 : x.variance[j];
+    }
+    cellVoltages(s.wired!, patchMean, patchVariance, s.inputNoiseVariance, voltage.subarray(p * cells, (p + 1) * cells), spread.subarray(p * cells, (p + 1) * cells));
   }
-  const moments = new Float64Array(s.wired!.cells);
-  cellVoltageSecondMoments(s.wired!, patchMean, patchVariance, s.inputNoiseVariance, moments);
-  return moments;
+  return { voltage, spread };
 }
 
 /**

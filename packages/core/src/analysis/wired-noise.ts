@@ -1,6 +1,7 @@
 import { wireSensitivities } from '../circuit/sensitivity.js';
 import type { MomentCache } from '../device/moment-cache.js';
 import type { CrossbarLayer } from '../mvm/crossbar-layer.js';
+import { rowProducts } from '../math/row-products.js';
 import { type CellTerms, cellTerms } from './cell-terms.js';
 import type { ErrorSources } from './sources.js';
 
@@ -47,13 +48,13 @@ export interface WiredTile {
 }
 
 /**
- * Why the analysis cannot carry a wired layer through its circuit (undefined when it can): convolutions
- * (the same cells at every position: the wired cross-position terms are not derived), the ADC
- * quantizing partial currents (several row tiles, N-ary digits), drift compensation, nonlinear cells.
+ * Why the analysis cannot carry a wired layer through its circuit (undefined when it can): recurrent
+ * layers, the ADC quantizing partial currents (several row tiles, N-ary digits), drift compensation,
+ * nonlinear cells.
  */
 export function wiredRefusal(layer: CrossbarLayer, op: string, sources: ErrorSources): string | undefined {
   const { config, tiled, mapping } = layer;
-  if (op !== 'dense') return `the wired model covers dense layers only, and this is a ${op} layer`;
+  if (op !== 'dense' && op !== 'conv2d') return `the wired model covers dense and conv layers only, and this is a ${op} layer`;
   if (layer.device.current) return 'its cells are nonlinear (the circuit is solved by Newton iterations, not linearized)';
   if (config.driftCompensation) return 'drift compensation with wires is not modelled';
   const partials = tiled.rowTiles > 1 || mapping.channelGain.length !== layer.outputs;
@@ -121,23 +122,32 @@ export function wiredLayer(
 }
 
 /**
- * E[z_c^2] of every cell (into `out`, length `noise.cells`) for one MVM whose inputs have means `mean`
- * and variances `variance` (layer input units), plus the DAC noise `inputNoiseVariance` on every row.
+ * For one MVM whose inputs have means `mean` and variances `variance` (layer input units), plus the
+ * DAC noise `inputNoiseVariance` on every row: each cell's mean voltage z_c = U_c mu (into `voltage`)
+ * and its spread sum_i U_ci^2 (var_i + s_in^2) (into `spread`), both of length `noise.cells`.
  */
-export function cellVoltageSecondMoments(noise: WiredNoise, mean: Float64Array, variance: Float64Array, inputNoiseVariance: number, out: Float64Array): void {
+export function cellVoltages(noise: WiredNoise, mean: Float64Array, variance: Float64Array, inputNoiseVariance: number, voltage: Float64Array, spread: Float64Array): void {
   for (const tile of noise.tiles) {
-    const { rowStart, rowCount, firstCell, voltage, voltageSquared } = tile;
+    const { rowStart, rowCount, firstCell, voltage: U, voltageSquared } = tile;
     for (let c = 0; c < tile.cellCount; c++) {
       const base = c * rowCount;
       let z = 0;
-      let spread = 0;
+      let w = 0;
       for (let i = 0; i < rowCount; i++) {
-        z += voltage[base + i] * mean[rowStart + i];
-        spread += voltageSquared[base + i] * (variance[rowStart + i] + inputNoiseVariance);
+        z += U[base + i] * mean[rowStart + i];
+        w += voltageSquared[base + i] * (variance[rowStart + i] + inputNoiseVariance);
       }
-      out[firstCell + c] = z * z + spread;
+      voltage[firstCell + c] = z;
+      spread[firstCell + c] = w;
     }
   }
+}
+
+/** E[z_c^2] = z_c^2 + spread_c of every cell (into `out`) for one MVM (see cellVoltages). */
+export function cellVoltageSecondMoments(noise: WiredNoise, mean: Float64Array, variance: Float64Array, inputNoiseVariance: number, out: Float64Array): void {
+  const spread = new Float64Array(noise.cells);
+  cellVoltages(noise, mean, variance, inputNoiseVariance, out, spread);
+  for (let c = 0; c < noise.cells; c++) out[c] = out[c] * out[c] + spread[c];
 }
 
 /** Per output, sum_c a_oc^2 s_c^2 E[z_c^2] (the cells' noise variance), added into `variance[o * stride]`. */
@@ -150,19 +160,49 @@ export function addWiredVariance(noise: WiredNoise, secondMoments: Float64Array,
   }
 }
 
-/** Full mode: the cells' noise covariance of outputs o != o', sum_c a_oc a_o'c s_c^2 E[z_c^2], added into the n x n `covariance` at output elements `element(o)`. */
-export function addWiredCrossCovariance(noise: WiredNoise, secondMoments: Float64Array, outputs: number, covariance: Float64Array, n: number, element: (o: number) => number): void {
+/**
+ * Full mode: the cells' noise covariance of every pair of outputs of a weight node's MVMs at
+ * positions p, q (the same cells read at every position), from each position's cell voltages
+ * (`voltage[p * cells + c]`, `spread` alike, see cellVoltages):
+ *   Cov(y_op, y_o'q) += sum_c a_oc a_o'c s_c^2 (z_c(p) z_c(q) + [p = q] spread_c(p)),
+ * the first term one Gram product over the cells, the second per position. The spread between two
+ * positions (input covariance x cell variance, second order) is left out. Added into the n x n
+ * `covariance` at output elements `element(o, p)`.
+ */
+export function addWiredCovariance(
+  noise: WiredNoise,
+  voltage: Float64Array,
+  spread: Float64Array,
+  outputs: number,
+  positions: number,
+  covariance: Float64Array,
+  n: number,
+  element: (o: number, p: number) => number,
+): void {
   const { cells, sensitivity, cellVariance } = noise;
-  const weighted = new Float64Array(cells);
+  const rows = outputs * positions;
+  const scaled = new Float64Array(rows * cells); // row (o, p): a_oc s_c z_c(p)
   for (let o = 0; o < outputs; o++) {
-    for (let c = 0; c < cells; c++) weighted[c] = sensitivity[o * cells + c] * cellVariance[c] * secondMoments[c];
-    for (let o2 = o + 1; o2 < outputs; o2++) {
-      let sum = 0;
-      for (let c = 0; c < cells; c++) sum += weighted[c] * sensitivity[o2 * cells + c];
-      const a = element(o);
-      const b = element(o2);
-      covariance[a * n + b] += sum;
-      covariance[b * n + a] += sum;
+    for (let p = 0; p < positions; p++) {
+      const row = (o * positions + p) * cells;
+      for (let c = 0; c < cells; c++) scaled[row + c] = sensitivity[o * cells + c] * Math.sqrt(cellVariance[c]) * voltage[p * cells + c];
+    }
+  }
+  const gram = new Float64Array(rows * rows);
+  rowProducts(scaled, rows, scaled, rows, cells, undefined, gram, 0, rows, 1);
+  for (let r = 0; r < rows; r++) {
+    const a = element(Math.floor(r / positions), r % positions);
+    for (let t = 0; t < rows; t++) covariance[a * n + element(Math.floor(t / positions), t % positions)] += gram[r * rows + t];
+  }
+  const weighted = new Float64Array(cells);
+  for (let p = 0; p < positions; p++) {
+    for (let o = 0; o < outputs; o++) {
+      for (let c = 0; c < cells; c++) weighted[c] = sensitivity[o * cells + c] * cellVariance[c] * spread[p * cells + c];
+      for (let o2 = 0; o2 < outputs; o2++) {
+        let sum = 0;
+        for (let c = 0; c < cells; c++) sum += weighted[c] * sensitivity[o2 * cells + c];
+        covariance[element(o, p) * n + element(o2, p)] += sum;
+      }
     }
   }
 }
