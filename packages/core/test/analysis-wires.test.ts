@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALL_SOURCES, HardwareNetwork, MseAnalyzer, type MsePrediction, crossbarConfig, gaussianDevice, idealNodeOutputs, networkMonteCarlo, onlySource, sourcesOf } from '../src/index.js';
+import { ALL_SOURCES, HardwareNetwork, MseAnalyzer, type MsePrediction, type Network, crossbarConfig, matrix, gaussianDevice, idealNodeOutputs, networkMonteCarlo, onlySource, sourcesOf } from '../src/index.js';
 import { wiredRefusal } from '../src/analysis/wired-noise.js';
 import { hardwareWithSources } from '../src/hardware/with-sources.js';
 import { layerInputRanges } from './analysis-configs.js';
@@ -119,5 +119,10 @@ describe('the analytical MSE with wire resistance', () => {
     const fc1 = tiled.weightNodes()[0];
     expect(wiredRefusal(fc1.groups[0], fc1.node.op, ALL_SOURCES)).toMatch(/ADC quantizes partial currents/);
     expect(wiredRefusal(fc1.groups[0], fc1.node.op, { ...ALL_SOURCES, adc: false })).toBeUndefined();
+    // a model too large to hold is refused with its size (a 1024 x 512 layer on 1024 x 1024 arrays: 17 GB)
+    const wide: Network = { inputName: 'x', inputShape: [1024], outputs: ['y'], nodes: [{ op: 'dense', name: 'wide', inputs: ['x'], output: 'y', weights: matrix(512, 1024), bias: new Float64Array(512) }] };
+    const huge = HardwareNetwork.create(wide, () => crossbarConfig({ device: gaussianDevice.create({ gmin: 10e-6, gmax: 100e-6 }), rows: 1024, cols: 1024, wires: WIRES }));
+    const big = huge.weightNodes()[0];
+    expect(wiredRefusal(big.groups[0], big.node.op, ALL_SOURCES)).toMatch(/would hold [\d.]+ GB of cell voltages and sensitivities \(more than 1 GiB\): use smaller arrays/);
   });
 });

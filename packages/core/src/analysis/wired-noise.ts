@@ -59,7 +59,23 @@ export function wiredRefusal(layer: CrossbarLayer, op: string, sources: ErrorSou
   if (config.driftCompensation) return 'drift compensation with wires is not modelled';
   const partials = tiled.rowTiles > 1 || mapping.channelGain.length !== layer.outputs;
   if (partials && sources.adc && config.adc.bits > 0) return 'its ADC quantizes partial currents (several row tiles or N-ary digits), which the wired model does not';
+  const bytes = wiredModelBytes(layer);
+  if (bytes > WIRED_MODEL_MAX_BYTES) return `its wired model would hold ${(bytes / 1e9).toPrecision(3)} GB of cell voltages and sensitivities (more than ${WIRED_MODEL_MAX_BYTES / 2 ** 30} GiB): use smaller arrays`;
   return undefined;
+}
+
+/** Largest wired model of one layer (bytes): the cell voltages U and U^2 per row, and the outputs' sensitivities (twice). */
+export const WIRED_MODEL_MAX_BYTES = 2 ** 30;
+
+/** Bytes the wired model of `layer` holds: 2 x cells x rows (U, U^2) + 2 x outputs x cells (a, a^2 s^2), in float64. */
+function wiredModelBytes(layer: CrossbarLayer): number {
+  let doubles = 0;
+  let cells = 0;
+  for (const tile of layer.tiled.tiles) {
+    doubles += 2 * tile.targets.length * tile.rowCount;
+    cells += tile.targets.length;
+  }
+  return 8 * (doubles + 2 * layer.outputs * cells);
 }
 
 /**
