@@ -1,6 +1,7 @@
 import type { AffineNode, Conv2dNode, DenseNode, Pool2dNode, SoftmaxNode } from './graph.js';
 import { im2colGroup } from './im2col.js';
 import { rowProducts } from '../math/row-products.js';
+import { SimdWorkspace } from '../math/row-products-simd.js';
 import { broadcastShapes, windowOutputSize2d } from './shapes.js';
 import { type Tensor, shapeSize, tensor } from './tensor.js';
 
@@ -28,12 +29,13 @@ export function conv2dForward(x: Tensor, node: Conv2dNode): Tensor {
   const weights = node.weights.data;
   const out = tensor([batch, outChannels, outHeight, outWidth]);
   const sampleSize = inChannels * inHeight * inWidth;
+  const products = new SimdWorkspace(); // one kernel memory for the batch's products
   for (let b = 0; b < batch; b++) {
     const sample = x.data.subarray(b * sampleSize, (b + 1) * sampleSize);
     for (let g = 0; g < node.groups; g++) {
       im2colGroup(sample, node, sizes, g, patches);
       const first = g * outPerGroup;
-      rowProducts(weights.subarray(first * columns, (first + outPerGroup) * columns), outPerGroup, patches, positions, columns, node.bias.subarray(first, first + outPerGroup), out.data, (b * outChannels + first) * positions, positions, 1);
+      rowProducts(weights.subarray(first * columns, (first + outPerGroup) * columns), outPerGroup, patches, positions, columns, node.bias.subarray(first, first + outPerGroup), out.data, (b * outChannels + first) * positions, positions, 1, products);
     }
   }
   return out;
