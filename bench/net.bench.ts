@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { HardwareNetwork, type Network, ProgrammedNetwork, crossbarConfig, decodeNpy, gaussianDevice, isWeightNode, networkShapes, runNetwork, shapeSize, tensor } from '@xbar/core';
 import { createFastNormalStream } from '@xbar/core/kernels';
 import { rowProducts, rowProductsReference, rowProductsScalar } from '../packages/core/src/math/row-products.js';
+import { SimdWorkspace } from '../packages/core/src/math/row-products-simd.js';
 import { importOnnx, unexportableNodes } from '@xbar/onnx';
 import { NormalsBuffer, OnnxRuntimeNetwork, OnnxRuntimeTrial, onnxRuntimeTrialSupport } from '@xbar/onnx/engine';
 import * as ort from 'onnxruntime-node';
@@ -65,6 +66,29 @@ function kernelRates(): { blocked: number; scalar: number; plain: number } {
     return (rows * cols * depth * reps) / ((performance.now() - started) / 1000) / 1e9;
   };
   return { blocked: rate(rowProducts), scalar: rate(rowProductsScalar), plain: rate(rowProductsReference) };
+}
+
+/**
+ * GMAC/s of the SIMD kernel with a kept workspace and of the JavaScript kernel on the analytical MSE's
+ * largest product shape (64 adjoints x 64 channels of a ResNet-20 conv against its 576 patch rows,
+ * over 1024 positions: 2.4 G multiply-adds).
+ */
+function largeKernelRates(): { simd: number; scalar: number } {
+  const [rows, cols, depth] = [4096, 576, 1024];
+  const a = Float64Array.from({ length: rows * depth }, (_, i) => Math.sin(i));
+  const b = Float64Array.from({ length: cols * depth }, (_, i) => Math.cos(i));
+  const out = new Float64Array(rows * cols);
+  const workspace = new SimdWorkspace();
+  const rate = (run: () => void) => {
+    run();
+    const started = performance.now();
+    for (let k = 0; k < 3; k++) run();
+    return (rows * cols * depth * 3) / ((performance.now() - started) / 1000) / 1e9;
+  };
+  return {
+    simd: rate(() => rowProducts(a, rows, b, cols, depth, undefined, out, 0, cols, 1, workspace)),
+    scalar: rate(() => rowProductsScalar(a, rows, b, cols, depth, undefined, out, 0, cols, 1)),
+  };
 }
 
 /** Millions of float32 standard normals per second from createFastNormalStream (20 M, median of 5). */
@@ -209,6 +233,7 @@ const section: BenchSection = {
     const transformerInputs = exampleInputs('fashion-transformer');
     const transformer = await timeNetwork(transformerInputs.bytes, transformerInputs.shape, transformerInputs.values, false);
     const kernels = kernelRates();
+    const large = largeKernelRates();
     const normalsRate = await normalsPerSecond();
     const results = {
       net_ideal_vs_onnxruntime_resnet20: Number(sig(resnet.idealMs / resnet.ortMs)),
@@ -238,6 +263,8 @@ const section: BenchSection = {
       net_onnxruntime_ms_transformer_b64: Number(sig(transformer.ortMs)),
       net_kernel_gmac_per_s_blocked: Number(sig(kernels.blocked)),
       net_kernel_gmac_per_s_scalar: Number(sig(kernels.scalar)),
+      net_kernel_gmac_per_s_simd_large: Number(sig(large.simd)),
+      net_kernel_gmac_per_s_scalar_large: Number(sig(large.scalar)),
       net_kernel_gmac_per_s_plain_loop: Number(sig(kernels.plain)),
     };
     const trialEngine = (t: NetworkTimes) => (t.hardwareEngine === 'onnxruntime' ? 'on ONNX Runtime' : 'reference engine: ONNX Runtime cannot run this trial');
@@ -280,6 +307,7 @@ const section: BenchSection = {
       '',
       `${sig(resnet.gmac)} GMAC per ResNet-20 batch through the weight layers. xbar's dense/conv kernel (rowProducts, 4 x 4 blocks, WebAssembly SIMD at this size) on the`,
       `first stage's conv product (16 kernels of 144 weights x 1024 patches): ${sig(kernels.blocked)} GMAC/s, against ${sig(kernels.scalar)} for its JavaScript kernel and ${sig(kernels.plain)} for the plain loop (the same bits).`,
+      `On the analytical MSE's largest product (4096 x 1024 against 576 x 1024), the SIMD kernel with a kept workspace: ${sig(large.simd)} GMAC/s, the JavaScript kernel ${sig(large.scalar)}.`,
       '',
       `A ResNet-20 trial on ONNX Runtime: ${sig(resnet.trialSetupMs ?? NaN)} ms to program it and create its session, ${sig(resnet.trialRunMs ?? NaN)} ms to run the batch, of which`,
       `${sig((resnet.normalsPerBatch ?? NaN) / 1e6)} M standard normals from createFastNormalStream at ${sig(normalsRate)} M/s (${sig((resnet.normalsPerBatch ?? NaN) / normalsRate / 1000)} ms).`,

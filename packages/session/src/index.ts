@@ -47,7 +47,7 @@ export { type StepPoint, stepPoints } from './run/sweep.js';
 export { type RunLimits, DEFAULT_RUN_LIMITS, runWorkExcess } from './run/work-bound.js';
 export { DAC_CLIPPING_WARNING_FRACTION, DAC_COLUMNS, type ResultMethod, dacNotes, analyticalOmissions, analysableHardware, diagonalModeOmissions, negativeReadWarnings } from './run/hardware-notes.js';
 export { type Cell, type SubTable, type AnalysisRows, type ResultTable } from './run/results.js';
-export { type MseEngine, type MseReportOptions, type MseNodeReport, type MseReport, inThreadMseEngine, mseReport, relativeError } from './analyse/mse-report.js';
+export { type MseEngine, type MseReportOptions, type MseNodeReport, type MseReport, inThreadMseEngine, monteCarloWithSources, mseReport, relativeError } from './analyse/mse-report.js';
 export { sourceColumn, SOURCE_COLUMNS, parseErrorSources } from './analyse/mse-sources.js';
 
 // a whole netlist

@@ -13,11 +13,9 @@ import {
   type PredictionMode,
   type Tensor,
   batchSlice,
-  hardwareWithSources,
   idealNodeOutputs,
-  networkMonteCarlo,
 } from '@xbar/core';
-import { analysableHardware, calibrateOnInputs, readModelInputs } from '@xbar/session';
+import { analysableHardware, calibrateOnInputs, monteCarloWithSources, readModelInputs } from '@xbar/session';
 import { canonicalJson } from '../checkpoint/key.js';
 import { siblingModule } from '../parallel/job-module.js';
 import type { CliIo } from '../program.js';
@@ -78,9 +76,7 @@ export async function runMsePredictionJob(job: MsePredictionJob): Promise<MsePre
 
 export async function runMseTrialsJob(job: MseTrialsJob): Promise<NetworkMonteCarlo> {
   const { hardware, input } = await workloadOf(job.source);
-  const every = Object.values(job.sources).every((on) => on);
-  const sampled = every ? hardware : hardwareWithSources(hardware, job.sources);
-  return networkMonteCarlo(sampled, input, { seed: job.seed, trials: job.count, firstTrial: job.first, irDrop: job.sources.wires });
+  return monteCarloWithSources(hardware, input, job.sources, { seed: job.seed, trials: job.count, firstTrial: job.first });
 }
 
 function workloadOf(source: MseWorkloadSource): Promise<MseWorkload> {

@@ -1,7 +1,7 @@
 import type { PatchLayout } from '../hardware/patches.js';
 import { type ElementwiseOut, HERMITE_ORDER } from './elementwise-moments.js';
 import type { LayerStatistics } from './layer-statistics.js';
-import { type WiredNoise, addWiredVariance, cellVoltageSecondMoments } from './wired-noise.js';
+import { type WiredNoise, addWiredVariance, cellVoltageSecondMoments, cellVoltages } from './wired-noise.js';
 
 /**
  * Diagonal-mode moments of one value for a whole batch: mean and variance of every element of every
@@ -77,7 +77,8 @@ export function weightNodeBatch(x: BatchMoments, layout: PatchLayout, kernels: r
   const patchVariance = new Float64Array(K);
   for (let g = 0; g < layout.groups; g++) {
     const { weights, weightsSquared, noiseVariance, constantVariance, wired } = kernels[g];
-    const cellMoments = wired ? new Float64Array(wired.noise.cells) : undefined;
+    // scratch of the wired cells, per MVM: voltages, spreads, second moments
+    const cellScratch = wired ? Array.from({ length: 3 }, () => new Float64Array(wired.noise.cells)) : undefined;
     for (let b = 0; b < batch; b++) {
       const sampleIn = b * x.size;
       const sampleOut = b * outputSize;
@@ -104,9 +105,11 @@ export function weightNodeBatch(x: BatchMoments, layout: PatchLayout, kernels: r
           mean[o] = mu;
           variance[o] = v;
         }
-        if (wired && cellMoments) {
-          cellVoltageSecondMoments(wired.noise, patchMean, patchVariance, wired.inputNoiseVariance, cellMoments);
-          addWiredVariance(wired.noise, cellMoments, M, variance, sampleOut + g * M * channelStride + p * positionStride, channelStride);
+        if (wired && cellScratch) {
+          const [voltage, spread, second] = cellScratch;
+          cellVoltages(wired.noise, patchMean, patchVariance, wired.inputNoiseVariance, voltage, spread);
+          cellVoltageSecondMoments(voltage, spread, second);
+          addWiredVariance(wired.noise, second, M, variance, sampleOut + g * M * channelStride + p * positionStride, channelStride);
         }
       }
     }

@@ -3,7 +3,7 @@ import { type ActivationMoments, type CovarianceMode, CovariancePool, applyEleme
 import { quantizerMoments } from './elementwise-moments.js';
 import { type LayerStatistics, channelAdc } from './layer-statistics.js';
 import { applyTiledAdc } from './tiled-adc.js';
-import { addWiredCovariance, addWiredVariance, cellVoltages } from './wired-noise.js';
+import { addWiredCovariance, addWiredVariance, cellVoltageSecondMoments, cellVoltages } from './wired-noise.js';
 
 /**
  * Moments of a weight node's output (dense or conv as im2col) given the moments of its crossbar
@@ -47,7 +47,8 @@ export function propagateWeightNode(
       if (!s.wired || !cells) return;
       const second = new Float64Array(s.wired.cells);
       for (let p = 0; p < positions; p++) {
-        for (let c = 0; c < second.length; c++) second[c] = cells.voltage[p * second.length + c] ** 2 + cells.spread[p * second.length + c];
+        const at = (values: Float64Array) => values.subarray(p * second.length, (p + 1) * second.length);
+        cellVoltageSecondMoments(at(cells.voltage), at(cells.spread), second);
         addWiredVariance(s.wired, second, M, variance, g * M * layout.channelStride + p * layout.positionStride, layout.channelStride);
       }
     });

@@ -1,6 +1,6 @@
 import { wireSensitivities } from '../circuit/sensitivity.js';
 import type { MomentCache } from '../device/moment-cache.js';
-import type { CrossbarLayer } from '../mvm/crossbar-layer.js';
+import { type CrossbarLayer, wireResistances } from '../mvm/crossbar-layer.js';
 import { rowProducts } from '../math/row-products.js';
 import { type CellTerms, cellTerms } from './cell-terms.js';
 import type { ErrorSources } from './sources.js';
@@ -90,8 +90,7 @@ export function wiredLayer(
   offsets?: (tile: number) => Float64Array | undefined,
 ): { meanWeights: Float64Array; noise: WiredNoise } {
   const { tiled, config } = layer;
-  const wires = config.wires!;
-  const resistances = { rowSegmentOhms: wires.rowSegmentOhms, columnSegmentOhms: wires.columnSegmentOhms, sourceOhms: wires.sourceOhms, senseOhms: wires.senseOhms };
+  const resistances = wireResistances(config.wires!);
   const outputs = layer.outputs;
   const inputs = layer.inputs;
   const cells = tiled.tiles.reduce((sum, tile) => sum + tile.targets.length, 0);
@@ -159,11 +158,9 @@ export function cellVoltages(noise: WiredNoise, mean: Float64Array, variance: Fl
   }
 }
 
-/** E[z_c^2] = z_c^2 + spread_c of every cell (into `out`) for one MVM (see cellVoltages). */
-export function cellVoltageSecondMoments(noise: WiredNoise, mean: Float64Array, variance: Float64Array, inputNoiseVariance: number, out: Float64Array): void {
-  const spread = new Float64Array(noise.cells);
-  cellVoltages(noise, mean, variance, inputNoiseVariance, out, spread);
-  for (let c = 0; c < noise.cells; c++) out[c] = out[c] * out[c] + spread[c];
+/** E[z_c^2] = z_c^2 + spread_c of every cell (into `out`) from one MVM's cell voltages and spreads (see cellVoltages). */
+export function cellVoltageSecondMoments(voltage: Float64Array, spread: Float64Array, out: Float64Array): void {
+  for (let c = 0; c < out.length; c++) out[c] = voltage[c] * voltage[c] + spread[c];
 }
 
 /** Per output, sum_c a_oc^2 s_c^2 E[z_c^2] (the cells' noise variance), added into `variance[o * stride]`. */

@@ -54,3 +54,17 @@ export function colNode(layout: NodalLayout, i: number, j: number): number {
       ? layout.colOffset + j
       : -1;
 }
+
+/** Per cell c = i * cols + j: the unknown index of its row-wire node and of its column-wire node (-1 when known). */
+export function cellNodes(layout: NodalLayout): { readonly row: Int32Array; readonly col: Int32Array } {
+  const { rows, cols } = layout;
+  const row = new Int32Array(rows * cols);
+  const col = new Int32Array(rows * cols);
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      row[i * cols + j] = rowNode(layout, i, j);
+      col[i * cols + j] = colNode(layout, i, j);
+    }
+  }
+  return { row, col };
+}

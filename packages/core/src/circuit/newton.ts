@@ -1,4 +1,4 @@
-import { colNode, rowNode } from './layout.js';
+import { cellNodes } from './layout.js';
 import { factorize, solveFactored } from './multifrontal.js';
 import { type CellCurrent, type CrossbarNetwork, CircuitInputError, inputBatchSize } from './network.js';
 import { type NodalSystem, assembleNodalSystem, columnCurrents, rightHandSides } from './nodal-system.js';
@@ -59,14 +59,7 @@ export function solveNonlinearCrossbar(
   const { rows: m, cols: n } = network;
   const layout = linear.layout;
   const cells = m * n;
-  const rowOf = new Int32Array(cells);
-  const colOf = new Int32Array(cells);
-  for (let i = 0; i < m; i++) {
-    for (let j = 0; j < n; j++) {
-      rowOf[i * n + j] = rowNode(layout, i, j);
-      colOf[i * n + j] = colNode(layout, i, j);
-    }
-  }
+  const { row: rowOf, col: colOf } = cellNodes(layout);
   // the wires alone (cells at 0 S): F(x) = A_wire x - b_wire + cell currents
   const wires: NodalSystem = assembleNodalSystem(network, layout, new Float64Array(cells));
   const size = wires.size;

@@ -1,4 +1,4 @@
-import { colNode, rowNode } from './layout.js';
+import { cellNodes } from './layout.js';
 import { solveFactored } from './multifrontal.js';
 import { type CrossbarNetwork, validateNetwork } from './network.js';
 import { columnCurrents } from './nodal-system.js';
@@ -41,14 +41,7 @@ export function wireSensitivities(network: CrossbarNetwork, options: CircuitSolv
   const { system, layout, numeric } = factorization;
   const n = system.size;
   const chunk = Math.max(1, Math.floor(BLOCK_ENTRIES / Math.max(1, n)));
-  const rowNodes = new Int32Array(cells);
-  const colNodes = new Int32Array(cells);
-  for (let i = 0; i < rows; i++) {
-    for (let j = 0; j < cols; j++) {
-      rowNodes[i * cols + j] = rowNode(layout, i, j);
-      colNodes[i * cols + j] = colNode(layout, i, j);
-    }
-  }
+  const { row: rowNodes, col: colNodes } = cellNodes(layout);
 
   // Forward: every row driven alone at 1 V.
   const identity = new Float64Array(rows * rows);

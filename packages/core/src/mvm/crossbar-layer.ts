@@ -413,7 +413,7 @@ function nonlinearCircuit(network: CrossbarNetwork, current: CellCurrent): TileC
 }
 
 /** The circuit solver's resistances from an array's wire configuration. */
-function wireResistances(wires: WireConfig): CrossbarResistances {
+export function wireResistances(wires: WireConfig): CrossbarResistances {
   return { rowSegmentOhms: wires.rowSegmentOhms, columnSegmentOhms: wires.columnSegmentOhms, sourceOhms: wires.sourceOhms, senseOhms: wires.senseOhms };
 }
 

@@ -8,6 +8,7 @@ import {
   MseAnalyzer,
   type MsePrediction,
   type NetworkMonteCarlo,
+  type NetworkMonteCarloOptions,
   type NodeOutputs,
   type Tensor,
   hardwareWithSources,
@@ -116,15 +117,23 @@ export function inThreadMseEngine(hardware: HardwareNetwork, input: Tensor, sett
       return Promise.resolve(new MseAnalyzer(analysed, sources).predict(input, { mode: settings.mode, ideal: idealOutputs(), onSample }));
     },
     monteCarlo: (sources, trials, onTrials) => {
-      const sampled = ERROR_SOURCE_NAMES.every((name) => sources[name]) ? hardware : hardwareWithSources(hardware, sources);
       let reported = 0;
       const onTrial = (done: number) => {
         onTrials(done - reported);
         reported = done;
       };
-      return Promise.resolve(networkMonteCarlo(sampled, input, { seed: settings.seed, trials, ideal: idealOutputs(), irDrop: sources.wires, onTrial }));
+      return Promise.resolve(monteCarloWithSources(hardware, input, sources, { seed: settings.seed, trials, ideal: idealOutputs(), onTrial }));
     },
   };
+}
+
+/**
+ * Monte-Carlo trials of `hardware` with only `sources` switched on (hardwareWithSources), the wired
+ * arrays solved as circuits when `wires` is on: the reference of every MSE report.
+ */
+export function monteCarloWithSources(hardware: HardwareNetwork, input: Tensor, sources: ErrorSources, options: Omit<NetworkMonteCarloOptions, 'irDrop'>): NetworkMonteCarlo {
+  const sampled = ERROR_SOURCE_NAMES.every((name) => sources[name]) ? hardware : hardwareWithSources(hardware, sources);
+  return networkMonteCarlo(sampled, input, { ...options, irDrop: sources.wires });
 }
 
 /**
